@@ -1,0 +1,116 @@
+/// A piece of a chapter, in reading order.
+public enum Block: Sendable {
+    case heading(Heading)
+    /// Prose rendered to HTML by cmark; inline math and references are `Placeholder`s in it.
+    case prose(Prose)
+    case displayMath(DisplayMath)
+    case figure(Figure)
+    /// A Swift cell of the chapter's program.
+    case cell(Cell)
+    /// A code block in another language: shown, never run.
+    case code(CodeBlock)
+
+    public var line: Int {
+        switch self {
+        case .heading(let b): b.line
+        case .prose(let b): b.line
+        case .displayMath(let b): b.line
+        case .figure(let b): b.line
+        case .cell(let b): b.line
+        case .code(let b): b.line
+        }
+    }
+}
+
+public struct Heading: Sendable {
+    /// 1 for the chapter title, 2 for sections, ...
+    public var level: Int
+    /// The heading as plain text.
+    public var text: String
+    /// The heading's inline HTML (may hold placeholders).
+    public var html: String
+    /// The `:label:` under the heading, if any.
+    public var label: String?
+    /// The HTML id of the heading, unique in its chapter.
+    public var anchor: String
+    /// Section number such as `4` or `4.2`.
+    public var number: String
+    public var line: Int
+}
+
+public struct Prose: Sendable {
+    public var html: String
+    public var line: Int
+}
+
+public struct DisplayMath: Sendable {
+    /// TeX source without the `$$` delimiters.
+    public var tex: String
+    public var label: String?
+    /// Equation number such as `4.1` (only labelled equations are numbered).
+    public var number: String?
+    public var line: Int
+}
+
+public struct Figure: Sendable {
+    /// Image path as written in the chapter, relative to the chapter's folder.
+    public var source: String
+    public var captionHTML: String
+    public var label: String?
+    /// Figure number such as `4.1`.
+    public var number: String
+    public var line: Int
+}
+
+public struct CodeBlock: Sendable {
+    public var language: String
+    public var source: String
+    public var line: Int
+}
+
+/// Tokens the loader leaves in prose HTML for the renderer to replace.
+///
+/// They use private-use code points, which Markdown and HTML escaping leave alone.
+public enum Placeholder {
+    public static let open: Character = "\u{E000}"
+    public static let close: Character = "\u{E001}"
+    /// Inline math number `index` of the chapter's `inlineMath`.
+    public static func math(_ index: Int) -> String { "\(open)math:\(index)\(close)" }
+    /// A `:numref:` or `:eqref:` to `label`.
+    public static func reference(_ kind: ReferenceKind, _ label: String) -> String {
+        "\(open)\(kind.rawValue):\(label)\(close)"
+    }
+
+    public enum ReferenceKind: String, Sendable { case numref, eqref }
+
+    public enum Token: Equatable, Sendable {
+        case text(String)
+        case math(Int)
+        case reference(ReferenceKind, String)
+    }
+
+    /// Splits HTML into text and placeholder tokens.
+    public static func tokens(in html: String) -> [Token] {
+        var tokens: [Token] = []
+        var rest = Substring(html)
+        while let start = rest.firstIndex(of: open) {
+            if start > rest.startIndex { tokens.append(.text(String(rest[..<start]))) }
+            guard let end = rest[start...].firstIndex(of: close) else {
+                tokens.append(.text(String(rest[start...])))
+                return tokens
+            }
+            let body = rest[rest.index(after: start)..<end]
+            if body.hasPrefix("math:"), let i = Int(body.dropFirst(5)) {
+                tokens.append(.math(i))
+            } else if let colon = body.firstIndex(of: ":"),
+                      let kind = ReferenceKind(rawValue: String(body[..<colon])) {
+                tokens.append(.reference(kind, String(body[body.index(after: colon)...])))
+            } else {
+                tokens.append(.text(String(body)))
+            }
+            rest = rest[rest.index(after: end)...]
+        }
+        if !rest.isEmpty { tokens.append(.text(String(rest))) }
+        return tokens
+    }
+}

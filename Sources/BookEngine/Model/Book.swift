@@ -1,0 +1,58 @@
+import Foundation
+
+/// The whole book: its settings and its chapters in table-of-contents order.
+public struct Book: Sendable {
+    /// The book's title (the first heading of `Chapters/SUMMARY.md`).
+    public var title: String
+    /// The project root: the folder holding `Chapters/`.
+    public var root: URL
+    public var config: BookConfig
+    public var chapters: [Chapter]
+
+    public init(title: String, root: URL, config: BookConfig, chapters: [Chapter]) {
+        self.title = title
+        self.root = root
+        self.config = config
+        self.chapters = chapters
+    }
+
+    /// Every `save` cell of the book, in book order: the sources of the book's library.
+    public var libraryCells: [(chapter: Chapter, cell: Cell)] {
+        chapters.flatMap { chapter in chapter.cells.filter(\.isSaved).map { (chapter, $0) } }
+    }
+
+    public func chapter(named name: String) -> Chapter? { chapters.first { $0.name == name } }
+}
+
+/// Settings read from `Chapters/book.json` (all optional).
+public struct BookConfig: Codable, Sendable, Equatable {
+    /// Name of the library target built from `save` cells.
+    public var library: String = "D2L"
+    /// Modules every chapter program imports (the library is added).
+    public var programImports: [String] = ["Foundation", "BookSupport"]
+    /// Modules every library file imports.
+    public var libraryImports: [String] = ["Foundation", "BookSupport"]
+    /// Statements a chapter program runs before its first cell (e.g. seeding).
+    public var prologue: [String] = []
+    /// Folder of generated chapter programs, relative to the root.
+    public var programsPath: String = "Sources/Programs"
+    /// Arguments `book run` passes to chapter programs when asked for a quick run.
+    public var quickArguments: [String] = ["--epochs", "1"]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case library, programImports, libraryImports, prologue, programsPath, quickArguments
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = BookConfig()
+        library = try c.decodeIfPresent(String.self, forKey: .library) ?? d.library
+        programImports = try c.decodeIfPresent([String].self, forKey: .programImports) ?? d.programImports
+        libraryImports = try c.decodeIfPresent([String].self, forKey: .libraryImports) ?? d.libraryImports
+        prologue = try c.decodeIfPresent([String].self, forKey: .prologue) ?? d.prologue
+        programsPath = try c.decodeIfPresent(String.self, forKey: .programsPath) ?? d.programsPath
+        quickArguments = try c.decodeIfPresent([String].self, forKey: .quickArguments) ?? d.quickArguments
+    }
+}

@@ -1,0 +1,31 @@
+/// One Markdown file of the book, parsed into blocks.
+public struct Chapter: Sendable {
+    /// The file name without `.md`; also the name of the chapter's program (`deep-rnn`).
+    public var name: String
+    /// Path relative to the book root, e.g. `Chapters/deep-rnn.md`.
+    public var path: String
+    /// 1-based position in the table of contents.
+    public var number: Int
+    /// The text of the chapter's `#` heading.
+    public var title: String
+    /// The chapter's content in order.
+    public var blocks: [Block]
+    /// Inline math sources, referenced from prose HTML by `Placeholder.math(index)`.
+    public var inlineMath: [String]
+
+    public init(name: String, path: String, number: Int, title: String, blocks: [Block], inlineMath: [String]) {
+        self.name = name
+        self.path = path
+        self.number = number
+        self.title = title
+        self.blocks = blocks
+        self.inlineMath = inlineMath
+    }
+
+    /// The Swift cells, in order (their `index` is their position here, from 1).
+    public var cells: [Cell] {
+        blocks.compactMap { if case .cell(let cell) = $0 { return cell } else { return nil } }
+    }
+
+    public func location(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
+}

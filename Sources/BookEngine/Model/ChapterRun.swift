@@ -1,0 +1,84 @@
+import Foundation
+
+/// What one run of a chapter's program produced, cell by cell.
+public struct ChapterRun: Codable, Sendable {
+    public var chapter: String
+    /// Outputs of the cells that ran, by cell index.
+    public var cells: [CellOutput]
+    /// Set when the program failed to build or trapped.
+    public var failure: RunFailure?
+    public var record: RunRecord
+
+    public init(chapter: String, cells: [CellOutput], failure: RunFailure?, record: RunRecord) {
+        self.chapter = chapter
+        self.cells = cells
+        self.failure = failure
+        self.record = record
+    }
+
+    public func output(ofCell index: Int) -> CellOutput? { cells.first { $0.index == index } }
+}
+
+/// The output of one cell: text and figures in the order the cell produced them.
+public struct CellOutput: Codable, Sendable, Equatable {
+    public var index: Int
+    public var items: [OutputItem]
+    /// Wall-clock seconds the cell took (nil when it did not finish).
+    public var seconds: Double?
+
+    public init(index: Int, items: [OutputItem], seconds: Double?) {
+        self.index = index
+        self.items = items
+        self.seconds = seconds
+    }
+
+    /// All text items joined: what the cell printed.
+    public var text: String {
+        items.compactMap { if case .text(let t) = $0 { return t } else { return nil } }.joined()
+    }
+}
+
+public enum OutputItem: Codable, Sendable, Equatable {
+    case text(String)
+    /// An SVG figure's markup.
+    case figure(svg: String)
+}
+
+/// Why a chapter's program did not finish.
+public struct RunFailure: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable { case compile, trap, timeout, exit }
+    public var kind: Kind
+    /// The cell that failed, when known.
+    public var cell: Int?
+    /// The chapter line the failure points at, when known.
+    public var line: Int?
+    /// The compiler's or runtime's message, with build-machine paths removed.
+    public var message: String
+
+    public init(kind: Kind, cell: Int?, line: Int?, message: String) {
+        self.kind = kind
+        self.cell = cell
+        self.line = line
+        self.message = message
+    }
+}
+
+/// When and how a chapter's outputs were produced (shown on its page).
+public struct RunRecord: Codable, Sendable, Equatable {
+    public var date: Date
+    public var seed: UInt64
+    public var arguments: [String]
+    public var toolchain: String
+    /// Hash of everything that can change the outputs (the cache key).
+    public var inputsHash: String
+    public var seconds: Double
+
+    public init(date: Date, seed: UInt64, arguments: [String], toolchain: String, inputsHash: String, seconds: Double) {
+        self.date = date
+        self.seed = seed
+        self.arguments = arguments
+        self.toolchain = toolchain
+        self.inputsHash = inputsHash
+        self.seconds = seconds
+    }
+}
