@@ -86,6 +86,8 @@ public enum Placeholder {
     public enum Token: Equatable, Sendable {
         case text(String)
         case math(Int)
+        /// Math given as TeX directly (display math that stood inside a paragraph).
+        case tex(String)
         case reference(ReferenceKind, String)
     }
 
@@ -102,6 +104,8 @@ public enum Placeholder {
             let body = rest[rest.index(after: start)..<end]
             if body.hasPrefix("math:"), let i = Int(body.dropFirst(5)) {
                 tokens.append(.math(i))
+            } else if body.hasPrefix("tex:") {
+                tokens.append(.tex(String(body.dropFirst(4))))
             } else if let colon = body.firstIndex(of: ":"),
                       let kind = ReferenceKind(rawValue: String(body[..<colon])) {
                 tokens.append(.reference(kind, String(body[body.index(after: colon)...])))

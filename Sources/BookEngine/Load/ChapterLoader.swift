@@ -1,0 +1,280 @@
+import CCmark
+import Foundation
+
+/// Turns one chapter's Markdown into a `Chapter`: cmark's tree, with math protected first.
+struct ChapterLoader {
+    let name: String
+    let path: String
+    let number: Int
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(name: String, path: String, number: Int) {
+        self.name = name
+        self.path = path
+        self.number = number
+    }
+
+    private mutating func error(_ line: Int, _ message: String) {
+        diagnostics.append(Diagnostic(SourceLocation(file: path, line: line), message))
+    }
+
+    /// Loads the chapter; problems are collected in `diagnostics` (the chapter is nil if unusable).
+    mutating func load(_ text: String) -> Chapter? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // First pass: find the code blocks, so math protection leaves them alone.
+        var codeLines = Set<Int>()
+        for node in MarkdownDocument(parsing: text).allNodes where node.type == CMARK_NODE_CODE_BLOCK {
+            codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
+            checkFenceClosed(node, lines: lines)
+        }
+        var math = MathProtector()
+        let document = MarkdownDocument(parsing: math.protect(text, codeLines: codeLines))
+
+        for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
+            if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT, CellInfo.language(of: node.fenceInfo) == "swift" {
+                error(node.startLine + 1, "a Swift cell must be at the top level of the chapter, not inside a list or block quote")
+            }
+        }
+
+        var blocks: [Block] = []
+        var title: String?
+        var counters = (section: 0, subsection: 0, figure: 0, equation: 0)
+        var anchors = Set<String>()
+        func uniqueAnchor(_ base: String) -> String {
+            var anchor = base.isEmpty ? "section" : base, k = 2
+            while anchors.contains(anchor) { anchor = "\(base)-\(k)"; k += 1 }
+            anchors.insert(anchor)
+            return anchor
+        }
+
+        for node in document.blocks {
+            let line = node.startLine
+            switch node.type {
+            case CMARK_NODE_HEADING:
+                resolveReferences(in: node)
+                let level = node.headingLevel
+                var numberText = ""
+                if level == 1 {
+                    if title != nil { error(line, "a chapter has one `#` title; use `##` for sections") }
+                    title = title ?? node.plainText
+                    numberText = "\(number)"
+                } else if level == 2 {
+                    counters.section += 1; counters.subsection = 0
+                    numberText = "\(number).\(counters.section)"
+                } else if level == 3 {
+                    counters.subsection += 1
+                    numberText = "\(number).\(counters.section).\(counters.subsection)"
+                }
+                if title == nil && level > 1 { error(line, "the chapter must start with its `#` title") }
+                blocks.append(.heading(Heading(level: level, text: node.plainText, html: node.innerHTML, label: nil,
+                                               anchor: uniqueAnchor(Self.slug(node.plainText)), number: numberText, line: line)))
+
+            case CMARK_NODE_PARAGRAPH:
+                if let label = directive(":label:", in: node, alone: true) {
+                    attachLabel(label, to: &blocks, line: line, anchors: &anchors)
+                } else if let (index, label) = displayMath(in: node) {
+                    var number: String?
+                    if label != nil { counters.equation += 1; number = "\(self.number).\(counters.equation)" }
+                    blocks.append(.displayMath(DisplayMath(tex: math.displayMath[index].trimmingCharacters(in: .whitespacesAndNewlines),
+                                                           label: label, number: number, line: line)))
+                } else if let figure = figure(in: node) {
+                    counters.figure += 1
+                    var f = figure
+                    f.number = "\(number).\(counters.figure)"
+                    blocks.append(.figure(f))
+                } else {
+                    resolveReferences(in: node)
+                    blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
+                }
+
+            case CMARK_NODE_CODE_BLOCK:
+                let info = node.fenceInfo.trimmingCharacters(in: .whitespaces)
+                let language = CellInfo.language(of: info)
+                let codeLine = Self.isFenced(lines, node.startLine) ? line + 1 : line
+                if language == "swift" {
+                    let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
+                    diagnostics += problems
+                    let index = blocks.filter { if case .cell = $0 { return true } else { return false } }.count + 1
+                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes,
+                                             source: node.literal, codeLine: codeLine, line: line, expected: nil)))
+                } else if language == "output" {
+                    if case .cell(var cell)? = blocks.last, cell.expected == nil {
+                        cell.expected = ExpectedOutput(text: node.literal, line: codeLine)
+                        blocks[blocks.count - 1] = .cell(cell)
+                    } else {
+                        error(line, "an `output` block must come right after the Swift cell whose output it shows")
+                    }
+                } else {
+                    blocks.append(.code(CodeBlock(language: language, source: node.literal, line: codeLine)))
+                }
+
+            default:  // lists, block quotes, tables of HTML, rules: prose
+                resolveReferences(in: node)
+                blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
+            }
+        }
+
+        guard let title else {
+            error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
+            return nil
+        }
+        for cell in blocks.compactMap({ if case .cell(let c) = $0 { return c } else { return nil } }) {
+            if (cell.attributes.trap || cell.attributes.compileFail) && cell.expected == nil {
+                error(cell.line, "a `trap` or `compile-fail` cell needs an `output` block with the expected message")
+            }
+        }
+        return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
+    }
+
+    // MARK: - Directives (d2l's :label:, :eqlabel:, :numref:, :eqref:)
+
+    /// The name in `<directive>`name`` at the end of a paragraph (or as all of it, if `alone`).
+    private func directive(_ directive: String, in paragraph: MarkdownNode, alone: Bool) -> String? {
+        let parts = paragraph.children.filter { $0.type != CMARK_NODE_SOFTBREAK }
+        guard parts.count >= 2, let code = parts.last, code.type == CMARK_NODE_CODE else { return nil }
+        let text = parts[parts.count - 2]
+        guard text.type == CMARK_NODE_TEXT else { return nil }
+        let literal = text.literal.trimmingCharacters(in: .whitespaces)
+        if alone { return parts.count == 2 && literal == directive ? code.literal : nil }
+        return literal.hasSuffix(directive) ? code.literal : nil
+    }
+
+    private mutating func attachLabel(_ label: String, to blocks: inout [Block], line: Int, anchors: inout Set<String>) {
+        switch blocks.last {
+        case .heading(var h)?:
+            anchors.remove(h.anchor)
+            h.label = label
+            h.anchor = anchors.contains(label) ? h.anchor : label
+            anchors.insert(h.anchor)
+            blocks[blocks.count - 1] = .heading(h)
+        case .figure(var f)?:
+            f.label = label
+            blocks[blocks.count - 1] = .figure(f)
+        default:
+            error(line, "`:label:` must come right after a heading or a figure (use `:eqlabel:` for equations)")
+        }
+    }
+
+    /// A paragraph that is only `$$...$$`, possibly followed by `:eqlabel:`name``.
+    private func displayMath(in paragraph: MarkdownNode) -> (Int, String?)? {
+        let label = directive(":eqlabel:", in: paragraph, alone: false)
+        var parts = paragraph.children
+        if label != nil { parts.removeLast(2) }
+        let text = parts.map { $0.type == CMARK_NODE_TEXT ? $0.literal : ($0.type == CMARK_NODE_SOFTBREAK ? "\n" : "\u{0}") }.joined()
+        let withoutLabel = label == nil ? text : String(text.dropLast(":eqlabel:".count)).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let index = MathProtector.displayIndex(in: withoutLabel) else { return nil }
+        return (index, label)
+    }
+
+    /// A paragraph that is only an image, possibly followed by `:label:`name``.
+    private func figure(in paragraph: MarkdownNode) -> Figure? {
+        let parts = paragraph.children.filter { $0.type != CMARK_NODE_SOFTBREAK }
+        guard let image = parts.first, image.type == CMARK_NODE_IMAGE else { return nil }
+        let label = directive(":label:", in: paragraph, alone: false)
+        guard parts.count == 1 || (label != nil && parts.count == 3) else { return nil }
+        return Figure(source: image.url, captionHTML: image.innerHTMLOfChildren, label: label, number: "", line: paragraph.startLine)
+    }
+
+    /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
+    private func resolveReferences(in node: MarkdownNode) {
+        var stack = [node]
+        while let current = stack.popLast() {
+            for child in current.children {
+                if child.type == CMARK_NODE_TEXT, let next = child.next, next.type == CMARK_NODE_CODE {
+                    for kind in [Placeholder.ReferenceKind.numref, .eqref] where child.literal.hasSuffix(":\(kind.rawValue):") {
+                        let prefix = child.literal.dropLast(kind.rawValue.count + 2)
+                        child.setLiteral(prefix + Placeholder.reference(kind, next.literal))
+                        next.delete()
+                        break
+                    }
+                }
+                stack.append(child)
+            }
+        }
+    }
+
+    /// Display math inside a larger paragraph is typeset inline in display style.
+    private func inlineDisplayMath(_ html: String, _ math: MathProtector) -> String {
+        guard html.contains("\(Placeholder.open)dmath:") else { return html }
+        var result = ""
+        for token in html.components(separatedBy: String(Placeholder.open)).enumerated() {
+            if token.offset == 0 { result += token.element; continue }
+            let piece = token.element
+            if piece.hasPrefix("dmath:"), let close = piece.firstIndex(of: Placeholder.close) {
+                let digits = piece[piece.index(piece.startIndex, offsetBy: 6)..<close].prefix { $0.isNumber }
+                if let i = Int(digits) {
+                    result += "\(Placeholder.open)tex:\\displaystyle \(math.displayMath[i].replacingOccurrences(of: "\n", with: " "))\(Placeholder.close)"
+                    result += piece[piece.index(after: close)...]
+                    continue
+                }
+            }
+            result += String(Placeholder.open) + piece
+        }
+        return result
+    }
+
+    // MARK: - Fences
+
+    /// Whether the code block starting at `line` opens with ``` or ~~~ (not an indented block).
+    static func isFenced(_ lines: [String], _ line: Int) -> Bool { fence(in: lines, line) != nil }
+
+    private static func fence(in lines: [String], _ line: Int) -> (Character, Int)? {
+        guard line >= 1, line <= lines.count else { return nil }
+        // Skip indentation and container markers (block quotes, list items) before the fence.
+        let text = lines[line - 1].drop { " \t>-*+.0123456789".contains($0) }
+        guard let c = text.first, c == "`" || c == "~" else { return nil }
+        let run = text.prefix { $0 == c }.count
+        return run >= 3 ? (c, run) : nil
+    }
+
+    private mutating func checkFenceClosed(_ node: MarkdownNode, lines: [String]) {
+        guard let (c, run) = Self.fence(in: lines, node.startLine) else { return }
+        let end = node.endLine
+        if end > node.startLine, end <= lines.count {
+            let closing = lines[end - 1].drop { " \t>".contains($0) }.trimmingCharacters(in: .whitespaces)
+            if closing.count >= run, closing.allSatisfy({ $0 == c }) { return }
+        }
+        error(node.startLine, "code fence `\(String(repeating: c, count: run))` is never closed")
+    }
+
+    static func slug(_ text: String) -> String {
+        var out = ""
+        var dash = false
+        for c in text.lowercased() {
+            if c.isLetter || c.isNumber { out.append(c); dash = false } else if !dash && !out.isEmpty { out.append("-"); dash = true }
+        }
+        while out.hasSuffix("-") { out.removeLast() }
+        return out
+    }
+}
+
+extension MarkdownNode {
+    /// HTML of an image node's description (cmark puts it in `alt`; we want the markup).
+    var innerHTMLOfChildren: String {
+        children.map { child -> String in
+            switch child.type {
+            case CMARK_NODE_TEXT: return escapeHTML(child.literal)
+            case CMARK_NODE_CODE: return "<code>\(escapeHTML(child.literal))</code>"
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: return " "
+            default: return child.html
+            }
+        }.joined()
+    }
+}
+
+/// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
+public func escapeHTML(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.utf8.count)
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(c)
+        }
+    }
+    return out
+}

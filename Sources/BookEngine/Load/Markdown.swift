@@ -1,0 +1,97 @@
+import CCmark
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A cmark document tree. Owns the root node; nodes are valid while the document lives.
+final class MarkdownDocument {
+    let root: OpaquePointer
+
+    init(parsing text: String) {
+        let options = CMARK_OPT_UNSAFE  // chapters are the authors' own: keep their inline HTML
+        root = text.withCString { cmark_parse_document($0, strlen($0), options) }
+    }
+
+    deinit { cmark_node_free(root) }
+
+    /// The top-level blocks.
+    var blocks: [MarkdownNode] { MarkdownNode(root).children }
+
+    /// Every node of the tree, depth first.
+    var allNodes: [MarkdownNode] {
+        var result: [MarkdownNode] = []
+        let iter = cmark_iter_new(root)
+        defer { cmark_iter_free(iter) }
+        while true {
+            let event = cmark_iter_next(iter)
+            if event == CMARK_EVENT_DONE { break }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) { result.append(MarkdownNode(node)) }
+        }
+        return result
+    }
+}
+
+/// A thin view of one cmark node.
+struct MarkdownNode {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+
+    var type: cmark_node_type { cmark_node_get_type(pointer) }
+    var startLine: Int { Int(cmark_node_get_start_line(pointer)) }
+    var endLine: Int { Int(cmark_node_get_end_line(pointer)) }
+    var literal: String { cmark_node_get_literal(pointer).map { String(cString: $0) } ?? "" }
+    var fenceInfo: String { cmark_node_get_fence_info(pointer).map { String(cString: $0) } ?? "" }
+    var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
+    var url: String { cmark_node_get_url(pointer).map { String(cString: $0) } ?? "" }
+    var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
+    var next: MarkdownNode? { cmark_node_next(pointer).map(MarkdownNode.init) }
+
+    var children: [MarkdownNode] {
+        var result: [MarkdownNode] = []
+        var child = cmark_node_first_child(pointer)
+        while let node = child {
+            result.append(MarkdownNode(node))
+            child = cmark_node_next(node)
+        }
+        return result
+    }
+
+    /// The concatenated text of the node's inline descendants.
+    var plainText: String {
+        switch type {
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE: return literal
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: return " "
+        default: return children.map(\.plainText).joined()
+        }
+    }
+
+    /// The node rendered to HTML by cmark.
+    var html: String {
+        guard let cString = cmark_render_html(pointer, CMARK_OPT_UNSAFE) else { return "" }
+        defer { free(cString) }
+        return String(cString: cString)
+    }
+
+    /// The HTML of the node's children only (e.g. a heading's content without `<h2>`).
+    var innerHTML: String {
+        let whole = html.trimmingTrailingNewlines
+        guard let open = whole.firstIndex(of: ">"), let close = whole.lastIndex(of: "<"), open < close else { return whole }
+        return String(whole[whole.index(after: open)..<close])
+    }
+
+    func setLiteral(_ text: String) { cmark_node_set_literal(pointer, text) }
+
+    /// Removes the node from the tree and frees it.
+    func delete() {
+        cmark_node_unlink(pointer)
+        cmark_node_free(pointer)
+    }
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+}

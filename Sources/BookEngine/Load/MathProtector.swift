@@ -1,0 +1,104 @@
+/// Hides `$...$` and `$$...$$` from cmark, which would read `_` and `*` in TeX as emphasis.
+///
+/// Math outside code is replaced by placeholders that keep the line count, so cmark's line
+/// numbers stay those of the chapter; the TeX is kept aside for the renderer.
+struct MathProtector {
+    static let lineFiller: Character = "\u{E002}"
+
+    private(set) var inlineMath: [String] = []
+    private(set) var displayMath: [String] = []
+
+    /// `codeLines` are the 1-based lines that belong to code blocks (left untouched).
+    mutating func protect(_ text: String, codeLines: Set<Int>) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        let chars = Array(text)
+        var i = 0, line = 1
+        func lineOf(_ j: Int) -> Int { line }
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\n" { out.append(c); line += 1; i += 1; continue }
+            if codeLines.contains(line) { out.append(c); i += 1; continue }
+            if c == "\\", i + 1 < chars.count, chars[i + 1] == "$" {  // an escaped dollar stays for cmark
+                out.append(c); out.append("$"); i += 2; continue
+            }
+            if c == "`" {  // an inline code span: copy it through unchanged
+                var run = 0
+                while i + run < chars.count, chars[i + run] == "`" { run += 1 }
+                if let end = Self.closingBackticks(chars, from: i + run, count: run) {
+                    for k in i..<end + run { out.append(chars[k]); if chars[k] == "\n" { line += 1 } }
+                    i = end + run
+                } else {
+                    out.append(contentsOf: String(repeating: "`", count: run)); i += run
+                }
+                continue
+            }
+            if c == "$", i + 1 < chars.count, chars[i + 1] == "$",
+               let end = Self.find("$$", in: chars, from: i + 2) {
+                let tex = String(chars[(i + 2)..<end])
+                displayMath.append(tex)
+                out += "\(Placeholder.open)dmath:\(displayMath.count - 1)"
+                for ch in tex where ch == "\n" { out += "\n\(Self.lineFiller)"; line += 1 }
+                out.append(Placeholder.close)
+                i = end + 2
+                continue
+            }
+            if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "\n",
+               let end = Self.inlineEnd(chars, from: i + 1) {
+                inlineMath.append(String(chars[(i + 1)..<end]))
+                out += Placeholder.math(inlineMath.count - 1)
+                i = end + 1
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
+    }
+
+    private static func find(_ needle: String, in chars: [Character], from start: Int) -> Int? {
+        let n = Array(needle)
+        var i = start
+        while i + n.count <= chars.count {
+            if chars[i] == "\\" { i += 2; continue }
+            if Array(chars[i..<(i + n.count)]) == n { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The closing `$` of inline math on the same line: not escaped, not after a space.
+    private static func inlineEnd(_ chars: [Character], from start: Int) -> Int? {
+        var i = start
+        while i < chars.count, chars[i] != "\n" {
+            if chars[i] == "\\" { i += 2; continue }
+            if chars[i] == "$" { return chars[i - 1] == " " ? nil : i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func closingBackticks(_ chars: [Character], from start: Int, count: Int) -> Int? {
+        var i = start
+        while i < chars.count {
+            if chars[i] == "`" {
+                var run = 0
+                while i + run < chars.count, chars[i + run] == "`" { run += 1 }
+                if run == count { return i }
+                i += run
+            } else {
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    /// The index of display math in a placeholder paragraph's text, if the text is only that.
+    static func displayIndex(in text: String) -> Int? {
+        let cleaned = text.filter { $0 != lineFiller && !$0.isWhitespace }
+        guard cleaned.first == Placeholder.open, cleaned.last == Placeholder.close else { return nil }
+        let body = cleaned.dropFirst().dropLast()
+        guard body.hasPrefix("dmath:") else { return nil }
+        return Int(body.dropFirst(6))
+    }
+}
