@@ -1,0 +1,67 @@
+import Foundation
+
+/// `book check`: labels are unique, references resolve, figures exist, generated sources are current.
+public struct BookChecker {
+    public let book: Book
+    public init(book: Book) { self.book = book }
+
+    public func run(includeGeneratedSources: Bool = true) -> [Diagnostic] {
+        var problems = labelProblems() + referenceProblems() + figureProblems()
+        if includeGeneratedSources { problems += Tangler(book: book).check() }
+        return problems
+    }
+
+    func labelProblems() -> [Diagnostic] {
+        var first: [String: SourceLocation] = [:]
+        var problems: [Diagnostic] = []
+        for (label, target) in book.allLabels {
+            if let earlier = first[label] {
+                problems.append(Diagnostic(target.location, "duplicate label '\(label)' (first defined at \(earlier))"))
+            } else {
+                first[label] = target.location
+            }
+        }
+        return problems
+    }
+
+    func referenceProblems() -> [Diagnostic] {
+        let labels = book.labels
+        var problems: [Diagnostic] = []
+        for chapter in book.chapters {
+            for block in chapter.blocks {
+                let html: String
+                switch block {
+                case .prose(let p): html = p.html
+                case .heading(let h): html = h.html
+                case .figure(let f): html = f.captionHTML
+                default: continue
+                }
+                for case .reference(let kind, let label) in Placeholder.tokens(in: html) {
+                    let location = chapter.location(block.line)
+                    guard let target = labels[label] else {
+                        problems.append(Diagnostic(location, ":\(kind.rawValue): refers to missing label '\(label)'"))
+                        continue
+                    }
+                    if kind == .eqref && target.kind != .equation {
+                        problems.append(Diagnostic(location, ":eqref: needs an equation label, but '\(label)' labels a \(target.kind.rawValue)"))
+                    }
+                }
+            }
+        }
+        return problems
+    }
+
+    func figureProblems() -> [Diagnostic] {
+        var problems: [Diagnostic] = []
+        for chapter in book.chapters {
+            for case .figure(let figure) in chapter.blocks {
+                if figure.source.contains("://") { continue }
+                let url = book.root.appendingPathComponent(BookLoader.chaptersFolder).appendingPathComponent(figure.source)
+                if !FileManager.default.fileExists(atPath: url.path) {
+                    problems.append(Diagnostic(chapter.location(figure.line), "figure file '\(figure.source)' does not exist"))
+                }
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+
+/// How chapter programs are built and run.
+public struct RunSettings: Sendable {
+    /// Extra arguments for every chapter program (e.g. `--epochs 1` for a quick run).
+    public var arguments: [String] = []
+    public var seed: UInt64 = 0
+    /// Seconds a chapter may run before it is stopped.
+    public var timeout: Double = 1800
+    /// SwiftPM's build folder, when not the default `.build`.
+    public var scratchPath: String?
+    /// Where cached outputs live, relative to the book root.
+    public var cacheFolder = ".build-book/outputs"
+    /// Sources (relative to the root) whose changes invalidate every chapter's outputs.
+    public var dependencies = ["Package.swift", "Sources/TensorKit", "Sources/BookSupport", "Sources/CBLAS"]
+
+    public init() {}
+}
+
+/// Builds each chapter's program in release mode, runs it in capture mode, and caches what
+/// it printed under a hash of everything that can change it.
+public final class ChapterRunner {
+    public let book: Book
+    public let settings: RunSettings
+    /// Progress messages (building, running, cached).
+    public var log: (String) -> Void = { print($0) }
+
+    public init(book: Book, settings: RunSettings) {
+        self.book = book
+        self.settings = settings
+    }
+
+    private lazy var swift: String = Subprocess.which("swift") ?? "/usr/bin/swift"
+    public private(set) lazy var toolchain: String = {
+        let result = try? Subprocess.run(swift, ["--version"], in: book.root)
+        return result?.stdout.split(separator: "\n").first.map(String.init) ?? "unknown"
+    }()
+
+    private var buildArguments: [String] {
+        ["build", "-c", "release"] + (settings.scratchPath.map { ["--scratch-path", $0] } ?? [])
+    }
+
+    /// The arguments a chapter program gets.
+    public var programArguments: [String] { ["--seed", "\(settings.seed)"] + settings.arguments }
+
+    /// The cache key of a chapter's outputs.
+    public func inputsHash(_ chapter: Chapter) -> String {
+        var hash = ContentHash()
+        hash.add(toolchain)
+        hash.add(programArguments.joined(separator: "\u{0}"))
+        hash.add(String(describing: book.config))
+        for cell in chapter.cells { hash.add("\(cell.index) \(cell.attributes)"); hash.add(cell.source) }
+        for (owner, cell) in book.libraryCells { hash.add(owner.path); hash.add(cell.source) }
+        for dependency in settings.dependencies {
+            let url = book.root.appendingPathComponent(dependency)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
+            if isDir.boolValue { hash.addFiles(under: url) } else if let data = FileManager.default.contents(atPath: url.path) { hash.add(data) }
+        }
+        return hash.hex
+    }
+
+    private func cacheURL(_ chapter: Chapter) -> URL {
+        var tag = ContentHash()
+        tag.add(programArguments.joined(separator: " "))
+        return book.root.appendingPathComponent(settings.cacheFolder)
+            .appendingPathComponent("\(chapter.name)-\(tag.hex.prefix(8)).json")
+    }
+
+    /// The stored outputs of a chapter if they are still valid.
+    public func cached(_ chapter: Chapter) -> ChapterRun? {
+        guard let data = FileManager.default.contents(atPath: cacheURL(chapter).path),
+              let run = try? Self.decoder.decode(ChapterRun.self, from: data),
+              run.failure == nil, run.record.inputsHash == inputsHash(chapter) else { return nil }
+        return run
+    }
+
+    /// Runs (or takes from the cache) each chapter. A chapter that fails does not stop the others.
+    public func run(_ chapters: [Chapter], force: Bool = false) -> [String: ChapterRun] {
+        var runs: [String: ChapterRun] = [:]
+        for chapter in chapters {
+            if !force, let hit = cached(chapter) {
+                log("\(chapter.name): outputs unchanged (cached)")
+                runs[chapter.name] = hit
+                continue
+            }
+            let run = buildAndRun(chapter)
+            runs[chapter.name] = run
+            if run.failure == nil { store(run, for: chapter) }
+        }
+        return runs
+    }
+
+    private func store(_ run: ChapterRun, for chapter: Chapter) {
+        let url = cacheURL(chapter)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try AtomicFile.write(try Self.encoder.encode(run), to: url)
+        } catch {
+            log("warning: cannot cache the outputs of \(chapter.name): \(error)")
+        }
+    }
+
+    private func record(_ chapter: Chapter, seconds: Double) -> RunRecord {
+        RunRecord(date: Date(), seed: settings.seed, arguments: settings.arguments, toolchain: toolchain,
+                  inputsHash: inputsHash(chapter), seconds: seconds)
+    }
+
+    func buildAndRun(_ chapter: Chapter) -> ChapterRun {
+        log("\(chapter.name): building")
+        let build: Subprocess.Result
+        do {
+            build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root)
+        } catch {
+            return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .compile, cell: nil, line: nil,
+                              message: "cannot start `swift build`: \(error)"), record: record(chapter, seconds: 0))
+        }
+        if build.status != 0 {
+            return ChapterRun(chapter: chapter.name, cells: [], failure: compileFailure(chapter, build.stdout + build.stderr),
+                              record: record(chapter, seconds: build.seconds))
+        }
+        return execute(chapter)
+    }
+
+    /// The folder SwiftPM puts release binaries in.
+    private lazy var binPath: String = {
+        let result = try? Subprocess.run(swift, buildArguments + ["--show-bin-path"], in: book.root)
+        return result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ".build/release"
+    }()
+
+    /// Runs a built chapter program in capture mode.
+    public func execute(_ chapter: Chapter, extraArguments: [String] = []) -> ChapterRun {
+        log("\(chapter.name): running \(([chapter.name] + programArguments + extraArguments).joined(separator: " "))")
+        let figures = FileManager.default.temporaryDirectory.appendingPathComponent("book-capture-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: figures) }
+        let program = "\(binPath)/\(chapter.name)"
+        let result: Subprocess.Result
+        do {
+            result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
+                                        environment: ["BOOK_CAPTURE_DIR": figures.path], timeout: settings.timeout)
+        } catch {
+            return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
+                              message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
+        }
+        let parsed = CaptureParser.parse(result.stdout, figures: figures)
+        var failure: RunFailure?
+        if result.timedOut {
+            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: line(of: parsed.unfinishedCell, in: chapter),
+                                 message: "stopped after \(Int(settings.timeout)) s (the time limit)")
+        } else if result.status != 0 || result.signalled {
+            failure = trapFailure(chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled, status: result.status)
+        }
+        return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds))
+    }
+
+    private func line(of cell: Int?, in chapter: Chapter) -> Int? {
+        guard let cell else { return nil }
+        return chapter.cells.first { $0.index == cell }?.codeLine
+    }
+
+    /// Removes the book root from paths, so no page shows where it was built.
+    func relativize(_ text: String) -> String {
+        text.replacingOccurrences(of: book.root.standardizedFileURL.path + "/", with: "")
+    }
+
+    func compileFailure(_ chapter: Chapter, _ output: String) -> RunFailure {
+        let lines = relativize(output).split(separator: "\n").map(String.init)
+        let errors = lines.filter { $0.contains(": error: ") }
+        var line: Int?, cell: Int?
+        let marker = "\(chapter.path):"
+        if let first = errors.first(where: { $0.hasPrefix(marker) }) ?? errors.first(where: { $0.contains(marker) }),
+           let range = first.range(of: marker) {
+            line = Int(first[range.upperBound...].prefix { $0.isNumber })
+            cell = chapter.cells.last { $0.codeLine <= (line ?? 0) }?.index
+        }
+        let message = (errors.isEmpty ? Array(lines.suffix(20)) : errors).joined(separator: "\n")
+        return RunFailure(kind: .compile, cell: cell, line: line, message: message)
+    }
+
+    func trapFailure(_ chapter: Chapter, stderr: String, cell: Int?, signalled: Bool, status: Int32) -> RunFailure {
+        let text = relativize(stderr)
+        let lines = text.split(separator: "\n").map(String.init)
+        let fatal = lines.first { $0.contains("Fatal error") || $0.contains("fatal error") || $0.hasPrefix("Error:") || $0.contains("error:") }
+        // The backtrace names the chapter's line (thanks to #sourceLocation); prefer it.
+        var line: Int?
+        let marker = "\(chapter.name).md:"
+        for l in lines {
+            if let range = l.range(of: marker), let n = Int(l[range.upperBound...].prefix { $0.isNumber }) { line = n; break }
+        }
+        line = line ?? self.line(of: cell, in: chapter)
+        let message = fatal ?? (signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)")
+        return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line,
+                          message: message + (lines.isEmpty ? "" : "\n" + lines.prefix(40).joined(separator: "\n")))
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import BookEngine
+
+struct Tangle: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generate the library and chapter programs from the chapters' cells.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(help: "Write nothing; fail if the generated sources differ from what the chapters generate.")
+    var check = false
+
+    func run() throws {
+        let book = try common.loadBook()
+        let tangler = Tangler(book: book)
+        if check {
+            let problems = tangler.check()
+            report(problems)
+            if !problems.isEmpty { throw ExitCode.failure }
+            print("generated sources are current (\(tangler.files().count) files)")
+            return
+        }
+        let written = try tangler.write()
+        print(written.isEmpty ? "generated sources are current" : "tangled: \(written.joined(separator: ", "))")
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the book: chapters listed, labels unique, references resolve, generated sources current.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let book = try common.loadBook()
+        let problems = BookChecker(book: book).run()
+        report(problems)
+        let errors = problems.filter { $0.severity == .error }.count
+        print("\(book.chapters.count) chapters, \(book.chapters.map(\.cells.count).reduce(0, +)) cells: \(errors) errors, \(problems.count - errors) warnings")
+        if errors > 0 { throw ExitCode.failure }
+    }
+}
