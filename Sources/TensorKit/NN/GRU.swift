@@ -1,0 +1,117 @@
+/// A multi-layer gated recurrent unit over time-major input, computing what PyTorch's nn.GRU does:
+/// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
+/// n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h.
+public final class GRU: Module {
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let numLayers: Int
+    /// Dropout on every layer's output except the last, in training only.
+    public let dropout: Float
+    public var training = true
+    /// Per layer: (3*hidden, in) with gates stacked r, z, n.
+    public var weightIH: [Tensor] { weights.weightIH }
+    /// Per layer: (3*hidden, hidden).
+    public var weightHH: [Tensor] { weights.weightHH }
+    /// Per layer: (3*hidden).
+    public var biasIH: [Tensor] { weights.biasIH }
+    /// Per layer: (3*hidden).
+    public var biasHH: [Tensor] { weights.biasHH }
+    let weights: RecurrentWeights
+
+    /// Every weight and bias starts ~ U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)).
+    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, dropout: Float = 0) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.numLayers = numLayers
+        self.dropout = dropout
+        weights = RecurrentWeights(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize,
+                                   numLayers: numLayers, op: "GRU")
+    }
+
+    public var parameters: [Tensor] { weights.all }
+
+    /// x (steps, batch, input), h0 (layers, batch, hidden) or zeros ->
+    /// output (steps, batch, hidden) of the top layer, state (layers, batch, hidden).
+    public func callAsFunction(_ x: Tensor, _ h0: Tensor? = nil) -> (output: Tensor, state: Tensor) {
+        checkRecurrentInput("GRU", x, inputSize: inputSize, h0, layers: numLayers, hidden: hiddenSize)
+        var input = x
+        var finals: [Tensor] = []
+        for l in 0..<numLayers {
+            let hs = gruLayer(input, layerState(h0, l), weightIH[l], weightHH[l], biasIH[l], biasHH[l])
+            finals.append(hs[hs.shape[0] - 1])
+            input = l < numLayers - 1 ? TensorKit.dropout(hs, p: dropout, training: training) : hs
+        }
+        return (input, Tensor.stack(finals))
+    }
+}
+
+/// One GRU layer over a whole sequence, as one autograd op.
+/// x: (T, B, in); h0: (B, H) or nil for zeros; returns the hidden states h_1...h_T: (T, B, H).
+func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor, _ bhh: Tensor) -> Tensor {
+    let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], g = 3 * h
+    let bh = batch * h, bg = batch * g
+    let gi = inputProjection(x, wih, bih)                     // (T*B, 3H): W_i x + b_i
+    let hs = Tensor(uninitialized: [steps + 1, batch, h])     // hs[0] = h0, hs[t+1] = h_t
+    let gates = Tensor(uninitialized: [steps, batch, g])      // saved r, z, hn = W_hn h + b_hn
+    let ns = Tensor(uninitialized: [steps, batch, h])         // saved n
+    let hsP = hs.data, gatesP = gates.data, nsP = ns.data, giP = gi.data, bhhP = bhh.data
+    loadInitialState(h0, hsP, bh)
+    for t in 0..<steps {
+        let hPrev = hsP + t * bh, hNext = hPrev + bh
+        let gt = gatesP + t * bg, git = giP + t * bg, nt = nsP + t * bh
+        // gt (B, 3H) = h_{t-1} W_hh^T
+        BLAS.gemm(transB: true, m: batch, n: g, k: h, hPrev, lda: h, whh.data, ldb: h, beta: 0, gt, ldc: g)
+        for b in 0..<batch {
+            let row = gt + b * g, irow = git + b * g, nrow = nt + b * h
+            for j in 0..<(2 * h) { row[j] += irow[j] + bhhP[j] }
+            vSigmoid(row, row, 2 * h)                         // r, z
+            for j in 0..<h {
+                let hn = row[2 * h + j] + bhhP[2 * h + j]
+                row[2 * h + j] = hn
+                nrow[j] = irow[2 * h + j] + row[j] * hn       // pre-activation of n
+            }
+        }
+        vTanh(nt, nt, bh)
+        for b in 0..<batch {
+            let z = gt + b * g + h, n = nt + b * h, hp = hPrev + b * h, hn = hNext + b * h
+            for j in 0..<h { hn[j] = n[j] + z[j] * (hp[j] - n[j]) }  // (1 - z) n + z h
+        }
+    }
+    let out = Tensor(view: hs.storage, offset: bh, shape: [steps, batch, h])
+    var inputs = [x, wih, whh, bih, bhh]
+    if let h0 { inputs.append(h0) }
+    if Tensor.recording(inputs) {
+        out.record(inputs) { gOut in
+            // gOut: (T, B, H). dGi, dGh: (T*B, 3H) gradients of W_i x + b_i and W_h h + b_h.
+            // Rebind the saved buffers through their tensors, which the closure keeps alive.
+            let hsP = hs.data, gatesP = gates.data, nsP = ns.data
+            let dGi = Tensor(uninitialized: [steps * batch, g]), dGh = Tensor(uninitialized: [steps * batch, g])
+            let dh = Tensor.zeros([batch, h])                 // dL/dh_t from step t+1
+            let dGiP = dGi.data, dGhP = dGh.data, dhP = dh.data, gP = gOut.data
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                let hPrev = hsP + t * bh, gt = gatesP + t * bg, nt = nsP + t * bh
+                let dgi = dGiP + t * bg, dgh = dGhP + t * bg, go = gP + t * bh
+                for b in 0..<batch {
+                    let row = gt + b * g, n = nt + b * h, hp = hPrev + b * h, gob = go + b * h, dhb = dhP + b * h
+                    let di = dgi + b * g, dhh = dgh + b * g
+                    for j in 0..<h {
+                        let r = row[j], z = row[h + j], hn = row[2 * h + j], nj = n[j]
+                        let dht = gob[j] + dhb[j]
+                        let dnPre = dht * (1 - z) * (1 - nj * nj)
+                        let drPre = dnPre * hn * r * (1 - r)
+                        let dzPre = dht * (hp[j] - nj) * z * (1 - z)
+                        di[j] = drPre; di[h + j] = dzPre; di[2 * h + j] = dnPre
+                        dhh[j] = drPre; dhh[h + j] = dzPre; dhh[2 * h + j] = dnPre * r
+                        dhb[j] = dht * z                      // the direct path z * h_{t-1}
+                    }
+                }
+                // dh_{t-1} += dGh_t W_hh: (B, 3H) x (3H, H)
+                BLAS.gemm(m: batch, n: h, k: g, dgh, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
+            }
+            h0?.accumulateGrad(dh)
+            recurrentWeightBackward(hsP, whh, bhh, dGhP, rows: steps * batch)
+            inputProjectionBackward(x, wih, bih, dGiP)
+        }
+    }
+    return out
+}

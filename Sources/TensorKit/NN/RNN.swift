@@ -1,0 +1,99 @@
+/// A multi-layer Elman RNN over time-major input, as PyTorch's nn.RNN:
+/// h' = φ(W_ih x + b_ih + W_hh h + b_hh) with φ = tanh or relu.
+public final class RNN: Module {
+    /// The activation φ of every layer.
+    public enum Nonlinearity { case tanh, relu }
+
+    public let inputSize: Int
+    public let hiddenSize: Int
+    public let numLayers: Int
+    public let nonlinearity: Nonlinearity
+    /// Dropout on every layer's output except the last, in training only.
+    public let dropout: Float
+    public var training = true
+    /// Per layer: (hidden, in).
+    public var weightIH: [Tensor] { weights.weightIH }
+    /// Per layer: (hidden, hidden).
+    public var weightHH: [Tensor] { weights.weightHH }
+    /// Per layer: (hidden).
+    public var biasIH: [Tensor] { weights.biasIH }
+    /// Per layer: (hidden).
+    public var biasHH: [Tensor] { weights.biasHH }
+    let weights: RecurrentWeights
+
+    /// Every weight and bias starts ~ U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)).
+    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
+                dropout: Float = 0) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.numLayers = numLayers
+        self.nonlinearity = nonlinearity
+        self.dropout = dropout
+        weights = RecurrentWeights(gates: 1, inputSize: inputSize, hiddenSize: hiddenSize,
+                                   numLayers: numLayers, op: "RNN")
+    }
+
+    public var parameters: [Tensor] { weights.all }
+
+    /// x (steps, batch, input), h0 (layers, batch, hidden) or zeros ->
+    /// output (steps, batch, hidden) of the top layer, state (layers, batch, hidden).
+    public func callAsFunction(_ x: Tensor, _ h0: Tensor? = nil) -> (output: Tensor, state: Tensor) {
+        checkRecurrentInput("RNN", x, inputSize: inputSize, h0, layers: numLayers, hidden: hiddenSize)
+        var input = x
+        var finals: [Tensor] = []
+        for l in 0..<numLayers {
+            let hs = rnnLayer(input, layerState(h0, l), weightIH[l], weightHH[l], biasIH[l], biasHH[l],
+                              relu: nonlinearity == .relu)
+            finals.append(hs[hs.shape[0] - 1])
+            input = l < numLayers - 1 ? TensorKit.dropout(hs, p: dropout, training: training) : hs
+        }
+        return (input, Tensor.stack(finals))
+    }
+}
+
+/// One Elman RNN layer over a whole sequence, as one autograd op.
+/// x: (T, B, in); h0: (B, H) or nil for zeros; returns h_1...h_T: (T, B, H).
+func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor, _ bhh: Tensor,
+              relu: Bool) -> Tensor {
+    let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], bh = batch * h
+    let gi = inputProjection(x, wih, bih)                     // (T*B, H): W_ih x + b_ih
+    let hs = Tensor(uninitialized: [steps + 1, batch, h])     // hs[0] = h0, hs[t+1] = h_t
+    let hsP = hs.data, giP = gi.data, bhhP = bhh.data
+    loadInitialState(h0, hsP, bh)
+    for t in 0..<steps {
+        let hPrev = hsP + t * bh, hNext = hPrev + bh, git = giP + t * bh
+        // hNext = h_{t-1} W_hh^T + gi_t + b_hh, then φ
+        BLAS.gemm(transB: true, m: batch, n: h, k: h, hPrev, lda: h, whh.data, ldb: h, beta: 0, hNext, ldc: h)
+        for b in 0..<batch {
+            let row = hNext + b * h, irow = git + b * h
+            for j in 0..<h { row[j] += irow[j] + bhhP[j] }
+        }
+        if relu { for i in 0..<bh { hNext[i] = max(hNext[i], 0) } } else { vTanh(hNext, hNext, bh) }
+    }
+    let out = Tensor(view: hs.storage, offset: bh, shape: [steps, batch, h])
+    var inputs = [x, wih, whh, bih, bhh]
+    if let h0 { inputs.append(h0) }
+    if Tensor.recording(inputs) {
+        out.record(inputs) { gOut in
+            // dG: (T*B, H), the gradient of the pre-activation (shared by both projections)
+            let hsP = hs.data  // through the tensor, which the closure keeps alive
+            let dG = Tensor(uninitialized: [steps * batch, h])
+            let dh = Tensor.zeros([batch, h])
+            let dGP = dG.data, dhP = dh.data, gP = gOut.data
+            for t in stride(from: steps - 1, through: 0, by: -1) {
+                let ht = hsP + (t + 1) * bh, dg = dGP + t * bh, go = gP + t * bh
+                if relu {
+                    for i in 0..<bh { dg[i] = ht[i] > 0 ? go[i] + dhP[i] : 0 }
+                } else {
+                    for i in 0..<bh { dg[i] = (go[i] + dhP[i]) * (1 - ht[i] * ht[i]) }
+                }
+                // dh_{t-1} = dG_t W_hh: (B, H) x (H, H)
+                BLAS.gemm(m: batch, n: h, k: h, dg, lda: h, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+            }
+            h0?.accumulateGrad(dh)
+            recurrentWeightBackward(hsP, whh, bhh, dGP, rows: steps * batch)
+            inputProjectionBackward(x, wih, bih, dGP)
+        }
+    }
+    return out
+}

@@ -1,0 +1,103 @@
+// Pieces shared by the fused RNN / GRU / LSTM layers. Each layer runs a whole sequence as ONE
+// autograd op: one gemm projects the inputs of all steps, each step does one small gemm for the
+// recurrent term plus fused gate arithmetic, and backward reuses the saved activations, with
+// the weight gradients again as single gemms over all steps.
+
+/// PyTorch-named weights of a stack of recurrent layers with `gates` gates each.
+struct RecurrentWeights {
+    var weightIH: [Tensor] = []  // (gates*hidden, in)
+    var weightHH: [Tensor] = []  // (gates*hidden, hidden)
+    var biasIH: [Tensor] = []    // (gates*hidden)
+    var biasHH: [Tensor] = []    // (gates*hidden)
+
+    /// Every weight and bias ~ U(-1/sqrt(hidden), 1/sqrt(hidden)), as PyTorch.
+    init(gates: Int, inputSize: Int, hiddenSize: Int, numLayers: Int, op: String) {
+        if inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0 {
+            fatalError("\(op): sizes must be positive (inputSize \(inputSize), hiddenSize \(hiddenSize), numLayers \(numLayers))")
+        }
+        let bound = 1 / Float(hiddenSize).squareRoot()
+        let g = gates * hiddenSize
+        for l in 0..<numLayers {
+            weightIH.append(uniformParameter([g, l == 0 ? inputSize : hiddenSize], bound: bound))
+            weightHH.append(uniformParameter([g, hiddenSize], bound: bound))
+            biasIH.append(uniformParameter([g], bound: bound))
+            biasHH.append(uniformParameter([g], bound: bound))
+        }
+    }
+
+    /// In PyTorch's order: per layer weight_ih, weight_hh, bias_ih, bias_hh.
+    var all: [Tensor] {
+        weightIH.indices.flatMap { [weightIH[$0], weightHH[$0], biasIH[$0], biasHH[$0]] }
+    }
+}
+
+/// Checks x (T, B, in) and an optional (layers, B, H) state, trapping with both shapes.
+func checkRecurrentInput(_ op: String, _ x: Tensor, inputSize: Int, _ state: Tensor?, layers: Int, hidden: Int) {
+    if x.rank != 3 || x.shape[2] != inputSize || x.shape[0] == 0 {
+        shapeMismatch(op, x.shape, [-1, -1, inputSize])
+    }
+    if let s = state, s.shape != [layers, x.shape[1], hidden] {
+        shapeMismatch(op, x.shape, s.shape)
+    }
+}
+
+/// gi (T*B, G) = x (T*B, in) Wih^T + bih; a column gather when x is one-hot.
+func inputProjection(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) -> Tensor {
+    let g = wih.shape[0], inSize = wih.shape[1], rows = x.count / inSize
+    let gi = Tensor(uninitialized: [rows, g])
+    let out = gi.data, b = bih.data
+    if let hot = x.oneHot {
+        let wT = permuted(wih, [1, 0])  // (in, G): row v is the input weights of token v
+        oneHotGather(hot, rowOffset: x.offset / inSize, rows: rows, wT.data, g, out)
+        for r in 0..<rows {
+            let row = out + r * g
+            for j in 0..<g { row[j] += b[j] }
+        }
+    } else {
+        for r in 0..<rows { (out + r * g).update(from: b, count: g) }
+        BLAS.gemm(transB: true, m: rows, n: g, k: inSize, x.data, lda: inSize, wih.data, ldb: inSize,
+                  beta: 1, out, ldc: g)
+    }
+    return gi
+}
+
+/// Backward of `inputProjection` given dG (T*B, G): dWih += dG^T x, dbih += column sums, dx += dG Wih.
+func inputProjectionBackward(_ x: Tensor, _ wih: Tensor, _ bih: Tensor, _ dG: UnsafePointer<Float>) {
+    let g = wih.shape[0], inSize = wih.shape[1], rows = x.count / inSize
+    if let hot = x.oneHot {
+        wih.withZeroedGradBuffer { dw in
+            // scatter into a (in, G) buffer whose rows are contiguous, then add its transpose
+            let dwT = Tensor.zeros([inSize, g])
+            oneHotScatterAdd(hot, rowOffset: x.offset / inSize, rows: rows, dG, g, dwT.data)
+            let t = permuted(dwT, [1, 0])
+            addInPlace(dw, t.data, g * inSize)
+        }
+    } else {
+        wih.withGradBuffer { dw, fresh in
+            BLAS.gemm(transA: true, m: g, n: inSize, k: rows, dG, lda: g, x.data, ldb: inSize,
+                      beta: fresh ? 0 : 1, dw, ldc: inSize)
+        }
+    }
+    bih.withZeroedGradBuffer { db in addColumnSums(dG, rows: rows, cols: g, into: db) }
+    x.withGradBuffer { dx, fresh in
+        BLAS.gemm(m: rows, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: fresh ? 0 : 1, dx, ldc: inSize)
+    }
+}
+
+/// dWhh += dG^T hprev and dbhh += column sums of dG, over all T*B rows at once.
+func recurrentWeightBackward(_ hprev: UnsafePointer<Float>, _ whh: Tensor, _ bhh: Tensor,
+                             _ dG: UnsafePointer<Float>, rows: Int) {
+    let g = whh.shape[0], h = whh.shape[1]
+    whh.withGradBuffer { dw, fresh in
+        BLAS.gemm(transA: true, m: g, n: h, k: rows, dG, lda: g, hprev, ldb: h, beta: fresh ? 0 : 1, dw, ldc: h)
+    }
+    bhh.withZeroedGradBuffer { db in addColumnSums(dG, rows: rows, cols: g, into: db) }
+}
+
+/// Copies the initial state (B, H) into `dst`, or zeros when there is none.
+func loadInitialState(_ h0: Tensor?, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    if let h0 { dst.update(from: h0.data, count: n) } else { dst.initialize(repeating: 0, count: n) }
+}
+
+/// The layer inputs of a stack: layer l's state slice of an optional (layers, B, H) state.
+func layerState(_ state: Tensor?, _ l: Int) -> Tensor? { state.map { $0[l] } }

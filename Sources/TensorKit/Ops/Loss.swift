@@ -1,0 +1,143 @@
+import Foundation
+
+/// Softmax along `axis`: exp(x - max) / sum(exp(x - max)).
+public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
+    let ax = normalizeAxis(axis, rank: x.rank, op: "softmax")
+    if ax != x.rank - 1 {
+        // move the axis last, where rows are contiguous, and back
+        return softmax(x.swapAxes(ax, x.rank - 1), axis: -1).swapAxes(ax, x.rank - 1)
+    }
+    let c = x.shape[ax], rows = x.count / max(c, 1)
+    let out = Tensor(uninitialized: x.shape)
+    softmaxRows(x.data, out.data, rows: rows, cols: c)
+    if Tensor.recording(x) {
+        let y = out.detached()
+        out.record([x]) { g in
+            // dx = y * (g - sum_j g_j y_j), per row
+            let gp = g.data, yp = y.data
+            x.withGradBuffer { dx, fresh in
+                for r in 0..<rows {
+                    let gr = gp + r * c, yr = yp + r * c, d = dx + r * c
+                    var dot: Float = 0
+                    for j in 0..<c { dot += gr[j] * yr[j] }
+                    storeOrAdd(d, fresh, c) { yr[$0] * (gr[$0] - dot) }
+                }
+            }
+        }
+    }
+    return out
+}
+
+/// Row-wise softmax of a (rows, cols) buffer; returns each row's log-sum-exp.
+@discardableResult
+func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) -> [Float] {
+    var lse = [Float](repeating: 0, count: rows)
+    // y = x - rowmax, then one vectorised exp over the whole buffer
+    for r in 0..<rows {
+        let xr = x + r * c, yr = y + r * c
+        var m = -Float.infinity
+        for j in 0..<c { m = max(m, xr[j]) }
+        for j in 0..<c { yr[j] = xr[j] - m }
+        lse[r] = m
+    }
+    vExp(y, y, rows * c)
+    for r in 0..<rows {
+        let yr = y + r * c
+        var s: Float = 0
+        for j in 0..<c { s += yr[j] }
+        let inv = 1 / s
+        for j in 0..<c { yr[j] *= inv }
+        lse[r] += Foundation.log(s)
+    }
+    return lse
+}
+
+/// Mean cross-entropy of logits (N, C) against N class indices: fused log-softmax and
+/// negative log-likelihood, stable for any logit size.
+public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
+    guard logits.rank == 2, targets.count == logits.shape[0] else {
+        shapeMismatch("crossEntropy", logits.shape, targets.shape)
+    }
+    let n = logits.shape[0], c = logits.shape[1]
+    let probs = Tensor(uninitialized: logits.shape)  // (N, C), kept for backward
+    let lse = softmaxRows(logits.data, probs.data, rows: n, cols: c)
+    let x = logits.data
+    var total: Double = 0
+    for (r, t) in targets.values.enumerated() {
+        if t < 0 || t >= c { fatalError("crossEntropy: target \(t) is out of range for \(c) classes") }
+        total += Double(lse[r] - x[r * c + t])
+    }
+    let out = Tensor(Float(total / Double(max(n, 1))))
+    if Tensor.recording(logits) {
+        let targetValues = targets.values
+        out.record([logits]) { g in
+            // dlogits = (softmax - onehot(target)) * g / N
+            let scale = g.data[0] / Float(max(n, 1))
+            let p = probs.data
+            logits.withGradBuffer { d, fresh in
+                storeOrAdd(d, fresh, n * c) { p[$0] * scale }
+                for (r, t) in targetValues.enumerated() { d[r * c + t] -= scale }
+            }
+        }
+    }
+    return out
+}
+
+/// One-hot encoding: shape indices.shape + [numClasses], 1 at each index. Matmul with the
+/// result gathers rows rather than multiplying by zeros.
+public func oneHot(_ indices: IntTensor, _ numClasses: Int) -> Tensor {
+    var idx = [Int32](repeating: 0, count: indices.count)
+    for (i, v) in indices.values.enumerated() {
+        if v < 0 || v >= numClasses { fatalError("oneHot: index \(v) is out of range for \(numClasses) classes") }
+        idx[i] = Int32(v)
+    }
+    let hot = OneHotIndices(indices: idx, numClasses: numClasses)
+    let shape = indices.shape + [numClasses]
+    let storage = Storage(capacity: indices.count * numClasses)
+    // Written only if someone reads the dense elements.
+    storage.pendingFill = { p in
+        p.initialize(repeating: 0, count: idx.count * numClasses)
+        for (r, v) in idx.enumerated() { p[r * numClasses + Int(v)] = 1 }
+    }
+    return Tensor(view: storage, offset: 0, shape: shape, oneHot: hot)
+}
+
+/// Rows of `weight` (V, D) picked by `indices`: shape indices.shape + [D]; differentiable in weight.
+public func embedding(_ weight: Tensor, _ indices: IntTensor) -> Tensor {
+    guard weight.rank == 2 else { shapeMismatch("embedding", weight.shape, indices.shape) }
+    let v = weight.shape[0], d = weight.shape[1]
+    var idx = [Int32](repeating: 0, count: indices.count)
+    for (i, t) in indices.values.enumerated() {
+        if t < 0 || t >= v { fatalError("embedding: index \(t) is out of range for \(v) rows") }
+        idx[i] = Int32(t)
+    }
+    let hot = OneHotIndices(indices: idx, numClasses: v)
+    let out = Tensor(uninitialized: indices.shape + [d])
+    oneHotGather(hot, rowOffset: 0, rows: idx.count, weight.data, d, out.data)
+    if Tensor.recording(weight) {
+        out.record([weight]) { g in
+            weight.withZeroedGradBuffer { dw in oneHotScatterAdd(hot, rowOffset: 0, rows: idx.count, g.data, d, dw) }
+        }
+    }
+    return out
+}
+
+/// Zeroes each element with probability p and scales the rest by 1/(1-p), in training only.
+public func dropout(_ x: Tensor, p: Float, training: Bool) -> Tensor {
+    if !training || p == 0 { return x }
+    if p < 0 || p > 1 { fatalError("dropout: probability \(p) is not in [0, 1]") }
+    let mask = Tensor(uninitialized: x.shape)
+    let m = mask.data
+    let keep = 1 - p, scale: Float = p == 1 ? 0 : 1 / (1 - p)
+    for i in 0..<x.count { m[i] = GlobalRandom.generator.nextFloat() < keep ? scale : 0 }
+    let out = Tensor(uninitialized: x.shape)
+    let xp = x.data, y = out.data
+    for i in 0..<x.count { y[i] = xp[i] * m[i] }
+    if Tensor.recording(x) {
+        out.record([x]) { g in
+            let gp = g.data
+            x.withGradBuffer { dx, fresh in storeOrAdd(dx, fresh, x.count) { gp[$0] * m[$0] } }
+        }
+    }
+    return out
+}

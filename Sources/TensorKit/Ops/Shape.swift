@@ -1,0 +1,172 @@
+// Reshapes and views (no copy), transposes, slicing, split / stack / concat.
+
+extension Tensor {
+    /// A view of `self` as `shape` (same storage, no graph).
+    func viewAs(_ newShape: [Int]) -> Tensor {
+        // one-hot structure survives as long as rows stay rows
+        let hot = (oneHot != nil && newShape.last == shape.last) ? oneHot : nil
+        return Tensor(view: storage, offset: offset, shape: newShape, oneHot: hot)
+    }
+
+    /// The same elements with a new shape; one dimension may be -1. Shares storage.
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        let s = resolveShape(newShape, count: count, from: shape, op: "reshaped")
+        let out = viewAs(s)
+        if Tensor.recording(self) {
+            out.record([self]) { [self] g in accumulateGrad(g.viewAs(shape)) }
+        }
+        return out
+    }
+
+    /// The transpose of a 2-D tensor (a copy).
+    public func transposed() -> Tensor {
+        if rank != 2 { fatalError("transposed: expected a 2-D tensor, got shape \(shape)") }
+        return swapAxes(0, 1)
+    }
+
+    /// Exchanges two axes (a copy, so the result stays contiguous).
+    public func swapAxes(_ a: Int, _ b: Int) -> Tensor {
+        let a = normalizeAxis(a, rank: rank, op: "swapAxes"), b = normalizeAxis(b, rank: rank, op: "swapAxes")
+        if a == b { return reshaped(shape) }
+        var perm = Array(0..<rank)
+        perm.swapAt(a, b)
+        let out = permuted(self, perm)
+        if Tensor.recording(self) {
+            out.record([self]) { [self] g in accumulateGrad(permuted(g, perm)) }
+        }
+        return out
+    }
+
+    /// Element `i` along axis 0, dropping the axis (a view).
+    public subscript(i: Int) -> Tensor {
+        if rank == 0 || i < 0 || i >= shape[0] {
+            fatalError("subscript: index \(i) is out of range for shape \(shape)")
+        }
+        let row = count / shape[0]
+        let newShape = Array(shape.dropFirst())
+        return sliceRows(i * row, row, newShape)
+    }
+
+    /// Rows `r` along axis 0 (a view).
+    public subscript(r: Range<Int>) -> Tensor {
+        if rank == 0 || r.lowerBound < 0 || r.upperBound > shape[0] {
+            fatalError("subscript: range \(r) is out of range for shape \(shape)")
+        }
+        let row = count / max(shape[0], 1)
+        var newShape = shape
+        newShape[0] = r.count
+        return sliceRows(r.lowerBound * row, r.count * row, newShape)
+    }
+
+    /// The contiguous elements [start, start+n) as `newShape`, differentiable.
+    private func sliceRows(_ start: Int, _ n: Int, _ newShape: [Int]) -> Tensor {
+        let hot = (oneHot != nil && newShape.last == shape.last) ? oneHot : nil
+        let out = Tensor(view: storage, offset: offset + start, shape: newShape, oneHot: hot)
+        if Tensor.recording(self) {
+            out.record([self]) { [self] g in
+                let gp = g.data
+                withZeroedGradBuffer { d in addInPlace(d + start, gp, n) }
+            }
+        }
+        return out
+    }
+
+    /// Splits into `parts` equal pieces along `axis`.
+    public func split(_ parts: Int, axis: Int) -> [Tensor] {
+        let ax = normalizeAxis(axis, rank: rank, op: "split")
+        if parts <= 0 || shape[ax] % parts != 0 {
+            fatalError("split: dimension \(ax) of shape \(shape) does not split into \(parts) equal parts")
+        }
+        let size = shape[ax] / parts
+        return (0..<parts).map { slice(axis: ax, start: $0 * size, length: size) }
+    }
+
+    /// Elements start..<start+length along `axis` (a copy), differentiable.
+    func slice(axis ax: Int, start: Int, length: Int) -> Tensor {
+        let (outer, d, inner) = splitAt(ax)
+        var outShape = shape
+        outShape[ax] = length
+        let out = Tensor(uninitialized: outShape)
+        let x = data, y = out.data
+        // x: (outer, d, inner) -> y: (outer, length, inner)
+        for o in 0..<outer {
+            (y + o * length * inner).update(from: x + (o * d + start) * inner, count: length * inner)
+        }
+        if Tensor.recording(self) {
+            out.record([self]) { [self] g in
+                let gp = g.data
+                withZeroedGradBuffer { dx in
+                    for o in 0..<outer { addInPlace(dx + (o * d + start) * inner, gp + o * length * inner, length * inner) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Joins tensors of the same shape along a new axis.
+    public static func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+        guard let first = tensors.first else { fatalError("stack: needs at least one tensor") }
+        let ax = normalizeAxis(axis, rank: first.rank + 1, op: "stack")
+        for t in tensors where t.shape != first.shape { shapeMismatch("stack", first.shape, t.shape) }
+        var s = first.shape
+        s.insert(1, at: ax)
+        return concat(tensors.map { $0.reshaped(s) }, axis: ax)
+    }
+
+    /// Joins tensors along an existing axis; the other dimensions must agree.
+    public static func concat(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+        guard let first = tensors.first else { fatalError("concat: needs at least one tensor") }
+        let ax = normalizeAxis(axis, rank: first.rank, op: "concat")
+        var outShape = first.shape
+        outShape[ax] = 0
+        for t in tensors {
+            var a = t.shape, b = first.shape
+            if a.count == b.count { a[ax] = 0; b[ax] = 0 }
+            if a != b { shapeMismatch("concat", first.shape, t.shape) }
+            outShape[ax] += t.shape[ax]
+        }
+        let out = Tensor(uninitialized: outShape)
+        let outer = first.shape[..<ax].reduce(1, *), inner = first.shape[(ax + 1)...].reduce(1, *)
+        let total = outShape[ax]
+        let y = out.data
+        var start = 0
+        var starts: [Int] = []
+        for t in tensors {
+            let d = t.shape[ax], x = t.data
+            for o in 0..<outer {
+                (y + (o * total + start) * inner).update(from: x + o * d * inner, count: d * inner)
+            }
+            starts.append(start)
+            start += d
+        }
+        if recording(tensors) {
+            out.record(tensors) { g in
+                let gp = g.data
+                for (t, s) in zip(tensors, starts) where t.requiresGrad {
+                    let d = t.shape[ax]
+                    t.withGradBuffer { dx, fresh in
+                        for o in 0..<outer {
+                            let dst = dx + o * d * inner, src = gp + (o * total + s) * inner
+                            if fresh { dst.update(from: src, count: d * inner) } else { addInPlace(dst, src, d * inner) }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// A contiguous copy of `x` with its axes reordered: out axis i is x's axis perm[i] (no graph).
+func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
+    let outShape = perm.map { x.shape[$0] }
+    var inStrides = [Int](repeating: 1, count: x.rank)
+    for d in stride(from: x.rank - 2, through: 0, by: -1) { inStrides[d] = inStrides[d + 1] * x.shape[d + 1] }
+    let strides = perm.map { inStrides[$0] }
+    let out = Tensor(uninitialized: outShape)
+    let src = x.data, dst = out.data
+    forEachRun(outShape, strides, strides) { o, i, _, n, s, _ in
+        if s == 1 { (dst + o).update(from: src + i, count: n) } else { for j in 0..<n { dst[o + j] = src[i + j * s] } }
+    }
+    return out
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// A reference-counted Float buffer; tensor views share one, and it returns to the pool when freed.
+final class Storage {
+    let base: UnsafeMutablePointer<Float>
+    let capacity: Int
+    /// Fills the buffer on first use; set by ops whose data may never be read (one-hot).
+    var pendingFill: ((UnsafeMutablePointer<Float>) -> Void)?
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        self.base = BufferPool.allocate(capacity)
+    }
+
+    deinit { BufferPool.release(base, capacity) }
+
+    /// The buffer, after running a pending fill if there is one.
+    @inline(__always) var pointer: UnsafeMutablePointer<Float> {
+        if let fill = pendingFill {
+            pendingFill = nil
+            fill(base)
+        }
+        return base
+    }
+}
+
+/// A cache of freed buffers by exact size, like PyTorch's caching allocator: training loops
+/// allocate the same shapes every step, and reusing warm buffers avoids page faults and
+/// malloc's large-block path. The cache is bounded; beyond the bound buffers are freed.
+enum BufferPool {
+    nonisolated(unsafe) private static var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
+    nonisolated(unsafe) private static var cachedBytes = 0
+    private static let lock = NSLock()
+    /// Buffers below this size go straight to malloc, which is fast for them.
+    static let minPooled = 256
+    static let maxCachedBytes = 512 << 20
+
+    static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        let n = max(count, 1)
+        if n >= minPooled {
+            lock.lock()
+            if let p = free[n]?.popLast() {
+                cachedBytes -= n * 4
+                lock.unlock()
+                return p
+            }
+            lock.unlock()
+        }
+        return UnsafeMutablePointer<Float>.allocate(capacity: n)
+    }
+
+    static func release(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        let n = max(count, 1)
+        if n >= minPooled {
+            lock.lock()
+            if cachedBytes + n * 4 <= maxCachedBytes {
+                free[n, default: []].append(p)
+                cachedBytes += n * 4
+                lock.unlock()
+                return
+            }
+            lock.unlock()
+        }
+        p.deallocate()
+    }
+
+    /// Frees every cached buffer (for tests and long-lived programs that change shapes).
+    static func drain() {
+        lock.lock()
+        for (_, list) in free { for p in list { p.deallocate() } }
+        free = [:]
+        cachedBytes = 0
+        lock.unlock()
+    }
+}

@@ -1,0 +1,80 @@
+import XCTest
+@testable import TensorKit
+
+/// Parity with PyTorch's nn.RNN / nn.GRU / nn.LSTM: outputs, final states, loss, every gradient.
+final class RecurrentFixtureTests: XCTestCase {
+    /// Loads a recurrent layer's PyTorch-named parameters, in the order weight_ih, weight_hh, bias_ih, bias_hh.
+    private func loadLayers(_ f: Fixture, _ ih: [Tensor], _ hh: [Tensor], _ bih: [Tensor], _ bhh: [Tensor]) {
+        for l in ih.indices {
+            f.load(ih[l], "weight_ih_l\(l)")
+            f.load(hh[l], "weight_hh_l\(l)")
+            f.load(bih[l], "bias_ih_l\(l)")
+            f.load(bhh[l], "bias_hh_l\(l)")
+        }
+    }
+
+    private func checkLayerGrads(_ f: Fixture, _ ih: [Tensor], _ hh: [Tensor], _ bih: [Tensor], _ bhh: [Tensor]) {
+        for l in ih.indices {
+            f.check(ih[l].grad, "grads", "weight_ih_l\(l)")
+            f.check(hh[l].grad, "grads", "weight_hh_l\(l)")
+            f.check(bih[l].grad, "grads", "bias_ih_l\(l)")
+            f.check(bhh[l].grad, "grads", "bias_hh_l\(l)")
+        }
+    }
+
+    func testRNNTanhTwoLayers() throws {
+        let f = try Fixture("rnn_tanh_2layer")
+        let rnn = RNN(inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
+        loadLayers(f, rnn.weightIH, rnn.weightHH, rnn.biasIH, rnn.biasHH)
+        let x = f.tensor("inputs", "x", requiresGrad: true), h0 = f.tensor("inputs", "h0", requiresGrad: true)
+        let (output, hn) = rnn(x, h0)
+        let loss = (output * f.tensor("inputs", "grad_output")).sum() + (hn * f.tensor("inputs", "grad_h_n")).sum()
+        loss.backward()
+        f.check(output, "outputs", "output")
+        f.check(hn, "outputs", "h_n")
+        f.check(loss.item, "outputs", "loss")
+        f.check(x.grad, "grads", "x")
+        f.check(h0.grad, "grads", "h0")
+        checkLayerGrads(f, rnn.weightIH, rnn.weightHH, rnn.biasIH, rnn.biasHH)
+    }
+
+    private func checkGRU(_ name: String) throws {
+        let f = try Fixture(name)
+        let gru = GRU(inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
+        loadLayers(f, gru.weightIH, gru.weightHH, gru.biasIH, gru.biasHH)
+        let x = f.tensor("inputs", "x", requiresGrad: true), h0 = f.tensor("inputs", "h0", requiresGrad: true)
+        let (output, hn) = gru(x, h0)
+        let loss = (output * f.tensor("inputs", "grad_output")).sum() + (hn * f.tensor("inputs", "grad_h_n")).sum()
+        loss.backward()
+        f.check(output, "outputs", "output")
+        f.check(hn, "outputs", "h_n")
+        f.check(loss.item, "outputs", "loss")
+        f.check(x.grad, "grads", "x")
+        f.check(h0.grad, "grads", "h0")
+        checkLayerGrads(f, gru.weightIH, gru.weightHH, gru.biasIH, gru.biasHH)
+    }
+
+    func testGRUTwoLayers() throws { try checkGRU("gru_2layer") }
+
+    func testGRUThreeLayersWide() throws { try checkGRU("gru_3layer_wide") }
+
+    func testLSTMTwoLayers() throws {
+        let f = try Fixture("lstm_2layer")
+        let lstm = LSTM(inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
+        loadLayers(f, lstm.weightIH, lstm.weightHH, lstm.biasIH, lstm.biasHH)
+        let x = f.tensor("inputs", "x", requiresGrad: true)
+        let h0 = f.tensor("inputs", "h0", requiresGrad: true), c0 = f.tensor("inputs", "c0", requiresGrad: true)
+        let (output, (hn, cn)) = lstm(x, (h0, c0))
+        let loss = (output * f.tensor("inputs", "grad_output")).sum() + (hn * f.tensor("inputs", "grad_h_n")).sum()
+            + (cn * f.tensor("inputs", "grad_c_n")).sum()
+        loss.backward()
+        f.check(output, "outputs", "output")
+        f.check(hn, "outputs", "h_n")
+        f.check(cn, "outputs", "c_n")
+        f.check(loss.item, "outputs", "loss")
+        f.check(x.grad, "grads", "x")
+        f.check(h0.grad, "grads", "h0")
+        f.check(c0.grad, "grads", "c0")
+        checkLayerGrads(f, lstm.weightIH, lstm.weightHH, lstm.biasIH, lstm.biasHH)
+    }
+}
