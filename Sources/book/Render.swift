@@ -1,12 +1,72 @@
 import ArgumentParser
 import BookEngine
+import Foundation
 
 struct Render: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the chapters (cached) and render the HTML book.")
-    func run() throws { throw ValidationError("not yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Run the chapters (reusing cached outputs) and render the HTML book.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: RunOptions
+
+    @Option(help: "Folder to write the site into (replaced only once the new site is complete).")
+    var output = "site"
+
+    func run() throws {
+        let clock = Date()
+        let book = try common.loadBook()
+        let problems = BookChecker(book: book).run(includeGeneratedSources: false)
+        report(problems)
+        if problems.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+        try Tangler(book: book).write()
+
+        let runner = ChapterRunner(book: book, settings: options.settings(book))
+        let runs = runner.run(book.chapters, force: options.force)
+        var failures: [Diagnostic] = []
+        for chapter in book.chapters {
+            guard let failure = runs[chapter.name]?.failure else { continue }
+            let what = failure.cell.map { "cell \($0) " } ?? ""
+            failures.append(Diagnostic(SourceLocation(file: chapter.path, line: failure.line ?? 0),
+                                       "\(what)failed (\(failure.kind.rawValue)): \(failure.message)"))
+        }
+
+        let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
+        let warnings = try SiteRenderer(book: book, runs: runs, options: SiteOptions(bookRoot: book.root)).render(into: site)
+        report(warnings)
+        report(failures)
+        print(String(format: "rendered %d chapters into %@ in %.1f s", book.chapters.count, output, Date().timeIntervalSince(clock)))
+        if !failures.isEmpty { throw ExitCode.failure }
+    }
 }
 
 struct Doctest: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check every cell whose expected output is written in its chapter.")
-    func run() throws { throw ValidationError("not yet") }
+    static let configuration = CommandConfiguration(
+        abstract: "Check every cell whose expected output is written in its chapter.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: RunOptions
+
+    @Argument(help: "Chapters to test (all by default).")
+    var chapters: [String] = []
+
+    func run() throws {
+        let book = try common.loadBook()
+        try Tangler(book: book).write()
+        var settings = options.settings(book)
+        if options.epochs == nil { settings.arguments = book.config.quickArguments }  // doctests use small settings
+        let runner = ChapterRunner(book: book, settings: settings)
+        runner.log = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+        let results = DoctestRunner(runner: runner).run(try select(chapters, from: book))
+        for result in results {
+            if result.passed {
+                print("ok    \(result.location) (cell \(result.cell))")
+            } else {
+                print("FAIL  \(result.location) (cell \(result.cell))")
+                report([Diagnostic(result.location, "doctest of cell \(result.cell) failed\n\(result.detail)")])
+            }
+        }
+        let failed = results.filter { !$0.passed }.count
+        print("doctest: \(results.count - failed) passed, \(failed) failed")
+        if failed > 0 { throw ExitCode.failure }
+    }
 }

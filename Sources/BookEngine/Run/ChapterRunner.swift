@@ -107,23 +107,47 @@ public final class ChapterRunner {
     }
 
     func buildAndRun(_ chapter: Chapter) -> ChapterRun {
-        log("\(chapter.name): building")
-        let build: Subprocess.Result
-        do {
-            build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root)
-        } catch {
-            return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .compile, cell: nil, line: nil,
-                              message: "cannot start `swift build`: \(error)"), record: record(chapter, seconds: 0))
-        }
-        if build.status != 0 {
-            return ChapterRun(chapter: chapter.name, cells: [], failure: compileFailure(chapter, build.stdout + build.stderr),
-                              record: record(chapter, seconds: build.seconds))
+        if let failure = build(chapter) {
+            return ChapterRun(chapter: chapter.name, cells: [], failure: failure, record: record(chapter, seconds: 0))
         }
         return execute(chapter)
     }
 
+    /// Builds a chapter's program (release); the failure, if it does not compile.
+    public func build(_ chapter: Chapter) -> RunFailure? {
+        log("\(chapter.name): building")
+        do {
+            let build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root)
+            return build.status == 0 ? nil : compileFailure(chapter, build.stdout + build.stderr)
+        } catch {
+            return RunFailure(kind: .compile, cell: nil, line: nil, message: "cannot start `swift build`: \(error)")
+        }
+    }
+
+    /// Type-checks `source` alone against the built library modules; the compiler's output
+    /// and whether it succeeded. (For `compile-fail` doctests.)
+    public func typecheck(_ source: String) throws -> (succeeded: Bool, output: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("book-typecheck-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("cell.swift")
+        try source.write(to: file, atomically: true, encoding: .utf8)
+        var arguments = ["-frontend", "-typecheck", file.path, "-I", "\(binPath)/Modules", "-I", binPath]
+        // System-library modules (cmark, BLAS) that the library's modules import.
+        if let sources = try? FileManager.default.contentsOfDirectory(atPath: book.root.appendingPathComponent("Sources").path) {
+            for name in sources.sorted() {
+                let map = book.root.appendingPathComponent("Sources/\(name)/module.modulemap")
+                if FileManager.default.fileExists(atPath: map.path) { arguments += ["-Xcc", "-fmodule-map-file=\(map.path)"] }
+            }
+        }
+        let swiftc = URL(fileURLWithPath: swift).deletingLastPathComponent().appendingPathComponent("swiftc").path
+        let result = try Subprocess.run(swiftc, arguments, in: book.root)
+        let output = relativize(result.stdout + result.stderr).replacingOccurrences(of: file.path, with: "cell.swift")
+        return (result.status == 0, output)
+    }
+
     /// The folder SwiftPM puts release binaries in.
-    private lazy var binPath: String = {
+    public private(set) lazy var binPath: String = {
         let result = try? Subprocess.run(swift, buildArguments + ["--show-bin-path"], in: book.root)
         return result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) ?? ".build/release"
     }()
