@@ -1,0 +1,167 @@
+import Foundation
+
+/// One section of a chapter as the table of contents and the search index see it.
+struct SectionEntry {
+    var level: Int
+    var number: String
+    var anchor: String
+    /// The heading's HTML (inline math resolved).
+    var titleHTML: String
+    var title: String
+    /// The section's text for searching: prose, figure captions, code.
+    var text: String
+}
+
+/// The article of a chapter's page, and its sections.
+struct ChapterRenderer {
+    let context: RenderContext
+    let chapter: Chapter
+
+    struct Result {
+        var article: String
+        var sections: [SectionEntry]
+        /// Files under the chapter's folder that the page shows (figures), relative to it.
+        var images: [(source: String, line: Int)]
+    }
+
+    var inline: InlineRenderer { InlineRenderer(context: context, chapter: chapter) }
+
+    /// The sections (headings below the title) without rendering the page: for other pages' menus.
+    static func headings(of chapter: Chapter) -> [Heading] {
+        chapter.blocks.compactMap { if case .heading(let h) = $0, h.level > 1 { return h } else { return nil } }
+    }
+
+    func render() -> Result {
+        let run = context.runs[chapter.name]
+        let cells = CellRenderer(context: context, chapter: chapter, run: run)
+        var body = ""
+        var sections: [SectionEntry] = []
+        var images: [(String, Int)] = []
+        var titleSeen = false
+        // Text before the first section heading belongs to the chapter's own entry.
+        var current = SectionEntry(level: 1, number: "\(chapter.number)", anchor: "",
+                                   titleHTML: HTML.escape(chapter.title), title: chapter.title, text: "")
+
+        for block in chapter.blocks {
+            switch block {
+            case .heading(let h):
+                let html = inline.render(h.html, line: h.line)
+                let number = h.number.isEmpty ? "" : "<span class=\"section-number\">\(HTML.escape(h.number))</span> "
+                let level = min(max(h.level, 1), 6)
+                let link = "<a class=\"heading-link\" href=\"#\(HTML.escape(h.anchor))\" aria-label=\"Link to this section\">#</a>"
+                let headingHTML = "<h\(level) id=\"\(HTML.escape(h.anchor))\">\(number)\(html)\(link)</h\(level)>\n"
+                if level == 1 && !titleSeen {
+                    titleSeen = true
+                    current.anchor = h.anchor
+                    current.titleHTML = html
+                    current.title = h.text
+                    body += headingHTML + runHeader(run)
+                    continue
+                }
+                sections.append(current)
+                current = SectionEntry(level: level, number: h.number, anchor: h.anchor, titleHTML: html,
+                                       title: h.text, text: "")
+                body += headingHTML
+            case .prose(let p):
+                body += inline.render(p.html, line: p.line) + "\n"
+                current.text += " " + inline.plainText(p.html)
+            case .displayMath(let m):
+                body += displayMath(m)
+            case .figure(let f):
+                body += figure(f)
+                images.append((f.source, f.line))
+                current.text += " " + inline.plainText(f.captionHTML)
+            case .cell(let c):
+                body += cells.render(c)
+                if !c.attributes.hide { current.text += " " + c.source }
+            case .code(let c):
+                body += CodeRenderer.block(c)
+                current.text += " " + c.source
+            }
+        }
+        sections.append(current)
+        if !titleSeen {
+            body = "<h1 id=\"chapter-title\"><span class=\"section-number\">\(chapter.number)</span> "
+                + HTML.escape(chapter.title) + "</h1>\n" + runHeader(run) + body
+            sections[0].anchor = "chapter-title"
+        }
+        for i in sections.indices { sections[i].text = HTML.collapseWhitespace(sections[i].text) }
+        let article = "<article class=\"chapter\">\n" + failureBanner(run, cells: cells) + body + "</article>\n"
+        return Result(article: article, sections: sections, images: images)
+    }
+
+    func displayMath(_ m: DisplayMath) -> String {
+        var tex = m.tex.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let number = m.number, m.label != nil { tex += " \\tag{\(number)}" }
+        let id = m.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
+        return "<div class=\"equation\"\(id)><div class=\"math display\">\(HTML.escape(tex))</div></div>\n"
+    }
+
+    func figure(_ f: Figure) -> String {
+        let id = f.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
+        let caption = inline.render(f.captionHTML, line: f.line)
+        let alt = inline.plainText(f.captionHTML)
+        let number = f.number.isEmpty ? "" : "<span class=\"caption-number\">Figure \(HTML.escape(f.number)):</span> "
+        return """
+        <figure class="figure"\(id)>
+        <img src="\(HTML.escape(f.source))" alt="\(HTML.escape(alt))">
+        <figcaption>\(number)\(caption)</figcaption>
+        </figure>
+
+        """
+    }
+
+    /// The run record under the chapter's title: when and how the outputs were produced.
+    func runHeader(_ run: ChapterRun?) -> String {
+        guard let run else {
+            let hasProgram = chapter.cells.contains { $0.isInProgram }
+            return hasProgram
+                ? "<p class=\"run-record run-missing\">This chapter has not been run: its outputs are missing.</p>\n"
+                : ""
+        }
+        let r = run.record
+        let timed = run.cells.filter { $0.seconds != nil }.count
+        let arguments = r.arguments.isEmpty ? "(none)" : Format.arguments(r.arguments)
+        return """
+        <details class="run-record">
+        <summary>Outputs produced <time datetime="\(Format.isoDate(r.date))">\(Format.date(r.date))</time> · \
+        seed \(r.seed) · \(Format.seconds(r.seconds))</summary>
+        <dl>
+        <dt>Produced</dt><dd><time datetime="\(Format.isoDate(r.date))">\(Format.date(r.date))</time></dd>
+        <dt>Seed</dt><dd>\(r.seed)</dd>
+        <dt>Arguments</dt><dd><code>\(HTML.escape(arguments))</code></dd>
+        <dt>Toolchain</dt><dd>\(HTML.escape(r.toolchain))</dd>
+        <dt>Total time</dt><dd>\(Format.seconds(r.seconds)) (\(timed) cell\(timed == 1 ? "" : "s") timed; each cell's time is shown above its code)</dd>
+        <dt>Inputs hash</dt><dd><code>\(HTML.escape(String(r.inputsHash.prefix(16))))</code></dd>
+        </dl>
+        </details>
+
+        """
+    }
+
+    /// The banner at the top of a page whose program failed.
+    func failureBanner(_ run: ChapterRun?, cells: CellRenderer) -> String {
+        guard let failure = run?.failure else { return "" }
+        let what: String
+        switch failure.kind {
+        case .compile: what = "did not compile"
+        case .trap: what = "stopped with a runtime error"
+        case .timeout: what = "timed out"
+        case .exit: what = "exited with an error"
+        }
+        var where_ = ""
+        if let line = failure.line { where_ = " at <code>\(HTML.escape(chapter.location(line).description))</code>" }
+        var detail = ""
+        if let index = cells.failingCell, let cell = chapter.cells.first(where: { $0.index == index }) {
+            detail = " <a href=\"#\(HTML.escape(CellRenderer.anchor(of: cell)))\">Go to the failing cell</a>."
+        } else {
+            detail = "\n<pre class=\"output-text\">\(CodeRenderer.outputText(failure.message))</pre>"
+        }
+        return """
+        <div class="banner banner-error" role="alert">
+        <strong>This chapter's program \(what)</strong>\(where_). Outputs after that point are missing.\(detail)
+        </div>
+
+        """
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Turns prose HTML with placeholders into page HTML: inline math and numbered references.
+struct InlineRenderer {
+    let context: RenderContext
+    let chapter: Chapter
+
+    /// `html` with every placeholder replaced; `line` locates warnings.
+    func render(_ html: String, line: Int) -> String {
+        var out = ""
+        for token in Placeholder.tokens(in: html) {
+            switch token {
+            case .text(let text): out += Self.rewriteChapterLinks(text)
+            case .math(let index): out += math(index, line: line)
+            case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
+            case .reference(let kind, let label): out += reference(kind, label, line: line)
+            }
+        }
+        return out
+    }
+
+    /// Plain text of `html` for the search index, math reduced to its letters.
+    func plainText(_ html: String) -> String {
+        var out = ""
+        for token in Placeholder.tokens(in: html) {
+            switch token {
+            case .text(let text): out += text
+            case .math(let index):
+                if chapter.inlineMath.indices.contains(index) { out += Self.searchText(ofTeX: chapter.inlineMath[index]) }
+            case .tex(let tex): out += Self.searchText(ofTeX: tex)
+            case .reference(let kind, let label):
+                out += context.labels[label].map { referenceText(kind, $0) } ?? "??"
+            }
+        }
+        return HTML.plainText(out)
+    }
+
+    func math(_ index: Int, line: Int) -> String {
+        guard chapter.inlineMath.indices.contains(index) else {
+            context.warn(chapter.location(line), "inline math \(index) is missing")
+            return "<span class=\"ref-missing\">??</span>"
+        }
+        return "<span class=\"math inline\">\(HTML.escape(chapter.inlineMath[index]))</span>"
+    }
+
+    func reference(_ kind: Placeholder.ReferenceKind, _ label: String, line: Int) -> String {
+        guard let target = context.labels[label] else {
+            context.warn(chapter.location(line), "`:\(kind.rawValue):` to unknown label `\(label)`")
+            return "<span class=\"ref ref-missing\" title=\"unknown label: \(HTML.escape(label))\">??</span>"
+        }
+        if kind == .eqref && target.kind != .equation {
+            context.warn(chapter.location(line), "`:eqref:` to `\(label)`, which is a \(target.kind.rawValue), not an equation")
+        }
+        let title = target.kind == .equation ? "" : HTML.plainText(target.title)
+        let titleAttribute = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""
+        return "<a class=\"ref ref-\(target.kind.rawValue)\" href=\"\(HTML.escape(href(to: target)))\"\(titleAttribute)>"
+            + HTML.escape(referenceText(kind, target)) + "</a>"
+    }
+
+    /// What a reference shows: `Section 4.2`, `Fig. 4.1`, `(4.1)`.
+    func referenceText(_ kind: Placeholder.ReferenceKind, _ target: LabelTarget) -> String {
+        let number = target.number.isEmpty ? "??" : target.number
+        if kind == .eqref { return "(\(number))" }
+        switch target.kind {
+        case .chapter: return "Chapter \(number)"
+        case .section: return "Section \(number)"
+        case .figure: return "Fig. \(number)"
+        case .equation: return "Eq. (\(number))"
+        }
+    }
+
+    /// A link to `target` from this chapter's page.
+    func href(to target: LabelTarget) -> String {
+        if target.kind == .chapter && target.chapter != chapter.name {
+            return RenderContext.pageName(of: target.chapter)
+        }
+        let page = target.chapter == chapter.name ? "" : RenderContext.pageName(of: target.chapter)
+        return "\(page)#\(target.anchor)"
+    }
+
+    /// Links between chapters written as `other.md#x` point at the rendered `other.html#x`.
+    static func rewriteChapterLinks(_ html: String) -> String {
+        guard html.contains(".md") else { return html }
+        var out = ""
+        var rest = Substring(html)
+        while let start = rest.range(of: "href=\"") {
+            out += rest[..<start.upperBound]
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            var value = String(rest[..<end])
+            let path = value.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            if path.hasSuffix(".md") && !path.contains(":") {
+                let name = (path as NSString).lastPathComponent.dropLast(3)
+                value = "\(name).html" + value.dropFirst(path.count)
+            }
+            out += value
+            rest = rest[end...]
+        }
+        return out + rest
+    }
+
+    /// The letters of a formula, for searching: `\mathbf{H}_t^{(l)}` gives `H t (l)`.
+    static func searchText(ofTeX tex: String) -> String {
+        var out = ""
+        var skippingCommand = false
+        for c in tex {
+            if skippingCommand {
+                if c.isLetter { continue }
+                skippingCommand = false
+            }
+            if c == "\\" {
+                skippingCommand = true
+                out += " "
+            } else if "{}^_&$".contains(c) {
+                out += " "
+            } else {
+                out.append(c)
+            }
+        }
+        return HTML.escape(HTML.collapseWhitespace(out))
+    }
+}

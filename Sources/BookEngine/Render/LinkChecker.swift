@@ -1,0 +1,154 @@
+import Foundation
+
+/// Checks a written site: every internal `href`/`src` (and CSS `url()`) names a file of the site,
+/// every `#anchor` an id on its page, nothing points outside it, and no page leaks a build path.
+public struct LinkChecker {
+    /// The site folder to check.
+    public var site: URL
+    /// The name diagnostics use for the site folder (e.g. `site`), whatever folder is checked.
+    public var displayName: String
+    /// Strings that must not occur in any file (absolute paths of the build machine).
+    public var forbiddenStrings: [String]
+
+    public init(site: URL, displayName: String = "site", forbiddenStrings: [String] = []) {
+        self.site = site.standardizedFileURL
+        self.displayName = displayName
+        self.forbiddenStrings = forbiddenStrings
+    }
+
+    /// Every problem found, as errors located at the file and line that hold them.
+    public func check() -> [Diagnostic] {
+        let files = siteFiles()
+        var ids: [String: Set<String>] = [:]
+        func idsOf(_ path: String) -> Set<String> {
+            if let known = ids[path] { return known }
+            let text = (try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8)) ?? ""
+            let found = Set(Self.matches(of: Self.idPattern, in: text).map { HTML.decodeEntities($0.value) })
+            ids[path] = found
+            return found
+        }
+        var problems: [Diagnostic] = []
+        for path in files {
+            let ext = (path as NSString).pathExtension.lowercased()
+            guard ["html", "css", "js", "svg", "json", "txt"].contains(ext),
+                  let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) else { continue }
+            for forbidden in forbiddenStrings where !forbidden.isEmpty && text.contains(forbidden) {
+                let line = Self.line(of: text.range(of: forbidden)!.lowerBound, in: text)
+                problems.append(error(path, line, "contains the build machine's path `\(forbidden)`"))
+            }
+            let references: [(value: String, offset: String.Index)]
+            switch ext {
+            case "html": references = Self.matches(of: Self.linkPattern, in: text)
+            case "css": references = Self.matches(of: Self.cssURLPattern, in: text)
+            default: continue
+            }
+            for (raw, offset) in references {
+                let value = HTML.decodeEntities(raw).trimmingCharacters(in: .whitespaces)
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+                if let problem = problem(with: value, from: path, files: files, ids: idsOf) {
+                    problems.append(error(path, Self.line(of: offset, in: text), problem))
+                }
+            }
+        }
+        return problems
+    }
+
+    private func error(_ path: String, _ line: Int, _ message: String) -> Diagnostic {
+        Diagnostic(SourceLocation(file: "\(displayName)/\(path)", line: line), message)
+    }
+
+    /// Why `value`, found in the file at `path`, is a broken or forbidden link (nil when fine).
+    func problem(with value: String, from path: String, files: Set<String>, ids: (String) -> Set<String>) -> String? {
+        if value.isEmpty { return "empty link" }
+        if value.hasPrefix("data:") { return nil }
+        if value.hasPrefix("//") { return "link outside the site: \(value)" }
+        if let colon = value.firstIndex(of: ":"), !value[..<colon].contains("/"), !value[..<colon].contains("#"),
+           !value[..<colon].contains("?") {
+            return "link outside the site: \(value)"
+        }
+        var target = value
+        var fragment: String?
+        if let hash = target.firstIndex(of: "#") {
+            fragment = String(target[target.index(after: hash)...])
+            target = String(target[..<hash])
+        }
+        if let query = target.firstIndex(of: "?") { target = String(target[..<query]) }
+        if target.hasPrefix("/") { return "absolute link: \(value)" }
+        let resolved: String
+        if target.isEmpty {
+            resolved = path
+        } else {
+            let base = (path as NSString).deletingLastPathComponent
+            let joined = base.isEmpty ? target : base + "/" + target
+            guard let normal = Self.normalize(joined.removingPercentEncoding ?? joined) else {
+                return "link outside the site: \(value)"
+            }
+            resolved = normal
+        }
+        guard files.contains(resolved) else { return "broken link: \(value) (no file \(resolved))" }
+        if let fragment, !fragment.isEmpty, resolved.hasSuffix(".html") {
+            let id = fragment.removingPercentEncoding ?? fragment
+            if !ids(resolved).contains(id) { return "broken link: \(value) (no id `\(id)` in \(resolved))" }
+        }
+        return nil
+    }
+
+    /// `a/./b/../c` as `a/c`; nil when it climbs out of the site.
+    static func normalize(_ path: String) -> String? {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                guard !parts.isEmpty else { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(part)
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// Paths of every regular file in the site, relative to it.
+    func siteFiles() -> Set<String> {
+        var files: Set<String> = []
+        let base = site.path.hasSuffix("/") ? site.path : site.path + "/"
+        guard let walker = FileManager.default.enumerator(at: site, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            return files
+        }
+        for case let url as URL in walker {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            let path = url.standardizedFileURL.path
+            if path.hasPrefix(base) { files.insert(String(path.dropFirst(base.count))) }
+        }
+        return files
+    }
+
+    // Attributes are matched only where they start a new attribute, so `xlink:href` and escaped
+    // text inside <pre> (quotes are `&quot;` there) are left alone.
+    static let linkPattern = ["href=\"", "src=\""]
+    static let idPattern = ["id=\""]
+    static let cssURLPattern = ["url("]
+
+    /// The values after each of `openers` (up to the closing quote, or `)` for CSS `url(`).
+    static func matches(of openers: [String], in text: String) -> [(value: String, offset: String.Index)] {
+        var found: [(String, String.Index)] = []
+        for opener in openers {
+            let closer: Character = opener.hasSuffix("(") ? ")" : "\""
+            var searchStart = text.startIndex
+            while let r = text.range(of: opener, range: searchStart..<text.endIndex) {
+                searchStart = r.upperBound
+                if closer == "\"" {
+                    guard r.lowerBound > text.startIndex, text[text.index(before: r.lowerBound)].isWhitespace else { continue }
+                }
+                guard let end = text[r.upperBound...].firstIndex(of: closer) else { break }
+                found.append((String(text[r.upperBound..<end]), r.upperBound))
+                searchStart = end
+            }
+        }
+        return found.sorted { $0.1 < $1.1 }
+    }
+
+    static func line(of index: String.Index, in text: String) -> Int {
+        text[..<index].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Copies what pages load besides themselves: the theme, KaTeX, chapter images.
+struct SiteAssets {
+    let options: SiteOptions
+    private var fm: FileManager { .default }
+
+    static let katexFiles = ["katex.min.js", "katex.min.css"]
+
+    /// Whether KaTeX's script, stylesheet and fonts are all where the options say.
+    var katexAvailable: Bool { missingKaTeXFiles.isEmpty }
+
+    var missingKaTeXFiles: [String] {
+        var missing = Self.katexFiles.map { options.katexDirectory.appendingPathComponent($0) }
+            .filter { !fm.fileExists(atPath: $0.path) }.map(\.path)
+        let fonts = (try? fm.contentsOfDirectory(atPath: options.katexFontsDirectory.path)) ?? []
+        if !fonts.contains(where: { $0.hasPrefix("KaTeX_") }) { missing.append(options.katexFontsDirectory.path + "/KaTeX_*") }
+        return missing
+    }
+
+    /// The error for missing KaTeX files, naming the command that installs them.
+    var missingKaTeXMessage: String {
+        "KaTeX is missing (\(missingKaTeXFiles.joined(separator: ", "))); install it with: \(SiteOptions.katexInstallCommand)"
+    }
+
+    /// Copies KaTeX into `site/katex/` with its fonts in `site/katex/fonts/`, as its CSS expects.
+    func copyKaTeX(into site: URL) throws {
+        let folder = site.appendingPathComponent("katex")
+        let fonts = folder.appendingPathComponent("fonts")
+        try fm.createDirectory(at: fonts, withIntermediateDirectories: true)
+        for file in Self.katexFiles {
+            try copyContents(of: options.katexDirectory.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+        }
+        for font in try fm.contentsOfDirectory(atPath: options.katexFontsDirectory.path).sorted() where font.hasPrefix("KaTeX_") {
+            try copyContents(of: options.katexFontsDirectory.appendingPathComponent(font), to: fonts.appendingPathComponent(font))
+        }
+    }
+
+    /// Copies the theme (CSS, scripts) into `site/theme/`.
+    func copyTheme(into site: URL) throws {
+        guard let theme = Bundle.module.url(forResource: "Theme", withExtension: nil) else {
+            throw DiagnosticList([Diagnostic(SourceLocation(file: "Theme", line: 0), "the renderer's theme resources are missing")])
+        }
+        let folder = site.appendingPathComponent("theme")
+        try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+        for file in try fm.contentsOfDirectory(atPath: theme.path).sorted() where !file.hasPrefix(".") {
+            try copyContents(of: theme.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+        }
+    }
+
+    /// Copies a chapter's image `source` (relative to the chapter's folder) to the same path in the site.
+    /// Returns why it could not, if it could not.
+    func copyImage(_ source: String, chapterFolder: URL, into site: URL) -> String? {
+        if source.contains(":") || source.hasPrefix("/") {
+            return "figure `\(source)` must be a file beside the chapter (a relative path), not a URL or absolute path"
+        }
+        guard let relative = LinkChecker.normalize(source), !relative.isEmpty else {
+            return "figure `\(source)` points outside the chapters' folder"
+        }
+        let from = chapterFolder.appendingPathComponent(relative)
+        guard fm.fileExists(atPath: from.path) else { return "figure file `\(source)` not found" }
+        let to = site.appendingPathComponent(relative)
+        if fm.fileExists(atPath: to.path) { return nil }
+        do {
+            try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try copyContents(of: from, to: to)
+            return nil
+        } catch {
+            return "could not copy figure `\(source)`: \(error.localizedDescription)"
+        }
+    }
+
+    /// Copies every file under `folder` (e.g. `Chapters/img`) to `site/<name>`.
+    func copyFolder(_ folder: URL, named name: String, into site: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else { return }
+        guard let walker = fm.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return }
+        let base = folder.resolvingSymlinksInPath().path + "/"
+        for case let url as URL in walker {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                  !url.lastPathComponent.hasPrefix(".") else { continue }
+            let path = url.resolvingSymlinksInPath().path
+            guard path.hasPrefix(base) else { continue }
+            let to = site.appendingPathComponent(name).appendingPathComponent(String(path.dropFirst(base.count)))
+            try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if !fm.fileExists(atPath: to.path) { try copyContents(of: url, to: to) }
+        }
+    }
+
+    /// Copies a file's bytes (following symbolic links, which `copyItem` would copy as links).
+    private func copyContents(of from: URL, to: URL) throws {
+        try Data(contentsOf: from.resolvingSymlinksInPath()).write(to: to)
+    }
+}

@@ -1,0 +1,178 @@
+// The book's page behaviour: math, copy buttons, the sidebar, the theme toggle, keyboard paging.
+(function () {
+  "use strict";
+
+  function renderMath() {
+    var nodes = document.querySelectorAll(".math.inline, .math.display");
+    if (typeof window.katex === "undefined") {
+      for (var k = 0; k < nodes.length; k++) nodes[k].classList.add("math-tex");
+      return;
+    }
+    for (var i = 0; i < nodes.length; i++) {
+      var node = nodes[i];
+      var tex = node.textContent;
+      try {
+        window.katex.render(tex, node, {
+          displayMode: node.classList.contains("display"),
+          throwOnError: true,
+          output: "htmlAndMathml"
+        });
+      } catch (error) {
+        // Leave the TeX readable, and say so where a browser test will see it.
+        node.textContent = tex;
+        node.classList.add("math-error");
+        node.title = String(error && error.message);
+        console.error("KaTeX could not render `" + tex + "`: " + (error && error.message));
+      }
+    }
+  }
+
+  function copyText(text, done) {
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(fallbackCopy(text)); });
+    } else {
+      done(fallbackCopy(text));
+    }
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    document.body.removeChild(area);
+    return ok;
+  }
+
+  function addCopyButtons() {
+    var blocks = document.querySelectorAll(".code-block");
+    for (var i = 0; i < blocks.length; i++) {
+      (function (block) {
+        var header = block.querySelector(".code-header");
+        var code = block.querySelector("pre code");
+        if (!header || !code) return;
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "copy-button";
+        button.textContent = "Copy";
+        button.setAttribute("aria-label", "Copy the code");
+        button.addEventListener("click", function () {
+          // textContent holds the code alone: line numbers are drawn by CSS.
+          copyText(code.textContent, function (ok) {
+            button.textContent = ok ? "Copied" : "Copy failed";
+            button.classList.toggle("copied", ok);
+            setTimeout(function () { button.textContent = "Copy"; button.classList.remove("copied"); }, 1600);
+          });
+        });
+        header.appendChild(button);
+      })(blocks[i]);
+    }
+  }
+
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 60rem)") : { matches: false };
+
+  function setupSidebar() {
+    var body = document.body;
+    var toggle = document.querySelector(".sidebar-toggle");
+    var sidebar = document.getElementById("sidebar");
+    if (!toggle || !sidebar) return;
+    var overlay = document.createElement("div");
+    overlay.className = "nav-overlay";
+    body.appendChild(overlay);
+    function isOpen() {
+      return narrow.matches ? body.classList.contains("nav-open") : !body.classList.contains("nav-hidden");
+    }
+    function sync() { toggle.setAttribute("aria-expanded", isOpen() ? "true" : "false"); }
+    function close() { body.classList.remove("nav-open"); sync(); }
+    toggle.addEventListener("click", function () {
+      if (narrow.matches) body.classList.toggle("nav-open");
+      else body.classList.toggle("nav-hidden");
+      sync();
+    });
+    overlay.addEventListener("click", close);
+    sidebar.addEventListener("click", function (event) {
+      if (narrow.matches && event.target.closest && event.target.closest("a")) close();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && body.classList.contains("nav-open")) close();
+    });
+    if (narrow.addEventListener) narrow.addEventListener("change", sync);
+    sync();
+    // Keep the current chapter in view in a long sidebar.
+    var current = sidebar.querySelector(".toc-chapter.current");
+    if (current && current.offsetTop > sidebar.clientHeight * 0.6) sidebar.scrollTop = current.offsetTop - 80;
+  }
+
+  function setupThemeToggle() {
+    var button = document.querySelector(".theme-toggle");
+    if (!button) return;
+    button.addEventListener("click", function () {
+      var root = document.documentElement;
+      var next = root.getAttribute("data-theme") === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { window.localStorage.setItem("book-theme", next); } catch (e) { /* not remembered on file:// */ }
+    });
+  }
+
+  function setupKeyboard() {
+    document.addEventListener("keydown", function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      var target = event.target;
+      var tag = target && target.tagName;
+      if (tag === "INPUT" || tag === "TEXTAREA" || (target && target.isContentEditable)) return;
+      if (event.key === "/") {
+        var search = document.querySelector(".sidebar .search-form input");
+        if (search) { event.preventDefault(); search.focus(); }
+        return;
+      }
+      var rel = event.key === "ArrowLeft" ? "prev" : event.key === "ArrowRight" ? "next" : null;
+      if (!rel) return;
+      var link = document.querySelector('link[rel="' + rel + '"]');
+      if (link) window.location.href = link.getAttribute("href");
+    });
+  }
+
+  // Highlights the sidebar entry of the section being read.
+  function setupScrollSpy() {
+    var links = document.querySelectorAll(".toc-sections a");
+    if (!links.length || !("IntersectionObserver" in window)) return;
+    var byId = {};
+    var headings = [];
+    for (var i = 0; i < links.length; i++) {
+      var id = decodeURIComponent(links[i].getAttribute("href").slice(1));
+      var heading = document.getElementById(id);
+      if (heading) { byId[id] = links[i]; headings.push(heading); }
+    }
+    var active = null;
+    function activate(id) {
+      if (active) active.classList.remove("active");
+      active = byId[id] || null;
+      if (active) active.classList.add("active");
+    }
+    var observer = new IntersectionObserver(function () {
+      var chosen = null;
+      for (var j = 0; j < headings.length; j++) {
+        if (headings[j].getBoundingClientRect().top < 120) chosen = headings[j].id;
+      }
+      activate(chosen || (headings[0] && headings[0].id));
+    }, { rootMargin: "0px 0px -60% 0px", threshold: [0, 1] });
+    for (var h = 0; h < headings.length; h++) observer.observe(headings[h]);
+  }
+
+  function start() {
+    renderMath();
+    addCopyButtons();
+    setupSidebar();
+    setupThemeToggle();
+    setupKeyboard();
+    setupScrollSpy();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

@@ -1,0 +1,114 @@
+// The search page: finds the sections holding every word of ?q= in the generated index.
+(function () {
+  "use strict";
+
+  function words(query) {
+    return query.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 0; });
+  }
+
+  function count(haystack, needle) {
+    var n = 0;
+    var at = haystack.indexOf(needle);
+    while (at !== -1 && n < 50) { n++; at = haystack.indexOf(needle, at + needle.length); }
+    return n;
+  }
+
+  function search(index, terms) {
+    var results = [];
+    for (var i = 0; i < index.length; i++) {
+      var entry = index[i];
+      var title = entry.title.toLowerCase();
+      var text = entry.text.toLowerCase();
+      var score = 0;
+      var all = true;
+      for (var t = 0; t < terms.length; t++) {
+        var inTitle = count(title, terms[t]);
+        var inText = count(text, terms[t]);
+        if (inTitle + inText === 0) { all = false; break; }
+        score += inTitle * 10 + inText;
+      }
+      if (all) results.push({ entry: entry, score: score, order: i });
+    }
+    results.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    return results;
+  }
+
+  // A piece of text around the first match, with the matched words marked.
+  function snippet(text, terms) {
+    var lower = text.toLowerCase();
+    var first = -1;
+    for (var t = 0; t < terms.length; t++) {
+      var at = lower.indexOf(terms[t]);
+      if (at !== -1 && (first === -1 || at < first)) first = at;
+    }
+    var start = Math.max(0, first - 80);
+    var end = Math.min(text.length, start + 240);
+    var piece = text.slice(start, end);
+    var fragment = document.createDocumentFragment();
+    if (start > 0) fragment.appendChild(document.createTextNode("… "));
+    var pieceLower = piece.toLowerCase();
+    var pos = 0;
+    while (pos < piece.length) {
+      var next = -1, length = 0;
+      for (var k = 0; k < terms.length; k++) {
+        var found = pieceLower.indexOf(terms[k], pos);
+        if (found !== -1 && (next === -1 || found < next)) { next = found; length = terms[k].length; }
+      }
+      if (next === -1) { fragment.appendChild(document.createTextNode(piece.slice(pos))); break; }
+      if (next > pos) fragment.appendChild(document.createTextNode(piece.slice(pos, next)));
+      var mark = document.createElement("mark");
+      mark.textContent = piece.slice(next, next + length);
+      fragment.appendChild(mark);
+      pos = next + length;
+    }
+    if (end < text.length) fragment.appendChild(document.createTextNode(" …"));
+    return fragment;
+  }
+
+  function show() {
+    var params = new URLSearchParams(window.location.search);
+    var query = (params.get("q") || "").trim();
+    var inputs = document.querySelectorAll('input[name="q"]');
+    for (var i = 0; i < inputs.length; i++) inputs[i].value = query;
+    var status = document.getElementById("search-status");
+    var list = document.getElementById("search-results");
+    if (!status || !list) return;
+    var index = window.BOOK_SEARCH_INDEX;
+    if (!index) { status.textContent = "The search index is missing."; return; }
+    var terms = words(query);
+    if (!terms.length) {
+      status.textContent = "Type a word or two to search all " + index.length + " sections of the book.";
+      var box = document.getElementById("search-query");
+      if (box) box.focus();
+      return;
+    }
+    var results = search(index, terms);
+    status.textContent = results.length === 0
+      ? "No section contains “" + query + "”."
+      : results.length + (results.length === 1 ? " section contains “" : " sections contain “") + query + "”.";
+    for (var r = 0; r < results.length && r < 100; r++) {
+      var entry = results[r].entry;
+      var item = document.createElement("li");
+      item.className = "search-result";
+      var link = document.createElement("a");
+      link.href = entry.url;
+      link.className = "search-result-title";
+      link.textContent = entry.title;
+      item.appendChild(link);
+      if (entry.chapter) {
+        var chapter = document.createElement("span");
+        chapter.className = "search-result-chapter";
+        chapter.textContent = entry.chapter;
+        item.appendChild(chapter);
+      }
+      var text = document.createElement("p");
+      text.className = "search-result-snippet";
+      text.appendChild(snippet(entry.text, terms));
+      item.appendChild(text);
+      list.appendChild(item);
+    }
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
+  else show();
+})();
