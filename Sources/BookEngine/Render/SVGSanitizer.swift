@@ -99,10 +99,18 @@ enum SVGSanitizer {
             out.append(tag[i])
             i = tag.index(after: i)
         }
+        // Whitespace is written only before an attribute that is kept.
+        var space = ""
         while i < tag.endIndex {
             let c = tag[i]
-            if c.isWhitespace || c == "/" || c == ">" {
+            if c.isWhitespace {
+                space.append(c)
+                i = tag.index(after: i)
+                continue
+            }
+            if c == "/" || c == ">" {
                 out.append(c)
+                space = ""
                 i = tag.index(after: i)
                 continue
             }
@@ -134,8 +142,9 @@ enum SVGSanitizer {
                 i = j
             }
             if isSafe(attribute: name.lowercased(), value: value) {
-                out += name + valueText
+                out += (space.isEmpty ? " " : space) + name + valueText
             }
+            space = ""
         }
         return out
     }
