@@ -28,7 +28,7 @@ public struct LinkChecker {
             return found
         }
         var problems: [Diagnostic] = []
-        for path in files {
+        for path in files.sorted() {
             let ext = (path as NSString).pathExtension.lowercased()
             guard ["html", "css", "js", "svg", "json", "txt"].contains(ext),
                   let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) else { continue }
