@@ -41,8 +41,14 @@ public final class DoctestRunner {
                                ?? checkTrap(cell, in: chapter))
             }
         }
-        for cell in doctests.filter(\.attributes.compileFail) {
-            results.append(checkCompileFailure(cell, in: chapter))
+        let compileFailures = doctests.filter(\.attributes.compileFail)
+        if !compileFailures.isEmpty {
+            // The cells are checked against the built library modules.
+            let buildFailure = runner.build(chapter)
+            for cell in compileFailures {
+                results.append(buildFailure.map { fail(cell, chapter, "the chapter does not compile:\n\($0.message)") }
+                               ?? checkCompileFailure(cell, in: chapter))
+            }
         }
         return results.sorted { $0.location.line < $1.location.line }
     }

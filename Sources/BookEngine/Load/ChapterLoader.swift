@@ -159,9 +159,13 @@ struct ChapterLoader {
     private func displayMath(in paragraph: MarkdownNode) -> (Int, String?)? {
         let label = directive(":eqlabel:", in: paragraph, alone: false)
         var parts = paragraph.children
-        if label != nil { parts.removeLast(2) }
-        let text = parts.map { $0.type == CMARK_NODE_TEXT ? $0.literal : ($0.type == CMARK_NODE_SOFTBREAK ? "\n" : "\u{0}") }.joined()
-        let withoutLabel = label == nil ? text : String(text.dropLast(":eqlabel:".count)).trimmingCharacters(in: .whitespacesAndNewlines)
+        if label != nil { parts.removeLast() }  // the label's code span
+        var text = parts.map { $0.type == CMARK_NODE_TEXT ? $0.literal : ($0.type == CMARK_NODE_SOFTBREAK ? "\n" : "\u{0}") }.joined()
+        if label != nil {
+            text = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            text = String(text.dropLast(":eqlabel:".count))
+        }
+        let withoutLabel = text
         guard let index = MathProtector.displayIndex(in: withoutLabel) else { return nil }
         return (index, label)
     }
@@ -234,7 +238,7 @@ struct ChapterLoader {
             let closing = lines[end - 1].drop { " \t>".contains($0) }.trimmingCharacters(in: .whitespaces)
             if closing.count >= run, closing.allSatisfy({ $0 == c }) { return }
         }
-        error(node.startLine, "code fence `\(String(repeating: c, count: run))` is never closed")
+        error(node.startLine, "this code fence is never closed (expected a closing \(String(repeating: c, count: run)))")
     }
 
     static func slug(_ text: String) -> String {

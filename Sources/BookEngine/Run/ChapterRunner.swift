@@ -203,19 +203,23 @@ public final class ChapterRunner {
     }
 
     func trapFailure(_ chapter: Chapter, stderr: String, cell: Int?, signalled: Bool, status: Int32) -> RunFailure {
-        let text = relativize(stderr)
-        let lines = text.split(separator: "\n").map(String.init)
-        let fatal = lines.first { $0.contains("Fatal error") || $0.contains("fatal error") || $0.hasPrefix("Error:") || $0.contains("error:") }
-        // The backtrace names the chapter's line (thanks to #sourceLocation); prefer it.
-        var line: Int?
+        let lines = relativize(stderr).split(separator: "\n").map(String.init)
+        // What the runtime said (`Fatal error: ...`), or the crash line, without the register dump.
+        let said = lines.filter { $0.contains("Fatal error") || $0.hasPrefix("Error:") || $0.contains(": error:") }
+        let crash = lines.first { $0.hasPrefix("*** Program crashed") }
+        // Backtrace frames that name a chapter line (thanks to #sourceLocation).
         let marker = "\(chapter.name).md:"
-        for l in lines {
+        let frames = lines.filter { $0.contains(marker) && !said.contains($0) }
+        var line: Int?
+        for l in said + frames {
             if let range = l.range(of: marker), let n = Int(l[range.upperBound...].prefix { $0.isNumber }) { line = n; break }
         }
         line = line ?? self.line(of: cell, in: chapter)
-        let message = fatal ?? (signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)")
-        return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line,
-                          message: message + (lines.isEmpty ? "" : "\n" + lines.prefix(40).joined(separator: "\n")))
+        var message = said + (said.isEmpty ? [crash].compactMap { $0 } : []) + frames.prefix(5).map { "  at \($0.trimmingCharacters(in: .whitespaces))" }
+        if message.isEmpty {
+            message = [signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)"] + lines.suffix(5)
+        }
+        return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line, message: message.joined(separator: "\n"))
     }
 
     static let encoder: JSONEncoder = {
