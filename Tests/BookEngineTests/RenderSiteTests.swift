@@ -133,8 +133,30 @@ final class RenderSiteTests: XCTestCase {
         XCTAssertTrue(cell.contains("Compile error"))
         XCTAssertTrue(cell.contains("cannot find &#39;StackedRNN&#39; in scope"))
         let next = try XCTUnwrap(deep.between("id=\"cell-deep-2\"", "</article>"))
-        XCTAssertTrue(next.contains("not reached"))
+        XCTAssertTrue(next.contains("title=\"The chapter&#39;s program did not compile\">not run</span>"), next)
         XCTAssertTrue(try fixture.page("index.html").contains("run failed"))
+    }
+
+    func testTrapShowsOutputBeforeItAndMarksLaterCellsUnreached() throws {
+        fixture.runs["deep"]?.failure = RunFailure(kind: .trap, cell: nil, line: 10,
+                                                   message: "Fatal error: Index out of range\nChapters/deep.md:10")
+        fixture.runs["deep"]?.cells = [CellOutput(index: 1, items: [.text("partial\n")], seconds: nil)]
+        try fixture.render()
+        let deep = try fixture.page("deep.html")
+        XCTAssertTrue(deep.contains("stopped with a runtime error"))
+        let cell = try XCTUnwrap(deep.between("id=\"cell-deep-1\"", "id=\"cell-deep-2\""))
+        XCTAssertTrue(cell.contains("partial"), "the failing cell is found by its line")
+        XCTAssertTrue(cell.contains("Runtime error"))
+        XCTAssertTrue(try XCTUnwrap(deep.between("id=\"cell-deep-2\"", "</article>")).contains(">not reached</span>"))
+    }
+
+    func testLibraryErrorInAnotherChapterLinksThere() throws {
+        fixture.runs["deep"]?.failure = RunFailure(kind: .compile, cell: nil, line: nil,
+                                                   message: "Chapters/intro.md:16:5: error: bad library code")
+        try fixture.render()
+        let banner = try XCTUnwrap(try fixture.page("deep.html").between("banner-error", "</div>"))
+        XCTAssertTrue(banner.contains("<a href=\"intro.html#cell-intro-1\">1. Introduction</a>"), banner)
+        XCTAssertTrue(banner.contains("error: bad library code"))
     }
 
     func testSearchIndexHasEverySection() throws {

@@ -47,7 +47,11 @@ struct CellRenderer {
         if attrs.noRun {
             marks.append(mark("not run", "norun", "This cell is shown but never compiled or run"))
         } else if isUnreached(cell, output: output) {
-            marks.append(mark("not reached", "norun", "The program stopped before this cell"))
+            if run?.failure?.kind == .compile {
+                marks.append(mark("not run", "norun", "The chapter's program did not compile"))
+            } else {
+                marks.append(mark("not reached", "norun", "The program stopped before this cell"))
+            }
         }
         if let seconds = output?.seconds {
             marks.append("<span class=\"cell-time\" title=\"Run time of this cell\">\(Format.seconds(seconds))</span>")
@@ -68,8 +72,8 @@ struct CellRenderer {
 
     /// Whether the cell belongs to the program but the run stopped before it.
     private func isUnreached(_ cell: Cell, output: CellOutput?) -> Bool {
-        guard let run, run.failure != nil, output == nil, cell.isInProgram, !cell.attributes.hide else { return false }
-        guard let failingCell else { return true }
+        guard let run, let failure = run.failure, output == nil, cell.isInProgram, !cell.attributes.hide else { return false }
+        guard let failingCell, failure.kind != .compile else { return true }
         return cell.index > failingCell
     }
 

@@ -143,11 +143,12 @@ struct ChapterRenderer {
     func failureBanner(_ run: ChapterRun?, cells: CellRenderer) -> String {
         guard let failure = run?.failure else { return "" }
         let what: String
+        let missing: String
         switch failure.kind {
-        case .compile: what = "did not compile"
-        case .trap: what = "stopped with a runtime error"
-        case .timeout: what = "timed out"
-        case .exit: what = "exited with an error"
+        case .compile: (what, missing) = ("did not compile", "None of its outputs could be produced.")
+        case .trap: (what, missing) = ("stopped with a runtime error", "Outputs after the failing cell are missing.")
+        case .timeout: (what, missing) = ("timed out", "Outputs after that point are missing.")
+        case .exit: (what, missing) = ("exited with an error", "Outputs after that point are missing.")
         }
         var where_ = ""
         if let line = failure.line { where_ = " at <code>\(HTML.escape(chapter.location(line).description))</code>" }
@@ -155,13 +156,34 @@ struct ChapterRenderer {
         if let index = cells.failingCell, let cell = chapter.cells.first(where: { $0.index == index }) {
             detail = " <a href=\"#\(HTML.escape(CellRenderer.anchor(of: cell)))\">Go to the failing cell</a>."
         } else {
-            detail = "\n<pre class=\"output-text\">\(CodeRenderer.outputText(failure.message))</pre>"
+            if let (other, cell) = cellInAnotherChapter(named: failure.message) {
+                let anchor = cell.map { "#" + CellRenderer.anchor(of: $0) } ?? ""
+                detail = " The error is in <a href=\"\(HTML.escape(RenderContext.pageName(of: other.name) + anchor))\">"
+                    + "\(other.number). \(HTML.escape(other.title))</a>, whose library code this chapter uses."
+            }
+            detail += "\n<pre class=\"output-text\">\(CodeRenderer.outputText(failure.message))</pre>"
         }
         return """
         <div class="banner banner-error" role="alert">
-        <strong>This chapter's program \(what)</strong>\(where_). Outputs after that point are missing.\(detail)
+        <strong>This chapter's program \(what)</strong>\(where_). \(missing)\(detail)
         </div>
 
         """
+    }
+
+    /// The chapter (and its cell) that an error message's first `Chapters/x.md:LINE` names, if not this one.
+    func cellInAnotherChapter(named message: String) -> (Chapter, Cell?)? {
+        for other in context.book.chapters where other.name != chapter.name {
+            guard let range = message.range(of: other.path + ":") else { continue }
+            let line = Int(message[range.upperBound...].prefix { $0.isNumber })
+            let cell = line.flatMap { line in
+                other.cells.first { cell in
+                    let count = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
+                    return line >= cell.codeLine && line < cell.codeLine + count
+                }
+            }
+            return (other, cell)
+        }
+        return nil
     }
 }

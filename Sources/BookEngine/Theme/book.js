@@ -22,7 +22,9 @@
         node.textContent = tex;
         node.classList.add("math-error");
         node.title = String(error && error.message);
-        console.error("KaTeX could not render `" + tex + "`: " + (error && error.message));
+        var message = "KaTeX could not render `" + tex + "`: " + (error && error.message);
+        console.error(message);
+        if (window.bookNoteError) window.bookNoteError(message);
       }
     }
   }
@@ -159,7 +161,7 @@
       for (var j = 0; j < headings.length; j++) {
         if (headings[j].getBoundingClientRect().top < 120) chosen = headings[j].id;
       }
-      activate(chosen || (headings[0] && headings[0].id));
+      activate(chosen);
     }, { rootMargin: "0px 0px -60% 0px", threshold: [0, 1] });
     for (var h = 0; h < headings.length; h++) observer.observe(headings[h]);
   }

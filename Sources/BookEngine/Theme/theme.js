@@ -3,6 +3,21 @@
 (function () {
   var root = document.documentElement;
   root.classList.add("js");
+
+  // Script errors and files that fail to load are noted on <html data-errors>, where a test
+  // reading the rendered page (and a reader's inspector) can see them.
+  window.bookNoteError = function (message) {
+    var previous = root.getAttribute("data-errors");
+    root.setAttribute("data-errors", (previous ? previous + " | " : "") + message);
+  };
+  window.addEventListener("error", function (event) {
+    var target = event.target;
+    if (target && target !== window && (target.src || target.href)) {
+      window.bookNoteError("could not load " + (target.src || target.href));
+    } else {
+      window.bookNoteError(String(event.message || "script error"));
+    }
+  }, true);
   var theme = null;
   var match = /[?&]theme=(light|dark)(?:&|$)/.exec(window.location.search);
   if (match) {

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Browser test of a rendered site: headless Chromium opens every page from file:// and checks
+# that scripts ran without errors, math was typeset, figures are there and search finds a word;
+# then it saves screenshots of the deep RNN page in the light and the dark theme.
+#
+# Usage: Tests/browser/check.sh SITE_DIR SCREENSHOT_DIR
+# Environment: CHROMIUM (browser command, default: chromium), SEARCH_WORD (default: a word of
+# the first chapter's title), SCREENSHOT_PAGE (default: deep-rnn.html).
+# Needs only Chromium, bash and perl. The last line is "N passed, N failed"; exits 1 on any failure.
+
+set -u
+
+if [ $# -ne 2 ]; then
+  echo "usage: $0 SITE_DIR SCREENSHOT_DIR" >&2
+  exit 2
+fi
+SITE=$(cd "$1" 2>/dev/null && pwd) || { echo "no site folder: $1" >&2; exit 2; }
+mkdir -p "$2" && SHOTS=$(cd "$2" && pwd)
+CHROMIUM=${CHROMIUM:-chromium}
+command -v "$CHROMIUM" >/dev/null || { echo "Chromium not found (apt-get install -y chromium)" >&2; exit 2; }
+
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+pass() { echo "ok    $1"; passed=$((passed + 1)); }
+fail() {
+  echo "FAIL  $1"
+  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | head -20 | sed 's/^/      /'; fi
+  failed=$((failed + 1))
+}
+
+# chrome URL OUT_PREFIX [extra flags...]: runs headless Chromium with a fresh profile (so no
+# remembered theme leaks between runs); the page's DOM after scripts goes to OUT_PREFIX.dom,
+# the browser's log to OUT_PREFIX.log.
+chrome() {
+  local url=$1 out=$2
+  shift 2
+  local profile
+  profile=$(mktemp -d "$WORK/profile.XXXXXX")
+  timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --no-default-browser-check \
+    --disable-extensions --disable-background-networking --user-data-dir="$profile" \
+    --enable-logging=stderr --v=0 --virtual-time-budget=8000 "$@" "$url" >"$out.dom" 2>"$out.log"
+  local status=$?
+  rm -rf "$profile"
+  return $status
+}
+
+# The page's console messages (our scripts log nothing, so any message is a problem).
+console_lines() { grep -a 'CONSOLE' "$1.log" | sed 's/^\[[^]]*\] *//' || true; }
+
+# Text outside code, scripts, SVG and KaTeX's own markup, where a stray `$` means untypeset math.
+prose_text() {
+  perl -0777 -pe '
+    s{<(pre|code|script|style|svg|annotation|textarea)\b.*?</\1>}{ }gis;
+    s{<[^>]*>}{ }gs;
+  ' "$1"
+}
+
+pages=$(cd "$SITE" && ls -1 *.html 2>/dev/null | sort)
+if [ -z "$pages" ]; then
+  fail "site has pages" "no .html files in $SITE"
+  echo "$passed passed, $failed failed"
+  exit 1
+fi
+
+for page in $pages; do
+  out="$WORK/${page%.html}"
+  if ! chrome "file://$SITE/$page" "$out" --dump-dom; then
+    fail "$page: Chromium ran" "$(tail -5 "$out.log")"
+    continue
+  fi
+  if ! grep -q '</html>' "$out.dom"; then
+    fail "$page: page loaded" "empty DOM dump"
+    continue
+  fi
+  messages=$(console_lines "$out")
+  errors=$(grep -o 'data-errors="[^"]*"' "$out.dom" | head -5)
+  if [ -z "$messages" ] && [ -z "$errors" ]; then
+    pass "$page: no console messages or load errors"
+  else
+    fail "$page: no console messages or load errors" "$messages$errors"
+  fi
+  if grep -q 'class="math' "$SITE/$page"; then
+    bad=$(grep -o 'class="math[^"]*\(math-error\|math-tex\)[^"]*"' "$out.dom" | head -3)
+    if grep -q 'class="katex"' "$out.dom" && [ -z "$bad" ]; then
+      pass "$page: math typeset by KaTeX ($(grep -o 'class="katex"' "$out.dom" | wc -l) formulas)"
+    else
+      fail "$page: math typeset by KaTeX" "${bad:-no class=\"katex\" in the rendered page}"
+    fi
+  fi
+  dollars=$(prose_text "$out.dom" | grep -a -o '.\{0,30\}\$.\{0,30\}' | head -3)
+  if [ -z "$dollars" ]; then
+    pass "$page: no stray \$ outside code"
+  else
+    fail "$page: no stray \$ outside code" "$dollars"
+  fi
+  external=$(grep -a -o -E '(src|href)="(https?:)?//[^"]*"' "$out.dom" | head -3)
+  if [ -z "$external" ]; then
+    pass "$page: no external URLs"
+  else
+    fail "$page: no external URLs" "$external"
+  fi
+done
+
+# Figures on the deep RNN page: the drawn figure (<img>) and the plots of the outputs (<svg>).
+shot_page=${SCREENSHOT_PAGE:-deep-rnn.html}
+if [ -f "$SITE/$shot_page" ]; then
+  dom="$WORK/${shot_page%.html}.dom"
+  images=$(grep -o '<img ' "$dom" | wc -l)
+  plots=$(grep -o 'class="output-figure"><svg' "$dom" | wc -l)
+  if [ $((images + plots)) -gt 0 ]; then
+    pass "$shot_page: figures present ($images images, $plots plots)"
+  else
+    fail "$shot_page: figures present" "no <img> or output <svg> in the page"
+  fi
+else
+  fail "$shot_page exists" "the screenshots need it (set SCREENSHOT_PAGE for another page)"
+fi
+
+# Search: a word every book has (from the first chapter's title) must list a result.
+word=${SEARCH_WORD:-}
+if [ -z "$word" ] && [ -f "$SITE/search-index.js" ]; then
+  word=$(perl -ne 'if (/"title":"\d+\. ([^"]*)"/) { for (split /\W+/, $1) { if (length($_) >= 4) { print lc $_; exit } } }' "$SITE/search-index.js")
+fi
+if [ -z "$word" ]; then
+  fail "search finds a word" "no word to search for (set SEARCH_WORD)"
+else
+  out="$WORK/search-query"
+  chrome "file://$SITE/search.html?q=$word" "$out" --dump-dom
+  results=$(grep -o 'class="search-result"' "$out.dom" | wc -l)
+  if [ "$results" -gt 0 ] && grep -E -q '<a [^>]*class="search-result-title"|<a [^>]*href="[^"]*\.html[^"]*" class="search-result-title"' "$out.dom" \
+     && grep -E -q '<a [^>]*href="[^"]*\.html[^"]*"[^>]*class="search-result-title"|<a [^>]*class="search-result-title"[^>]*href="[^"]*\.html' "$out.dom"; then
+    pass "search.html?q=$word lists $results sections with links"
+  else
+    fail "search.html?q=$word lists a result" "$(grep -o '<p id="search-status"[^<]*' "$out.dom")"
+  fi
+  messages=$(console_lines "$out")
+  if [ -z "$messages" ]; then pass "search with a query: no console messages"; else fail "search with a query: no console messages" "$messages"; fi
+fi
+
+# Screenshots, light and dark; the dark one must really be dark.
+if [ -f "$SITE/$shot_page" ]; then
+  name=${shot_page%.html}
+  for theme in light dark; do
+    png="$SHOTS/$name-$theme.png"
+    rm -f "$png"
+    chrome "file://$SITE/$shot_page?theme=$theme" "$WORK/shot-$theme" --hide-scrollbars --window-size=1280,2000 \
+      --screenshot="$png"
+    if [ -s "$png" ] && [ "$(wc -c <"$png")" -gt 20000 ]; then
+      pass "screenshot $png"
+    else
+      fail "screenshot $png" "$(tail -3 "$WORK/shot-$theme.log")"
+    fi
+  done
+  chrome "file://$SITE/$shot_page?theme=dark" "$WORK/dark" --dump-dom
+  if grep -q '<html[^>]*data-theme="dark"' "$WORK/dark.dom"; then
+    pass "?theme=dark selects the dark theme"
+  else
+    fail "?theme=dark selects the dark theme" "$(grep -o '<html[^>]*>' "$WORK/dark.dom")"
+  fi
+  # A phone-sized view, to see the collapsed sidebar.
+  chrome "file://$SITE/$shot_page?theme=light" "$WORK/shot-phone" --hide-scrollbars --window-size=390,1600 \
+    --screenshot="$SHOTS/$name-phone.png"
+  if [ -s "$SHOTS/$name-phone.png" ]; then pass "screenshot $SHOTS/$name-phone.png"; else fail "phone screenshot"; fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
