@@ -77,7 +77,19 @@ final class RenderPiecesTests: XCTestCase {
     }
 
     func testPlainTextOfHTML() {
-        XCTAssertEqual(HTML.plainText("<p>a <em>b</em>&amp;c&#39;s\n d</p>"), "a b &c's d")
+        XCTAssertEqual(HTML.plainText("<p>a <em>b</em>&amp;c&#39;s\n d</p>"), "a b&c's d")
         XCTAssertEqual(HTML.escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+    }
+}
+
+final class RenderSearchTextTests: XCTestCase {
+    func testFormulasBecomeReadableText() {
+        XCTAssertEqual(InlineRenderer.searchText(ofTeX: "\\mathbf{X}_t \\in \\mathbb{R}^{n \\times d}"), "X_t ∈ ℝ^n × d")
+        XCTAssertEqual(InlineRenderer.searchText(ofTeX: "\\tanh(x) < \\sigma"), "tanh (x) &lt; σ")
+    }
+
+    func testInlineTagsDoNotSplitWords() {
+        XCTAssertEqual(HTML.plainText("<p>the <code>time machin</code>, <em>though</em></p><p>next</p>"),
+                       "the time machin, though next")
     }
 }

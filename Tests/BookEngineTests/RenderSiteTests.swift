@@ -165,7 +165,7 @@ final class RenderSiteTests: XCTestCase {
         XCTAssertTrue(script.contains("window.BOOK_SEARCH_INDEX = ["))
         XCTAssertTrue(script.contains("\"url\":\"intro.html#sec_basics\""))
         XCTAssertTrue(script.contains("\"title\":\"1.1 Basics\""))
-        XCTAssertTrue(script.contains("Layers of H t (l) stacked."))
+        XCTAssertTrue(script.contains("Layers of H_t^(l) stacked."), script)
         XCTAssertTrue(script.contains("StackedRNN"), "code is searchable")
         XCTAssertFalse(script.contains("secretSetup"), "hidden cells are not")
         let search = try fixture.page("search.html")

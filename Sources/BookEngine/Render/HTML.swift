@@ -18,20 +18,28 @@ enum HTML {
     }
 
     /// The text of an HTML fragment: tags removed, the common entities decoded, spaces collapsed.
+    /// Block tags separate words; inline tags (`<code>`, `<em>`) do not.
     static func plainText(_ html: String) -> String {
         var text = ""
-        var inTag = false
-        for c in html {
-            if inTag {
-                if c == ">" { inTag = false; text.append(" ") }
-            } else if c == "<" {
-                inTag = true
-            } else {
-                text.append(c)
+        var rest = Substring(html)
+        while let lt = rest.firstIndex(of: "<") {
+            text += rest[..<lt]
+            guard let gt = rest[lt...].firstIndex(of: ">") else {
+                rest = rest[lt...]
+                break
             }
+            let name = rest[rest.index(after: lt)..<gt].drop { $0 == "/" }.prefix { $0.isLetter || $0.isNumber }
+            if blockTags.contains(name.lowercased()) { text += " " }
+            rest = rest[rest.index(after: gt)...]
         }
+        text += rest
         return collapseWhitespace(decodeEntities(text))
     }
+
+    static let blockTags: Set<String> = [
+        "p", "br", "div", "li", "ul", "ol", "dl", "dt", "dd", "pre", "blockquote", "table", "tr", "td", "th",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "figure", "figcaption", "section", "article",
+    ]
 
     /// Decodes the entities cmark and `escape` produce (named basics and numeric ones).
     static func decodeEntities(_ text: String) -> String {

@@ -99,24 +99,41 @@ struct InlineRenderer {
         return out + rest
     }
 
-    /// The letters of a formula, for searching: `\mathbf{H}_t^{(l)}` gives `H t (l)`.
-    static func searchText(ofTeX tex: String) -> String {
+    /// A formula as searchable text: `\mathbf{X}_t \in \mathbb{R}^{n \times d}` gives `X_t ∈ ℝ^n×d`.
+    static func searchText(ofTeX source: String) -> String {
+        let tex = source.replacingOccurrences(of: "\\mathbb{R}", with: "ℝ")
         var out = ""
-        var skippingCommand = false
-        for c in tex {
-            if skippingCommand {
-                if c.isLetter { continue }
-                skippingCommand = false
-            }
+        var i = tex.startIndex
+        while i < tex.endIndex {
+            let c = tex[i]
             if c == "\\" {
-                skippingCommand = true
-                out += " "
-            } else if "{}^_&$".contains(c) {
-                out += " "
-            } else {
-                out.append(c)
+                let nameStart = tex.index(after: i)
+                var end = nameStart
+                while end < tex.endIndex, tex[end].isLetter { end = tex.index(after: end) }
+                if end == nameStart, end < tex.endIndex { end = tex.index(after: end) }  // `\,` `\{`
+                let name = String(tex[nameStart..<end])
+                if let symbol = texSymbols[name] {
+                    out += symbol
+                } else if ["log", "exp", "tanh", "sin", "cos", "max", "min", "softmax", "argmax"].contains(name) {
+                    out += " \(name) "
+                } else if name == "{" || name == "}" {
+                    out += name
+                }
+                i = end
+                continue
             }
+            if c != "{" && c != "}" && c != "$" { out.append(c) }
+            i = tex.index(after: i)
         }
         return HTML.escape(HTML.collapseWhitespace(out))
     }
+
+    static let texSymbols: [String: String] = [
+        "in": " ∈ ", "times": "×", "cdot": "·", "odot": "⊙", "ldots": "…", "cdots": "…", "dots": "…",
+        "sum": "∑", "prod": "∏", "approx": "≈", "leq": "≤", "geq": "≥", "neq": "≠", "to": "→", "rightarrow": "→",
+        "infty": "∞", "partial": "∂", "nabla": "∇", "top": "ᵀ", "mathbb": "", "sqrt": "√",
+        "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η", "theta": "θ",
+        "lambda": "λ", "mu": "μ", "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "psi": "ψ",
+        "omega": "ω", "Sigma": "Σ", "Delta": "Δ", "Phi": "Φ", "Omega": "Ω",
+    ]
 }
