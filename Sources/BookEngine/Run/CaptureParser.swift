@@ -20,7 +20,9 @@ enum CaptureParser {
         func flushText() {
             if !text.isEmpty { current?.items.append(.text(text)); text = "" }
         }
-        for line in stdout.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }  // the newline that ends the stream
+        for line in lines {
             guard line.hasPrefix(marker) else {
                 if current != nil { text += line + "\n" }
                 continue
@@ -48,7 +50,6 @@ enum CaptureParser {
                 continue
             }
         }
-        // The stream ends with the newline after the last marker; don't keep a stray empty line.
         flushText()
         let unfinished = current?.index
         if let open = current { cells.append(open) }

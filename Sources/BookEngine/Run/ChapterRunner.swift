@@ -9,6 +9,8 @@ public struct RunSettings: Sendable {
     public var timeout: Double = 1800
     /// SwiftPM's build folder, when not the default `.build`.
     public var scratchPath: String?
+    /// `release` for real runs; tests of the engine use `debug` to build faster.
+    public var configuration = "release"
     /// Where cached outputs live, relative to the book root.
     public var cacheFolder = ".build-book/outputs"
     /// Sources (relative to the root) whose changes invalidate every chapter's outputs.
@@ -37,7 +39,7 @@ public final class ChapterRunner {
     }()
 
     private var buildArguments: [String] {
-        ["build", "-c", "release"] + (settings.scratchPath.map { ["--scratch-path", $0] } ?? [])
+        ["build", "-c", settings.configuration] + (settings.scratchPath.map { ["--scratch-path", $0] } ?? [])
     }
 
     /// The arguments a chapter program gets.

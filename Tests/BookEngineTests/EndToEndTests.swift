@@ -1,0 +1,148 @@
+import XCTest
+@testable import BookEngine
+
+/// The whole path on a small real package: tangle, build, run with capture, cache,
+/// doctests (ordinary, trap, compile-fail), and failures that name the chapter's line.
+final class EndToEndTests: XCTestCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static let chapter = """
+    # Hello
+    :label:`chap_hello`
+
+    ```swift save
+    public func greet(_ name: String) -> String { "Hello, \\(name)!" }
+    ```
+
+    ```swift
+    print(greet("world"))
+    print("epochs", Book.epochs(3))
+    Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"></svg>")
+    print("after the figure")
+    ```
+    ```output
+    Hello, world!
+    epochs ≈ 1 ± 0
+    after the figure
+    ```
+
+    ```swift trap
+    let numbers = [1, 2, 3]
+    if numbers.count < 5 { fatalError("need five numbers, got \\(numbers.count)") }
+    ```
+    ```output
+    need five numbers, got 3
+    ```
+
+    ```swift compile-fail
+    let count: Int = greet("x")
+    ```
+    ```output
+    cannot convert value of type 'String' to specified type 'Int'
+    ```
+
+    """
+
+    func makeBook() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-book-\(UUID().uuidString)")
+        let fm = FileManager.default
+        try fm.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
+        try fm.createDirectory(at: root.appendingPathComponent("Sources"), withIntermediateDirectories: true)
+        try fm.createSymbolicLink(at: root.appendingPathComponent("Sources/BookSupport"),
+                                  withDestinationURL: Self.repository.appendingPathComponent("Sources/BookSupport"))
+        try """
+        // swift-tools-version:6.0
+        import PackageDescription
+        let package = Package(
+            name: "Mini",
+            dependencies: [.package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")],
+            targets: [
+                .target(name: "BookSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                .target(name: "D2L", dependencies: ["BookSupport"]),
+                .executableTarget(name: "hello", dependencies: ["D2L", "BookSupport"], path: "Sources/Programs/hello"),
+            ],
+            swiftLanguageModes: [.v5]
+        )
+        """.write(to: root.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        try "# Mini\n\n- [Hello](hello.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)
+        try #"{"programImports": ["Foundation", "BookSupport"], "libraryImports": ["Foundation", "BookSupport"]}"#
+            .write(to: root.appendingPathComponent("Chapters/book.json"), atomically: true, encoding: .utf8)
+        try Self.chapter.write(to: root.appendingPathComponent("Chapters/hello.md"), atomically: true, encoding: .utf8)
+        return root
+    }
+
+    func runner(_ root: URL) throws -> ChapterRunner {
+        let book = try BookLoader.load(root: root)
+        try Tangler(book: book).write()
+        var settings = RunSettings()
+        settings.configuration = "debug"
+        settings.arguments = ["--epochs", "1"]
+        settings.timeout = 300
+        let runner = ChapterRunner(book: book, settings: settings)
+        runner.log = { _ in }
+        return runner
+    }
+
+    func testTangleBuildRunCaptureDoctestAndFailures() throws {
+        let root = try makeBook()
+        defer { try? FileManager.default.removeItem(at: root) }
+
+        // Run with capture: per-cell text and figures, in order.
+        var runner = try runner(root)
+        let chapter = runner.book.chapters[0]
+        let run = try XCTUnwrap(runner.run([chapter])["hello"])
+        XCTAssertNil(run.failure, "\(run.failure!)")
+        let cell = try XCTUnwrap(run.output(ofCell: 2))
+        XCTAssertEqual(cell.items.count, 3)
+        XCTAssertEqual(cell.items.first, .text("Hello, world!\nepochs 1\n"))
+        XCTAssertEqual(cell.items.last, .text("after the figure\n"))
+        guard case .figure(let svg) = cell.items[1] else { return XCTFail("expected a figure") }
+        XCTAssertTrue(svg.hasPrefix("<svg"))
+        XCTAssertNotNil(cell.seconds)
+        XCTAssertEqual(run.record.arguments, ["--epochs", "1"])
+
+        // Unchanged inputs come from the cache.
+        XCTAssertNotNil(runner.cached(chapter))
+
+        // Doctests: ordinary, trap and compile-fail all pass.
+        let results = DoctestRunner(runner: runner).run([chapter])
+        XCTAssertEqual(results.count, 3)
+        XCTAssertTrue(results.allSatisfy(\.passed), results.filter { !$0.passed }.map(\.detail).joined(separator: "\n"))
+
+        // A cell that does not compile: the failure names its chapter line.
+        let url = root.appendingPathComponent("Chapters/hello.md")
+        try (Self.chapter + "```swift\nlet x: Int = \"text\"\n```\n").write(to: url, atomically: true, encoding: .utf8)
+        runner = try self.runner(root)
+        XCTAssertNil(runner.cached(runner.book.chapters[0]), "an edited cell invalidates the cache")
+        let broken = try XCTUnwrap(runner.run(runner.book.chapters)["hello"]?.failure)
+        XCTAssertEqual(broken.kind, .compile)
+        XCTAssertEqual(broken.line, 35)
+        XCTAssertEqual(broken.cell, 5)
+        XCTAssertTrue(broken.message.contains("Chapters/hello.md:35:14: error: cannot convert value of type 'String' to specified type 'Int'"), broken.message)
+        XCTAssertFalse(broken.message.contains(root.path), "no build-machine path in messages")
+
+        // A cell that traps: the failure names the line of the trap.
+        try (Self.chapter + "```swift\nprint(\"before\")\nfatalError(\"stop here\")\n```\n").write(to: url, atomically: true, encoding: .utf8)
+        runner = try self.runner(root)
+        let trapped = try XCTUnwrap(runner.run(runner.book.chapters)["hello"])
+        XCTAssertEqual(trapped.failure?.kind, .trap)
+        XCTAssertEqual(trapped.failure?.line, 36)
+        XCTAssertTrue(trapped.failure?.message.contains("Fatal error: stop here") == true, trapped.failure?.message ?? "")
+        XCTAssertEqual(trapped.output(ofCell: 5)?.text, "before\n")
+        XCTAssertNil(trapped.output(ofCell: 5)?.seconds, "the trapping cell did not finish")
+
+        // A chapter that runs past the time limit is stopped, and the cell is named.
+        try "# Hello\n\n```swift\nprint(\"start\")\nwhile true { sleep(1) }\n```\n".write(to: url, atomically: true, encoding: .utf8)
+        runner = try self.runner(root)
+        XCTAssertNil(runner.build(runner.book.chapters[0]))
+        var quick = runner.settings
+        quick.timeout = 2
+        let limited = ChapterRunner(book: runner.book, settings: quick)
+        limited.log = { _ in }
+        let stopped = limited.execute(runner.book.chapters[0])
+        XCTAssertEqual(stopped.failure?.kind, .timeout)
+        XCTAssertEqual(stopped.failure?.line, 4)
+        XCTAssertEqual(stopped.output(ofCell: 1)?.text, "start\n")
+    }
+}
