@@ -27,6 +27,9 @@ final class RenderHighlighterTests: XCTestCase {
         XCTAssertEqual(classified("let model = StackedRNN(layers: 2, bias: true)\nmodel.forward(x)\n"), [
             "keyword:let", "type:StackedRNN", "number:2", "literal:true", "function:forward",
         ])
+        XCTAssertEqual(classified("let H = matmul(X, W_xh) as Tensor"), [
+            "keyword:let", "type:H", "function:matmul", "type:X", "keyword:as", "type:Tensor",
+        ])
         XCTAssertEqual(classified("func f() -> Self { return self.init() }"), [
             "keyword:func", "function:f", "keyword:Self", "keyword:return", "keyword:self", "function:init",
         ])

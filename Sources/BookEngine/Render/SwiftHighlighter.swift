@@ -153,7 +153,8 @@ private struct SwiftLexer {
         let afterDot = start > 0 && s[start - 1] == "."
         if SwiftHighlighter.literals.contains(word) { return .literal }
         if SwiftHighlighter.keywords.contains(word) && !afterDot { return .keyword }
-        if let first = word.unicodeScalars.first, first.properties.isUppercase { return .type }
+        // Capitalised names are types; d2l's matrix names (`W_xh`, `H`) are variables with underscores.
+        if let first = word.unicodeScalars.first, first.properties.isUppercase, !word.contains("_") { return .type }
         if peek() == "(" { return .function }
         return .plain
     }
