@@ -40,3 +40,21 @@ struct Check: ParsableCommand {
         if errors > 0 { throw ExitCode.failure }
     }
 }
+
+struct Sections: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List a chapter's sections with the :original: line a translation records for each.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "The chapter (e.g. deep-rnn).")
+    var chapter: String
+
+    func run() throws {
+        let book = try common.loadBook()
+        guard let chapter = try select([chapter], from: book).first else { return }
+        for heading in chapter.headings {
+            print("\(String(repeating: "#", count: heading.level)) \(heading.number) \(heading.text)\n:original:`\(heading.anchor) \(heading.sourceHash)`\n")
+        }
+    }
+}

@@ -8,6 +8,11 @@ public struct BookChecker {
     public func run(includeGeneratedSources: Bool = true) -> [Diagnostic] {
         var problems = labelProblems() + referenceProblems() + figureProblems()
         if includeGeneratedSources { problems += Tangler(book: book).check() }
+        let translations = TranslationLoader.load(book)
+        problems += translations.diagnostics
+        for code in translations.books.keys.sorted() {
+            problems += BookChecker(book: translations.books[code]!).referenceProblems()
+        }
         return problems
     }
 

@@ -6,6 +6,8 @@ struct ChapterLoader {
     let name: String
     let path: String
     let number: Int
+    /// For a translation: the original chapter, whose cells it places by id.
+    var original: Chapter?
     private(set) var diagnostics: [Diagnostic] = []
 
     init(name: String, path: String, number: Int) {
@@ -70,8 +72,16 @@ struct ChapterLoader {
                                                anchor: uniqueAnchor(Self.slug(node.plainText)), number: numberText, line: line)))
 
             case CMARK_NODE_PARAGRAPH:
-                if let label = directive(":label:", in: node, alone: true) {
-                    attachLabel(label, to: &blocks, line: line, anchors: &anchors)
+                if let list = directives(in: node) {
+                    for (offset, (name, value)) in list.enumerated() {
+                        let at = line + offset
+                        switch name {
+                        case ":label:": attachLabel(value, to: &blocks, line: at, anchors: &anchors)
+                        case ":cell:": placeCell(value, in: &blocks, line: at)
+                        case ":original:": recordOriginal(value, in: &blocks, line: at)
+                        default: error(at, "`\(name)` must follow display math `$$...$$`")
+                        }
+                    }
                 } else if let (index, label) = displayMath(in: node) {
                     var number: String?
                     if label != nil { counters.equation += 1; number = "\(self.number).\(counters.equation)" }
@@ -91,7 +101,9 @@ struct ChapterLoader {
                 let info = node.fenceInfo.trimmingCharacters(in: .whitespaces)
                 let language = CellInfo.language(of: info)
                 let codeLine = Self.isFenced(lines, node.startLine) ? line + 1 : line
-                if language == "swift" {
+                if original != nil && (language == "swift" || language == "output") {
+                    error(line, "a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`")
+                } else if language == "swift" {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
                     let index = blocks.filter { if case .cell = $0 { return true } else { return false } }.count + 1
@@ -114,6 +126,7 @@ struct ChapterLoader {
             }
         }
 
+        Self.hashSections(&blocks, lines: lines)
         guard let title else {
             error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
             return nil
@@ -126,7 +139,60 @@ struct ChapterLoader {
         return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
     }
 
+    // MARK: - Translations (:cell:`id`, :original:`anchor hash`)
+
+    private mutating func placeCell(_ id: String, in blocks: inout [Block], line: Int) {
+        guard let original else { return error(line, "`:cell:` is for translations; write the cell here instead") }
+        guard let cell = original.cells.first(where: { $0.id == id }) else {
+            return error(line, "no cell with id '\(id)' in \(original.path) (ids: \(original.cells.map(\.id).joined(separator: ", ")))")
+        }
+        var placed = cell
+        placed.line = line  // where the translation places it; the code keeps its original lines
+        blocks.append(.cell(placed))
+    }
+
+    private mutating func recordOriginal(_ reference: String, in blocks: inout [Block], line: Int) {
+        let parts = reference.split(separator: " ").map(String.init)
+        guard original != nil, parts.count == 2, case .heading(var heading)? = blocks.last else {
+            return error(line, "`:original:`ANCHOR HASH`` belongs right after a heading of a translation")
+        }
+        heading.translates = SectionReference(anchor: parts[0], hash: parts[1], line: line)
+        heading.anchor = parts[0]  // the same anchor in every language, so the switcher keeps the section
+        blocks[blocks.count - 1] = .heading(heading)
+    }
+
+    /// Hashes each heading's section (its lines up to the next heading) into `sourceHash`.
+    static func hashSections(_ blocks: inout [Block], lines: [String]) {
+        let starts = blocks.indices.compactMap { i -> (Int, Int)? in
+            if case .heading(let h) = blocks[i] { return (i, h.line) } else { return nil }
+        }
+        for (k, (index, line)) in starts.enumerated() {
+            let end = k + 1 < starts.count ? starts[k + 1].1 - 1 : lines.count
+            var hash = ContentHash()
+            hash.add(lines[(line - 1)..<max(line - 1, min(end, lines.count))].joined(separator: "\n"))
+            if case .heading(var h) = blocks[index] {
+                h.sourceHash = String(hash.hex.prefix(10))
+                blocks[index] = .heading(h)
+            }
+        }
+    }
+
     // MARK: - Directives (d2l's :label:, :eqlabel:, :numref:, :eqref:)
+
+    /// A paragraph made only of directive lines (`:label:`x``, `:cell:`id``, `:original:`a h``).
+    private func directives(in paragraph: MarkdownNode) -> [(String, String)]? {
+        let parts = paragraph.children.filter { $0.type != CMARK_NODE_SOFTBREAK }
+        guard !parts.isEmpty, parts.count % 2 == 0 else { return nil }
+        var result: [(String, String)] = []
+        for pair in stride(from: 0, to: parts.count, by: 2) {
+            let text = parts[pair], code = parts[pair + 1]
+            let name = text.literal.trimmingCharacters(in: .whitespaces)
+            guard text.type == CMARK_NODE_TEXT, code.type == CMARK_NODE_CODE,
+                  [":label:", ":cell:", ":original:", ":eqlabel:"].contains(name) else { return nil }
+            result.append((name, code.literal))
+        }
+        return result
+    }
 
     /// The name in `<directive>`name`` at the end of a paragraph (or as all of it, if `alone`).
     private func directive(_ directive: String, in paragraph: MarkdownNode, alone: Bool) -> String? {

@@ -36,6 +36,18 @@ public struct Heading: Sendable {
     /// Section number such as `4` or `4.2`.
     public var number: String
     public var line: Int
+    /// In a translation: which section of the original this one translates, and the
+    /// original's hash when it was translated (`:original:`anchor hash``).
+    public var translates: SectionReference? = nil
+    /// Hash of the section's source text (heading to the next heading): what a translation records.
+    public var sourceHash = ""
+}
+
+/// A translated section's pointer to the original section it was made from.
+public struct SectionReference: Sendable, Equatable {
+    public var anchor: String
+    public var hash: String
+    public var line: Int
 }
 
 public struct Prose: Sendable {

@@ -22,6 +22,11 @@ public struct Book: Sendable {
     }
 
     public func chapter(named name: String) -> Chapter? { chapters.first { $0.name == name } }
+
+    /// The language of this book's prose (a translation's code, or the original's).
+    public var language: BookConfig.Language {
+        config.languages.first { $0.code == chapters.first?.language } ?? config.languages[0]
+    }
 }
 
 /// Settings read from `Chapters/book.json` (all optional).
@@ -38,11 +43,29 @@ public struct BookConfig: Codable, Sendable, Equatable {
     public var programsPath: String = "Sources/Programs"
     /// Arguments `book run` passes to chapter programs when asked for a quick run.
     public var quickArguments: [String] = ["--epochs", "1"]
+    /// The book's languages; the first is the original's, the others are translations
+    /// in `Chapters/<code>/`.
+    public var languages: [Language] = [Language(code: "en", name: "English", title: nil)]
 
     public init() {}
 
+    /// A language of the book.
+    public struct Language: Codable, Sendable, Equatable {
+        /// BCP 47 code (`en`, `zh`, `id`): the `lang` of its pages and its folder name.
+        public var code: String
+        /// Its own name for itself, for the language switcher (`中文`).
+        public var name: String
+        /// The book's title in that language (default: the original's).
+        public var title: String?
+        public init(code: String, name: String, title: String?) {
+            self.code = code
+            self.name = name
+            self.title = title
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case library, programImports, libraryImports, prologue, programsPath, quickArguments
+        case library, programImports, libraryImports, prologue, programsPath, quickArguments, languages
     }
 
     public init(from decoder: Decoder) throws {
@@ -54,5 +77,7 @@ public struct BookConfig: Codable, Sendable, Equatable {
         prologue = try c.decodeIfPresent([String].self, forKey: .prologue) ?? d.prologue
         programsPath = try c.decodeIfPresent(String.self, forKey: .programsPath) ?? d.programsPath
         quickArguments = try c.decodeIfPresent([String].self, forKey: .quickArguments) ?? d.quickArguments
+        languages = try c.decodeIfPresent([Language].self, forKey: .languages) ?? d.languages
+        if languages.isEmpty { languages = d.languages }
     }
 }

@@ -12,6 +12,8 @@ public struct Chapter: Sendable {
     public var blocks: [Block]
     /// Inline math sources, referenced from prose HTML by `Placeholder.math(index)`.
     public var inlineMath: [String]
+    /// Language code of the chapter's prose (`en` for the original).
+    public var language = "en"
 
     public init(name: String, path: String, number: Int, title: String, blocks: [Block], inlineMath: [String]) {
         self.name = name
