@@ -54,7 +54,7 @@ final class RenderFixtureBookTests: XCTestCase {
         try render()
         for chapter in ["basics", "stacking"] {
             let html = try page("\(chapter).html")
-            let article = try XCTUnwrap(html.between("<main id=\"content\" class=\"content\">\n", "\n<footer"))
+            let article = try XCTUnwrap(html.between("<main id=\"page-content\" class=\"content\">\n", "\n<footer"))
             let expectedURL = Self.fixture.appendingPathComponent("expected/\(chapter).html")
             if ProcessInfo.processInfo.environment["RENDER_UPDATE_SNAPSHOTS"] == "1" {
                 try FileManager.default.createDirectory(at: expectedURL.deletingLastPathComponent(), withIntermediateDirectories: true)

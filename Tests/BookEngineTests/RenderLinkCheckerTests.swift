@@ -93,3 +93,16 @@ final class RenderSearchTextTests: XCTestCase {
                        "the time machin, though next")
     }
 }
+
+final class RenderDuplicateIDTests: XCTestCase {
+    func testDuplicateIDsWarn() throws {
+        let site = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: site) }
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        try "<h2 id=\"a\">A</h2>\n<h2 id=\"a\">again</h2>".write(to: site.appendingPathComponent("p.html"),
+                                                              atomically: true, encoding: .utf8)
+        let problems = LinkChecker(site: site).check()
+        XCTAssertEqual(problems.map(\.severity), [.warning])
+        XCTAssertEqual(problems.first?.location, SourceLocation(file: "site/p.html", line: 2))
+    }
+}

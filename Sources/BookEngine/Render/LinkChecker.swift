@@ -16,7 +16,8 @@ public struct LinkChecker {
         self.forbiddenStrings = forbiddenStrings
     }
 
-    /// Every problem found, as errors located at the file and line that hold them.
+    /// Every problem found, located at the file and line that hold it: broken links are errors,
+    /// ids used twice are warnings.
     public func check() -> [Diagnostic] {
         let files = siteFiles()
         var ids: [String: Set<String>] = [:]
@@ -36,6 +37,7 @@ public struct LinkChecker {
                 let line = Self.line(of: text.range(of: forbidden)!.lowerBound, in: text)
                 problems.append(error(path, line, "contains the build machine's path `\(forbidden)`"))
             }
+            if ext == "html" { problems += duplicateIDs(in: text, path: path) }
             let references: [(value: String, offset: String.Index)]
             switch ext {
             case "html": references = Self.matches(of: Self.linkPattern, in: text)
@@ -49,6 +51,17 @@ public struct LinkChecker {
                     problems.append(error(path, Self.line(of: offset, in: text), problem))
                 }
             }
+        }
+        return problems
+    }
+
+    /// Ids used twice on a page: a link to them reaches only the first (a warning, not an error).
+    func duplicateIDs(in text: String, path: String) -> [Diagnostic] {
+        var seen = Set<String>()
+        var problems: [Diagnostic] = []
+        for (id, offset) in Self.matches(of: Self.idPattern, in: text) where !seen.insert(id).inserted {
+            problems.append(Diagnostic(SourceLocation(file: "\(displayName)/\(path)", line: Self.line(of: offset, in: text)),
+                                       "the id `\(id)` is used more than once on the page", severity: .warning))
         }
         return problems
     }

@@ -44,15 +44,15 @@ struct PageTemplate {
         }
         return head + """
         <body class="\(bodyClass)">
-        <a class="skip-link" href="#content">Skip to content</a>
+        <a class="skip-link" href="#page-content">Skip to content</a>
         <header class="topbar">
-        <button type="button" class="icon-button sidebar-toggle" aria-label="Show or hide the table of contents" aria-controls="sidebar" aria-expanded="false">\(Icons.bars)</button>
+        <button type="button" class="icon-button sidebar-toggle" aria-label="Show or hide the table of contents" aria-controls="page-sidebar" aria-expanded="false">\(Icons.bars)</button>
         <a class="topbar-title" href="index.html">\(HTML.escape(book.title))</a>
         <button type="button" class="icon-button theme-toggle" aria-label="Switch between light and dark theme" title="Switch between light and dark theme">\(Icons.moon)\(Icons.sun)</button>
         </header>
         <div class="layout">
         \(sidebar(page))
-        <main id="content" class="content">
+        <main id="page-content" class="content">
         \(body)
         \(pager(previous: previous, next: next))
         <footer class="page-footer">\(HTML.escape(book.title)) · rendered from the book's Markdown chapters; every output was produced by running the chapter's code.</footer>
@@ -66,7 +66,7 @@ struct PageTemplate {
 
     func sidebar(_ page: Page) -> String {
         var html = """
-        <nav class="sidebar" id="sidebar" aria-label="Table of contents">
+        <nav class="sidebar" id="page-sidebar" aria-label="Table of contents">
         <a class="sidebar-title" href="index.html">\(HTML.escape(context.book.title))</a>
         <form class="search-form" action="search.html" method="get" role="search">
         <input type="search" name="q" placeholder="Search the book…" aria-label="Search the book" autocomplete="off">

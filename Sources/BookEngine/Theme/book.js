@@ -81,7 +81,7 @@
   function setupSidebar() {
     var body = document.body;
     var toggle = document.querySelector(".sidebar-toggle");
-    var sidebar = document.getElementById("sidebar");
+    var sidebar = document.getElementById("page-sidebar");
     if (!toggle || !sidebar) return;
     var overlay = document.createElement("div");
     overlay.className = "nav-overlay";
