@@ -125,7 +125,7 @@ struct ChapterRenderer {
         return """
         <details class="run-record">
         <summary>Outputs produced <time datetime="\(Format.isoDate(r.date))">\(Format.date(r.date))</time> · \
-        seed \(r.seed) · \(Format.seconds(r.seconds))</summary>
+        seed \(r.seed) · ran in \(Format.seconds(r.seconds))</summary>
         <dl>
         <dt>Produced</dt><dd><time datetime="\(Format.isoDate(r.date))">\(Format.date(r.date))</time></dd>
         <dt>Seed</dt><dd>\(r.seed)</dd>
