@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// A reference-counted Float buffer; tensor views share one, and it returns to the pool when freed.
@@ -36,6 +37,7 @@ enum BufferPool {
     static let maxCachedBytes = 512 << 20
 
     static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
+        _ = configureMalloc
         let n = max(count, 1)
         if n >= minPooled {
             lock.lock()
@@ -63,6 +65,15 @@ enum BufferPool {
         }
         p.deallocate()
     }
+
+    /// glibc serves blocks of 128 KiB and more with fresh mmap pages, so every step's index
+    /// arrays and small buffers would page-fault anew; keeping them on the heap avoids that.
+    private static let configureMalloc: Void = {
+        #if os(Linux)
+        mallopt(M_MMAP_THRESHOLD, 32 << 20)
+        mallopt(M_TRIM_THRESHOLD, 128 << 20)
+        #endif
+    }()
 
     /// Frees every cached buffer (for tests and long-lived programs that change shapes).
     static func drain() {

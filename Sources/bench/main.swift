@@ -1,1 +1,59 @@
-print("bench")
+// Benchmarks the deep RNN chapter's two models (scratch stacked RNN and concise GRU) on
+// The Time Machine with the chapter's settings, printing one JSON line per model.
+// Usage: bench [--model scratch|gru|both] [--epochs N] [--seed S]
+import Foundation
+import TensorKit
+
+struct Options {
+    var model = "both"
+    var epochs = 100
+    var seed: UInt64 = 0
+    var quiet = false
+
+    static func parse(_ args: [String]) throws -> Options {
+        var o = Options()
+        var i = 0
+        func value() throws -> String {
+            i += 1
+            guard i < args.count else { throw BenchError("\(args[i - 1]) needs a value") }
+            return args[i]
+        }
+        while i < args.count {
+            switch args[i] {
+            case "--model":
+                o.model = try value()
+                guard ["scratch", "gru", "both"].contains(o.model) else { throw BenchError("--model: scratch, gru or both") }
+            case "--epochs":
+                guard let n = Int(try value()), n > 0 else { throw BenchError("--epochs: a positive integer") }
+                o.epochs = n
+            case "--seed":
+                guard let s = UInt64(try value()) else { throw BenchError("--seed: a non-negative integer") }
+                o.seed = s
+            case "--quiet": o.quiet = true
+            case "-h", "--help":
+                print("usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet]")
+                exit(0)
+            default: throw BenchError("unknown argument \(args[i])")
+            }
+            i += 1
+        }
+        return o
+    }
+}
+
+do {
+    let options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
+    if options.model == "both" {
+        // Each model in its own process, so each peak RSS is that model's alone.
+        for model in ["scratch", "gru"] {
+            var args = ["--model", model, "--epochs", String(options.epochs), "--seed", String(options.seed)]
+            if options.quiet { args.append("--quiet") }
+            try runChild(args)
+        }
+    } else {
+        try runBenchmark(options)
+    }
+} catch {
+    FileHandle.standardError.write(Data("bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,14 +1,21 @@
 import CBLAS
 import Foundation
 
-/// Row-major sgemm wrappers around OpenBLAS, configured for one thread on first use.
+/// Matrix products: TensorKit's AVX-512 kernel for the small, tall-skinny shapes of RNN layers
+/// where it beats OpenBLAS, OpenBLAS (one thread) for everything else.
 enum BLAS {
     /// One thread unless OPENBLAS_NUM_THREADS says otherwise: this machine kind's two vCPUs
     /// share one core's FP units, and a second BLAS thread only adds synchronisation.
-    private static let configured: Void = {
+    static let configured: Void = {
         if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
             openblas_set_num_threads(1)
         }
+    }()
+
+    /// Whether the AVX-512 kernels run (the CPU has them, and TENSORKIT_KERNELS is not "blas").
+    static let avx512: Bool = {
+        _ = configured  // first use of any kernel: also settle OpenBLAS's threads now
+        return tk_cpu_has_avx512() != 0 && ProcessInfo.processInfo.environment["TENSORKIT_KERNELS"] != "blas"
     }()
 
     /// C (m x n) = alpha * op(A) (m x k) * op(B) (k x n) + beta * C, all row-major.
@@ -17,13 +24,35 @@ enum BLAS {
                      alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
                      _ b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
-        _ = configured
         if m == 0 || n == 0 { return }
         if k == 0 {
-            if beta == 0 { c.initialize(repeating: 0, count: m * ldc) }
+            if beta == 0 { for r in 0..<m { (c + r * ldc).initialize(repeating: 0, count: n) } }
             return
         }
+        if avx512 && alpha == 1 && (beta == 0 || beta == 1) && n <= 128 && (transA || k <= 128)
+            && (!transB || n * k <= 16384) {
+            smallGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                      beta: beta, c, ldc: ldc)
+            return
+        }
+        _ = configured
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// The AVX-512 kernel; a transposed B (always a small weight here) is transposed on the stack first.
+    static func smallGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                          _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let ars = transA ? 1 : lda, aks = transA ? lda : 1
+        if !transB {
+            tk_gemm_avx512(m, n, k, a, ars, aks, b, ldb, beta, c, ldc)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: n * k) { bt in
+            // b is (n, k) with row stride ldb; bt = b^T is (k, n)
+            let t = bt.baseAddress!
+            for i in 0..<n { for q in 0..<k { t[q * n + i] = b[i * ldb + q] } }
+            tk_gemm_avx512(m, n, k, a, ars, aks, t, n, beta, c, ldc)
+        }
     }
 }

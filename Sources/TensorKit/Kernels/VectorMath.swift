@@ -1,4 +1,6 @@
-// Vectorised exp / tanh / sigmoid over raw buffers. libm's scalar tanhf costs ~10 ns an
+import CBLAS
+
+// Vectorised exp / tanh / sigmoid over raw buffers (the portable fallback of kernels.h's). libm's scalar tanhf costs ~10 ns an
 // element, which would dominate an RNN step; these run 8 lanes at a time on the baseline
 // x86-64 target (SSE2 only: no floor/round instructions, hence the magic-number rounding).
 
@@ -14,7 +16,9 @@ typealias V8 = SIMD8<Float>
 
 /// e^x, Cephes' expf polynomial (about 1 ulp on [-87, 88]).
 @inline(__always) func exp8(_ x: V8) -> V8 {
-    let x = x.clamped(lowerBound: V8(repeating: -87.3), upperBound: V8(repeating: 88.3))
+    // clamp by hand: the generic pointwiseMin/Max are not inlined and cost a call per vector
+    let lo = V8(repeating: -87.3), hi = V8(repeating: 88.3)
+    let x = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
     // n = round(x / ln 2): adding 1.5 * 2^23 rounds to an integer held in the low mantissa bits.
     let magic = V8(repeating: 12_582_912)
     let k = x * V8(repeating: 1.442_695_04) + magic
@@ -76,6 +80,16 @@ typealias V8 = SIMD8<Float>
     }
 }
 
-func vExp(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) { mapBuffer(x, out, n, exp8) }
-func vTanh(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) { mapBuffer(x, out, n, tanh8) }
-func vSigmoid(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) { mapBuffer(x, out, n, sigmoid8) }
+// The buffer versions use the AVX-512 kernels from kernels.h when the CPU has them.
+
+func vExp(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    if BLAS.avx512 { tk_exp_avx512(x, out, n) } else { mapBuffer(x, out, n, exp8) }
+}
+
+func vTanh(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    if BLAS.avx512 { tk_tanh_avx512(x, out, n) } else { mapBuffer(x, out, n, tanh8) }
+}
+
+func vSigmoid(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+    if BLAS.avx512 { tk_sigmoid_avx512(x, out, n) } else { mapBuffer(x, out, n, sigmoid8) }
+}

@@ -36,7 +36,7 @@ public func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
     // y (n, out) = b (broadcast rows) + x (n, in) W^T
     if let b = bias {
         let bp = b.data
-        for r in 0..<n { (y + r * outSize).update(from: bp, count: outSize) }
+        for r in 0..<n { copyFloats(bp, y + r * outSize, outSize) }
     }
     BLAS.gemm(transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
               beta: bias == nil ? 0 : 1, y, ldc: outSize)

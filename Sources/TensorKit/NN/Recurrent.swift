@@ -54,7 +54,7 @@ func inputProjection(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) -> Tensor {
             for j in 0..<g { row[j] += b[j] }
         }
     } else {
-        for r in 0..<rows { (out + r * g).update(from: b, count: g) }
+        for r in 0..<rows { copyFloats(b, out + r * g, g) }
         BLAS.gemm(transB: true, m: rows, n: g, k: inSize, x.data, lda: inSize, wih.data, ldb: inSize,
                   beta: 1, out, ldc: g)
     }

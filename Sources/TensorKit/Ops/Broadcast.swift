@@ -58,6 +58,7 @@ func forEachRun(_ outShape: [Int], _ aStrides: [Int], _ bStrides: [Int],
 }
 
 /// out = f(a, b) elementwise with broadcasting; fast paths for equal shapes and scalars.
+/// Inner loops index from fixed base pointers so they vectorise.
 @inline(__always)
 func broadcastMap(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: (Float, Float) -> Float) {
     let pa = a.data, pb = b.data, po = out.data
@@ -73,16 +74,17 @@ func broadcastMap(_ a: Tensor, _ b: Tensor, _ out: Tensor, _ f: (Float, Float) -
     } else {
         let sa = broadcastStrides(a.shape, to: out.shape), sb = broadcastStrides(b.shape, to: out.shape)
         forEachRun(out.shape, sa, sb) { o, ia, ib, len, da, db in
+            let x = pa + ia, y = pb + ib, z = po + o
             if da == 1 && db == 1 {
-                for j in 0..<len { po[o + j] = f(pa[ia + j], pb[ib + j]) }
+                for j in 0..<len { z[j] = f(x[j], y[j]) }
             } else if da == 1 && db == 0 {
-                let s = pb[ib]
-                for j in 0..<len { po[o + j] = f(pa[ia + j], s) }
+                let s = y[0]
+                for j in 0..<len { z[j] = f(x[j], s) }
             } else if da == 0 && db == 1 {
-                let s = pa[ia]
-                for j in 0..<len { po[o + j] = f(s, pb[ib + j]) }
+                let s = x[0]
+                for j in 0..<len { z[j] = f(s, y[j]) }
             } else {
-                for j in 0..<len { po[o + j] = f(pa[ia + j * da], pb[ib + j * db]) }
+                for j in 0..<len { z[j] = f(x[j &* da], y[j &* db]) }
             }
         }
     }
@@ -102,12 +104,13 @@ func reduceToShape(_ g: Tensor, _ shape: [Int]) -> Tensor {
     }
     let strides = broadcastStrides(shape, to: g.shape)
     forEachRun(g.shape, strides, strides) { o, io, _, len, so, _ in
+        let src = pg + o, dst = po + io
         if so == 1 {
-            for j in 0..<len { po[io + j] += pg[o + j] }
+            for j in 0..<len { dst[j] += src[j] }
         } else {
             var s: Float = 0
-            for j in 0..<len { s += pg[o + j] }
-            po[io] += s
+            for j in 0..<len { s += src[j] }
+            dst[0] += s
         }
     }
     return out

@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// Softmax along `axis`: exp(x - max) / sum(exp(x - max)).
@@ -9,7 +10,8 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
     }
     let c = x.shape[ax], rows = x.count / max(c, 1)
     let out = Tensor(uninitialized: x.shape)
-    softmaxRows(x.data, out.data, rows: rows, cols: c)
+    let lse = Tensor(uninitialized: [rows])
+    softmaxRows(x.data, out.data, lse: lse.data, rows: rows, cols: c)
     if Tensor.recording(x) {
         let y = out.detached()
         out.record([x]) { g in
@@ -28,10 +30,13 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
     return out
 }
 
-/// Row-wise softmax of a (rows, cols) buffer; returns each row's log-sum-exp.
-@discardableResult
-func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) -> [Float] {
-    var lse = [Float](repeating: 0, count: rows)
+/// Row-wise softmax of a (rows, cols) buffer into y; writes each row's log-sum-exp into lse.
+func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
+                 rows: Int, cols c: Int) {
+    if BLAS.avx512 {
+        tk_softmax_rows_avx512(x, y, lse, rows, c)
+        return
+    }
     // y = x - rowmax, then one vectorised exp over the whole buffer
     for r in 0..<rows {
         let xr = x + r * c, yr = y + r * c
@@ -49,7 +54,6 @@ func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, ro
         for j in 0..<c { yr[j] *= inv }
         lse[r] += Foundation.log(s)
     }
-    return lse
 }
 
 /// Mean cross-entropy of logits (N, C) against N class indices: fused log-softmax and
@@ -60,12 +64,15 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
     }
     let n = logits.shape[0], c = logits.shape[1]
     let probs = Tensor(uninitialized: logits.shape)  // (N, C), kept for backward
-    let lse = softmaxRows(logits.data, probs.data, rows: n, cols: c)
-    let x = logits.data
+    for t in targets.values where t < 0 || t >= c {
+        fatalError("crossEntropy: target \(t) is out of range for \(c) classes")
+    }
+    let lseTensor = Tensor(uninitialized: [n])
+    let lse = lseTensor.data, x = logits.data
+    softmaxRows(x, probs.data, lse: lse, rows: n, cols: c)
     var total: Double = 0
-    for (r, t) in targets.values.enumerated() {
-        if t < 0 || t >= c { fatalError("crossEntropy: target \(t) is out of range for \(c) classes") }
-        total += Double(lse[r] - x[r * c + t])
+    targets.values.withUnsafeBufferPointer { t in
+        for r in 0..<n { total += Double(lse[r] - x[r * c + t[r]]) }
     }
     let out = Tensor(Float(total / Double(max(n, 1))))
     if Tensor.recording(logits) {
@@ -76,7 +83,9 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
             let p = probs.data
             logits.withGradBuffer { d, fresh in
                 storeOrAdd(d, fresh, n * c) { p[$0] * scale }
-                for (r, t) in targetValues.enumerated() { d[r * c + t] -= scale }
+                targetValues.withUnsafeBufferPointer { t in
+                    for r in 0..<n { d[r * c + t[r]] -= scale }
+                }
             }
         }
     }

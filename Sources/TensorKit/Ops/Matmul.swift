@@ -41,7 +41,9 @@ func oneHotGather(_ hot: OneHotIndices, rowOffset: Int, rows: Int, _ table: Unsa
                   _ width: Int, _ out: UnsafeMutablePointer<Float>) {
     hot.indices.withUnsafeBufferPointer { idx in
         for r in 0..<rows {
-            (out + r * width).update(from: table + Int(idx[rowOffset + r]) * width, count: width)
+            // rows are short: a plain loop beats a memmove call per row
+            let src = table + Int(idx[rowOffset + r]) * width, dst = out + r * width
+            for j in 0..<width { dst[j] = src[j] }
         }
     }
 }

@@ -90,7 +90,7 @@ extension Tensor {
         let x = data, y = out.data
         // x: (outer, d, inner) -> y: (outer, length, inner)
         for o in 0..<outer {
-            (y + o * length * inner).update(from: x + (o * d + start) * inner, count: length * inner)
+            copyFloats(x + (o * d + start) * inner, y + o * length * inner, length * inner)
         }
         if Tensor.recording(self) {
             out.record([self]) { [self] g in
@@ -133,9 +133,7 @@ extension Tensor {
         var starts: [Int] = []
         for t in tensors {
             let d = t.shape[ax], x = t.data
-            for o in 0..<outer {
-                (y + (o * total + start) * inner).update(from: x + o * d * inner, count: d * inner)
-            }
+            for o in 0..<outer { copyFloats(x + o * d * inner, y + (o * total + start) * inner, d * inner) }
             starts.append(start)
             start += d
         }
@@ -144,10 +142,15 @@ extension Tensor {
                 let gp = g.data
                 for (t, s) in zip(tensors, starts) where t.requiresGrad {
                     let d = t.shape[ax]
+                    if outer == 1 {
+                        // each part's gradient is a contiguous piece of g: lend a view, copy nothing
+                        t.accumulateGrad(Tensor(view: g.storage, offset: g.offset + s * inner, shape: t.shape))
+                        continue
+                    }
                     t.withGradBuffer { dx, fresh in
                         for o in 0..<outer {
                             let dst = dx + o * d * inner, src = gp + (o * total + s) * inner
-                            if fresh { dst.update(from: src, count: d * inner) } else { addInPlace(dst, src, d * inner) }
+                            if fresh { copyFloats(src, dst, d * inner) } else { addInPlace(dst, src, d * inner) }
                         }
                     }
                 }
@@ -166,7 +169,12 @@ func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
     let out = Tensor(uninitialized: outShape)
     let src = x.data, dst = out.data
     forEachRun(outShape, strides, strides) { o, i, _, n, s, _ in
-        if s == 1 { (dst + o).update(from: src + i, count: n) } else { for j in 0..<n { dst[o + j] = src[i + j * s] } }
+        if s == 1 { copyFloats(src + i, dst + o, n) } else { for j in 0..<n { dst[o + j] = src[i + j * s] } }
     }
     return out
+}
+
+/// Copies n floats; short runs use a loop, which beats a memmove call per row.
+@inline(__always) func copyFloats(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    if n >= 256 { dst.update(from: src, count: n) } else { for i in 0..<n { dst[i] = src[i] } }
 }

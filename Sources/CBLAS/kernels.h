@@ -1,0 +1,190 @@
+// Hand-written AVX-512 kernels, compiled from this header into TensorKit and chosen at run time
+// (tk_cpu_has_avx512), so the package still builds and runs for the baseline x86-64 target and
+// on other architectures. Swift's own SIMD types only get SSE2 without -march flags.
+#ifndef TK_KERNELS_H
+#define TK_KERNELS_H
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <cpuid.h>
+#include <math.h>
+
+/// 1 when the CPU and the OS support AVX-512F (CPUID leaf 7 EBX bit 16, XCR0 zmm state).
+static inline int tk_cpu_has_avx512(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;   // OSXSAVE
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0xE6) != 0xE6) return 0;                                     // xmm, ymm, zmm state
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 16) & 1;
+}
+
+#define TK512 __attribute__((target("avx512f"))) static inline
+
+// ---------------------------------------------------------------------------------------------
+// Vector math: Cephes expf polynomial (about 1 ulp), the same algorithm as the Swift fallback.
+
+TK512 __m512 tk_exp16(__m512 x) {
+    x = _mm512_min_ps(_mm512_max_ps(x, _mm512_set1_ps(-87.3f)), _mm512_set1_ps(88.3f));
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    __m512 y = _mm512_add_ps(_mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(y, n);
+}
+
+/// tanh: Cephes' odd polynomial for |x| < 0.625 (keeps relative accuracy), 1 - 2/(e^2|x| + 1) beyond.
+TK512 __m512 tk_tanh16(__m512 x) {
+    __m512 ax = _mm512_abs_ps(x);
+    __m512 z = _mm512_mul_ps(x, x);
+    __m512 p = _mm512_set1_ps(-5.70498872745e-3f);
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(2.06390887954e-2f));
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-5.37397155531e-2f));
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(1.33314422036e-1f));
+    p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-3.33332819422e-1f));
+    __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(p, z), x, x);
+    __m512 e = tk_exp16(_mm512_add_ps(ax, ax));
+    __m512 big = _mm512_sub_ps(_mm512_set1_ps(1.0f),
+                               _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
+    // copy x's sign onto the large-|x| branch
+    big = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(big),
+              _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
+    __mmask16 large = _mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.625f), _CMP_GE_OQ);
+    return _mm512_mask_blend_ps(large, small, big);
+}
+
+TK512 __m512 tk_sigmoid16(__m512 x) {
+    __m512 one = _mm512_set1_ps(1.0f);
+    return _mm512_div_ps(one, _mm512_add_ps(one, tk_exp16(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+#define TK_MAP512(name, f) \
+TK512 void name(const float *x, float *y, long n) { \
+    long i = 0; \
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, f(_mm512_loadu_ps(x + i))); \
+    if (i < n) { \
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1); \
+        _mm512_mask_storeu_ps(y + i, m, f(_mm512_maskz_loadu_ps(m, x + i))); \
+    } \
+}
+TK_MAP512(tk_exp_avx512, tk_exp16)
+TK_MAP512(tk_tanh_avx512, tk_tanh16)
+TK_MAP512(tk_sigmoid_avx512, tk_sigmoid16)
+
+/// Row-wise softmax of x (rows, cols) into y; lse[r] receives each row's log-sum-exp.
+TK512 void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long rows, long cols) {
+    for (long r = 0; r < rows; r++) {
+        const float *xr = x + r * cols;
+        float *yr = y + r * cols;
+        __m512 mx = _mm512_set1_ps(-INFINITY);
+        for (long j = 0; j < cols; j += 16) {
+            __mmask16 m = cols - j >= 16 ? 0xFFFF : (__mmask16)((1u << (cols - j)) - 1);
+            mx = _mm512_mask_max_ps(mx, m, mx, _mm512_maskz_loadu_ps(m, xr + j));
+        }
+        float maxv = _mm512_reduce_max_ps(mx);
+        __m512 vmax = _mm512_set1_ps(maxv), sum = _mm512_setzero_ps();
+        for (long j = 0; j < cols; j += 16) {
+            __mmask16 m = cols - j >= 16 ? 0xFFFF : (__mmask16)((1u << (cols - j)) - 1);
+            __m512 e = tk_exp16(_mm512_sub_ps(_mm512_maskz_loadu_ps(m, xr + j), vmax));
+            sum = _mm512_mask_add_ps(sum, m, sum, e);
+            _mm512_mask_storeu_ps(yr + j, m, e);
+        }
+        float s = _mm512_reduce_add_ps(sum);
+        __m512 inv = _mm512_set1_ps(1.0f / s);
+        for (long j = 0; j < cols; j += 16) {
+            __mmask16 m = cols - j >= 16 ? 0xFFFF : (__mmask16)((1u << (cols - j)) - 1);
+            _mm512_mask_storeu_ps(yr + j, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, yr + j), inv));
+        }
+        lse[r] = maxv + logf(s);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small-matrix products. C (m x n, ldc) = beta * C + op(A) (m x k) * B (k x n, ldb), beta 0 or 1,
+// where op(A)[r][q] = A[r * ars + q * aks] covers both A and A^T. The RNN layers multiply
+// tall-skinny matrices (n, k <= 128) where OpenBLAS spends much of its time packing.
+
+/// Up to 8 rows x up to 32 columns of C, accumulating in 16 zmm registers.
+TK512 void tk_gemm_block8(long rows, long k, const float *A, long ars, long aks,
+                          const float *B, long ldb, __mmask16 m0, __mmask16 m1,
+                          float beta, float *C, long ldc) {
+    __m512 c0[8], c1[8];
+    for (int r = 0; r < 8; r++) {
+        if (r < rows && beta != 0.0f) {
+            c0[r] = _mm512_maskz_loadu_ps(m0, C + r * ldc);
+            c1[r] = _mm512_maskz_loadu_ps(m1, C + r * ldc + 16);
+        } else {
+            c0[r] = _mm512_setzero_ps();
+            c1[r] = _mm512_setzero_ps();
+        }
+    }
+    if (rows == 8) {
+        for (long q = 0; q < k; q++) {
+            __m512 b0 = _mm512_maskz_loadu_ps(m0, B + q * ldb);
+            __m512 b1 = _mm512_maskz_loadu_ps(m1, B + q * ldb + 16);
+            const float *a = A + q * aks;
+#define TK_ROW(r) { __m512 av = _mm512_set1_ps(a[(r) * ars]); \
+                    c0[r] = _mm512_fmadd_ps(av, b0, c0[r]); c1[r] = _mm512_fmadd_ps(av, b1, c1[r]); }
+            TK_ROW(0) TK_ROW(1) TK_ROW(2) TK_ROW(3) TK_ROW(4) TK_ROW(5) TK_ROW(6) TK_ROW(7)
+#undef TK_ROW
+        }
+    } else {
+        for (long q = 0; q < k; q++) {
+            __m512 b0 = _mm512_maskz_loadu_ps(m0, B + q * ldb);
+            __m512 b1 = _mm512_maskz_loadu_ps(m1, B + q * ldb + 16);
+            const float *a = A + q * aks;
+            for (int r = 0; r < rows; r++) {
+                __m512 av = _mm512_set1_ps(a[r * ars]);
+                c0[r] = _mm512_fmadd_ps(av, b0, c0[r]);
+                c1[r] = _mm512_fmadd_ps(av, b1, c1[r]);
+            }
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        _mm512_mask_storeu_ps(C + r * ldc, m0, c0[r]);
+        _mm512_mask_storeu_ps(C + r * ldc + 16, m1, c1[r]);
+    }
+}
+
+/// C (m x n) = beta * C + op(A) * B with op(A)[r][q] = A[r * ars + q * aks]. The k loop is cut
+/// into chunks so a long reduction (weight gradients over all steps) streams B once from L2.
+TK512 void tk_gemm_avx512(long m, long n, long k, const float *A, long ars, long aks,
+                          const float *B, long ldb, float beta, float *C, long ldc) {
+    const long kChunk = 512;
+    for (long q0 = 0; q0 < k || q0 == 0; q0 += kChunk) {
+        long kc = k - q0 < kChunk ? k - q0 : kChunk;
+        float b = q0 == 0 ? beta : 1.0f;
+        // rows outer, columns inner: the 8 rows of A stay in L1 across the column blocks
+        for (long i = 0; i < m; i += 8) {
+            long rows = m - i < 8 ? m - i : 8;
+            for (long j = 0; j < n; j += 32) {
+                long w = n - j < 32 ? n - j : 32;
+                __mmask16 m0 = (__mmask16)(w >= 16 ? 0xFFFF : (1u << w) - 1);
+                __mmask16 m1 = (__mmask16)(w <= 16 ? 0 : (w >= 32 ? 0xFFFF : (1u << (w - 16)) - 1));
+                tk_gemm_block8(rows, kc, A + i * ars + q0 * aks, ars, aks, B + q0 * ldb + j, ldb,
+                               m0, m1, b, C + i * ldc + j, ldc);
+            }
+        }
+        if (k == 0) break;
+    }
+}
+
+#undef TK512
+#else
+static inline int tk_cpu_has_avx512(void) { return 0; }
+static inline void tk_exp_avx512(const float *x, float *y, long n) {}
+static inline void tk_tanh_avx512(const float *x, float *y, long n) {}
+static inline void tk_sigmoid_avx512(const float *x, float *y, long n) {}
+static inline void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long rows, long cols) {}
+static inline void tk_gemm_avx512(long m, long n, long k, const float *A, long ars, long aks,
+                                  const float *B, long ldb, float beta, float *C, long ldc) {}
+#endif
+#endif

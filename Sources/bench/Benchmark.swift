@@ -1,0 +1,109 @@
+import Foundation
+import TensorKit
+
+let numSteps = 32, batchSize = 1024, numHiddens = 32, numLayers = 2
+let learningRate: Float = 2, gradientClip: Float = 1
+
+/// Trains one model and prints its JSON line.
+func runBenchmark(_ options: Options) throws {
+    guard let path = TimeMachine.locate() else {
+        throw BenchError("timemachine.txt not found ($D2L_DATA, ../shared/data, ./data)")
+    }
+    let data = try TimeMachine(path: path, numSteps: numSteps)
+    manualSeed(options.seed)
+    let model: LanguageModel
+    switch options.model {
+    case "scratch":
+        model = RNNLMScratch(rnn: StackedRNNScratch(numInputs: data.vocabSize, numHiddens: numHiddens,
+                                                    numLayers: numLayers, sigma: 0.01),
+                             vocabSize: data.vocabSize)
+    default:
+        model = GRULanguageModel(vocabSize: data.vocabSize, numHiddens: numHiddens, numLayers: numLayers)
+    }
+    let trainer = Trainer(batchSize: batchSize, learningRate: learningRate, gradientClip: gradientClip)
+    let records = trainer.fit(model, data, epochs: options.epochs) { epoch, r in
+        if !options.quiet && (epoch == 1 || epoch % 10 == 0 || epoch == options.epochs) {
+            let line = String(format: "[%@] epoch %3d  train ppl %8.4f  val ppl %8.4f  %6.1f ms (train %.1f)\n",
+                              options.model, epoch, r.trainPPL, r.validPPL, r.epochSeconds * 1000, r.trainSeconds * 1000)
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+    model.training = false
+    let predicted = model.predict("it has", 20, data)
+
+    let trainTokens = Double(data.trainX.count * options.epochs)
+    let trainSeconds = records.reduce(0) { $0 + $1.trainSeconds }
+    let last = records.suffix(5)
+    var fields: [(String, String)] = [
+        ("model", json(options.model)),
+        ("epochs", String(options.epochs)),
+        ("tokens_per_s", json(trainTokens / trainSeconds, digits: 0)),
+        ("sec_per_epoch", json(median(records.map { $0.epochSeconds }), digits: 4)),
+        ("train_sec_per_epoch", json(median(records.map { $0.trainSeconds }), digits: 4)),
+        ("train_ppl", json(last.reduce(0) { $0 + $1.trainPPL } / Double(last.count), digits: 4)),
+        ("val_ppl", json(last.reduce(0) { $0 + $1.validPPL } / Double(last.count), digits: 4)),
+        ("peak_rss_mb", json(peakRSSMegabytes(), digits: 1)),
+        ("predicted", json(predicted)),
+    ]
+    if let torch = torchTokensPerSecond(options.model == "scratch" ? "t2/scratch" : "t2/gru") {
+        fields.append(("torch_tokens_per_s", json(torch, digits: 0)))
+        fields.append(("ratio_vs_torch", json(trainTokens / trainSeconds / torch, digits: 3)))
+    }
+    print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+}
+
+/// Re-runs this executable with `args`, passing its output through.
+func runChild(_ args: [String]) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    process.arguments = args
+    try process.run()
+    process.waitUntilExit()
+    if process.terminationStatus != 0 { throw BenchError("child \(args) exited with \(process.terminationStatus)") }
+}
+
+/// PyTorch's training tokens/s for `key` from ../shared/bench/torch_baseline.json's summary.
+func torchTokensPerSecond(_ key: String) -> Double? {
+    for path in ["../shared/bench/torch_baseline.json", "shared/bench/torch_baseline.json"] {
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let summary = object["summary"] as? [String: Any],
+              let entry = summary[key] as? [String: Any],
+              let value = entry["tokens_per_s"] as? NSNumber else { continue }
+        return value.doubleValue
+    }
+    return nil
+}
+
+/// VmHWM from /proc/self/status, in MB (MiB, as the PyTorch script reports).
+func peakRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return .nan }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
+        return kb / 1024
+    }
+    return .nan
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    if s.isEmpty { return .nan }
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+func json(_ s: String) -> String {
+    var out = "\""
+    for c in s.unicodeScalars {
+        switch c {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        default: out.unicodeScalars.append(c)
+        }
+    }
+    return out + "\""
+}
+
+func json(_ x: Double, digits: Int) -> String {
+    x.isFinite ? String(format: "%.\(digits)f", x) : "null"
+}
