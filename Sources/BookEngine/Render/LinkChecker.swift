@@ -33,9 +33,10 @@ public struct LinkChecker {
             let ext = (path as NSString).pathExtension.lowercased()
             guard ["html", "css", "js", "svg", "json", "txt"].contains(ext),
                   let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) else { continue }
-            for forbidden in forbiddenStrings where !forbidden.isEmpty && text.contains(forbidden) {
-                let line = Self.line(of: text.range(of: forbidden)!.lowerBound, in: text)
-                problems.append(error(path, line, "contains the build machine's path `\(forbidden)`"))
+            for forbidden in forbiddenStrings where !forbidden.isEmpty {
+                guard let found = text.range(of: forbidden) else { continue }
+                problems.append(error(path, Self.line(of: found.lowerBound, in: text),
+                                      "contains the build machine's path `\(forbidden)`"))
             }
             if ext == "html" { problems += duplicateIDs(in: text, path: path) }
             let references: [(value: String, offset: String.Index)]
