@@ -90,6 +90,15 @@ for page in $pages; do
       fail "$page: math typeset by KaTeX" "${bad:-no class=\"katex\" in the rendered page}"
     fi
   fi
+  blocks=$(grep -o 'class="code-block' "$out.dom" | wc -l)
+  if [ "$blocks" -gt 0 ]; then
+    buttons=$(grep -o 'class="copy-button' "$out.dom" | wc -l)
+    if [ "$buttons" -eq "$blocks" ]; then
+      pass "$page: a copy button on each of $blocks code blocks"
+    else
+      fail "$page: a copy button on each code block" "$buttons buttons for $blocks code blocks"
+    fi
+  fi
   dollars=$(prose_text "$out.dom" | grep -a -o '.\{0,30\}\$.\{0,30\}' | head -3)
   if [ -z "$dollars" ]; then
     pass "$page: no stray \$ outside code"
