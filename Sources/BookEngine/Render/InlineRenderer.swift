@@ -51,7 +51,13 @@ struct InlineRenderer {
         if kind == .eqref && target.kind != .equation {
             context.warn(chapter.location(line), "`:eqref:` to `\(label)`, which is a \(target.kind.rawValue), not an equation")
         }
-        let title = target.kind == .equation ? "" : HTML.plainText(target.title)
+        // A figure's title is its caption's HTML; a heading's is plain text already.
+        let title: String
+        switch target.kind {
+        case .equation: title = ""
+        case .figure: title = HTML.plainText(target.title)
+        case .chapter, .section: title = target.title
+        }
         let titleAttribute = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""
         return "<a class=\"ref ref-\(target.kind.rawValue)\" href=\"\(HTML.escape(href(to: target)))\"\(titleAttribute)>"
             + HTML.escape(referenceText(kind, target)) + "</a>"
