@@ -19,7 +19,8 @@ struct RenderFixture {
         let intro = Chapter(name: "intro", path: "Chapters/intro.md", number: 1, title: "Introduction", blocks: [
             .heading(Heading(level: 1, text: "Introduction", html: "Introduction", label: "sec_intro", anchor: "sec_intro",
                              number: "1", line: 1)),
-            .prose(Prose(html: "<p>Intro prose with \(Placeholder.math(0)) in it.</p>\n", line: 4)),
+            .prose(Prose(html: "<p>Intro prose with \(Placeholder.math(0)) in it and\n"
+                         + "\(Placeholder.open)tex:y = x &lt; 1\(Placeholder.close) set apart.</p>\n", line: 4)),
             .heading(Heading(level: 2, text: "Basics", html: "Basics", label: "sec_basics", anchor: "sec_basics",
                              number: "1.1", line: 6)),
             .displayMath(DisplayMath(tex: "a_b < c", label: "eq_one", number: "1.1", line: 9)),

@@ -18,6 +18,11 @@ final class RenderSiteTests: XCTestCase {
         XCTAssertTrue(index.contains("<span class=\"toc-number\">1</span>Introduction"))
         XCTAssertTrue(index.contains("href=\"intro.html#sec_basics\"><span class=\"toc-number\">1.1</span>Basics"))
         XCTAssertTrue(index.contains("<html lang=\"en\">"))
+        // A translation's pages carry its language.
+        fixture.book.config.languages.append(BookConfig.Language(code: "zh", name: "中文", title: nil))
+        for i in fixture.book.chapters.indices { fixture.book.chapters[i].language = "zh" }
+        try fixture.render()
+        XCTAssertTrue(try fixture.page("intro.html").contains("<html lang=\"zh\">"))
         // Nothing is left beside the site.
         let siblings = try FileManager.default.contentsOfDirectory(atPath: fixture.site.deletingLastPathComponent().path)
         XCTAssertEqual(siblings, ["site"])
@@ -84,6 +89,7 @@ final class RenderSiteTests: XCTestCase {
         try fixture.render()
         let intro = try fixture.page("intro.html")
         XCTAssertTrue(intro.contains("<span class=\"math inline\">x^2</span>"))
+        XCTAssertTrue(intro.contains("<span class=\"math inline\">y = x &amp;lt; 1</span> set apart."))
         XCTAssertTrue(intro.contains("<div class=\"equation\" id=\"eq_one\"><div class=\"math display\">a_b &lt; c \\tag{1.1}</div></div>"))
         XCTAssertTrue(intro.contains("<figure class=\"figure\" id=\"fig_one\">"))
         XCTAssertTrue(intro.contains("<img src=\"img/one.svg\" alt=\"A small figure\">"))

@@ -12,6 +12,7 @@ struct InlineRenderer {
             switch token {
             case .text(let text): out += Self.rewriteChapterLinks(text)
             case .math(let index): out += math(index, line: line)
+            // Display math that stood inside a paragraph: the loader gives it `\displaystyle`, in line.
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
             case .reference(let kind, let label): out += reference(kind, label, line: line)
             }

@@ -19,7 +19,7 @@ struct PageTemplate {
         let fullTitle = title == book.title ? book.title : "\(title) · \(book.title)"
         var head = """
         <!DOCTYPE html>
-        <html lang="\(HTML.escape(context.options.language))">
+        <html lang="\(HTML.escape(context.options.language ?? book.language.code))">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -10,8 +10,8 @@ public struct SiteOptions: Sendable {
     public var katexFontsDirectory: URL
     /// Whether missing KaTeX files are an error (they are only a warning in tests).
     public var requireKaTeX: Bool
-    /// The `lang` of every page.
-    public var language: String
+    /// The `lang` of every page; nil uses the book's language (`Book.language`).
+    public var language: String?
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
     public static let defaultKaTeXFontsDirectory = URL(fileURLWithPath: "/usr/share/fonts/truetype/katex")
@@ -22,7 +22,7 @@ public struct SiteOptions: Sendable {
                 katexDirectory: URL = SiteOptions.defaultKaTeXDirectory,
                 katexFontsDirectory: URL = SiteOptions.defaultKaTeXFontsDirectory,
                 requireKaTeX: Bool = true,
-                language: String = "en") {
+                language: String? = nil) {
         self.bookRoot = bookRoot
         self.katexDirectory = katexDirectory
         self.katexFontsDirectory = katexFontsDirectory
