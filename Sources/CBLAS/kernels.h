@@ -41,6 +41,13 @@ TK512 __m512 tk_exp16(__m512 x) {
     return _mm512_scalef_ps(y, n);
 }
 
+/// 1/d: the 14-bit estimate and one Newton step (about 1 ulp), cheaper than a divide.
+/// d is in [1, inf) here; the estimate of 1/inf is 0, which the step keeps.
+TK512 __m512 tk_rcp16(__m512 d) {
+    __m512 r = _mm512_rcp14_ps(d);
+    return _mm512_mul_ps(r, _mm512_fnmadd_ps(d, r, _mm512_set1_ps(2.0f)));
+}
+
 /// tanh: Cephes' odd polynomial for |x| < 0.625 (keeps relative accuracy), 1 - 2/(e^2|x| + 1) beyond.
 TK512 __m512 tk_tanh16(__m512 x) {
     __m512 ax = _mm512_abs_ps(x);
@@ -52,8 +59,8 @@ TK512 __m512 tk_tanh16(__m512 x) {
     p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-3.33332819422e-1f));
     __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(p, z), x, x);
     __m512 e = tk_exp16(_mm512_add_ps(ax, ax));
-    __m512 big = _mm512_sub_ps(_mm512_set1_ps(1.0f),
-                               _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
+    __m512 big = _mm512_fnmadd_ps(_mm512_set1_ps(2.0f), tk_rcp16(_mm512_add_ps(e, _mm512_set1_ps(1.0f))),
+                                  _mm512_set1_ps(1.0f));
     // copy x's sign onto the large-|x| branch
     big = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(big),
               _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
@@ -63,7 +70,7 @@ TK512 __m512 tk_tanh16(__m512 x) {
 
 TK512 __m512 tk_sigmoid16(__m512 x) {
     __m512 one = _mm512_set1_ps(1.0f);
-    return _mm512_div_ps(one, _mm512_add_ps(one, tk_exp16(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+    return tk_rcp16(_mm512_add_ps(one, tk_exp16(_mm512_sub_ps(_mm512_setzero_ps(), x))));
 }
 
 #define TK_MAP512(name, f) \
@@ -108,6 +115,68 @@ TK512 void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long row
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fused GRU gate arithmetic for one step (PyTorch's formulation), rows of width h.
+
+#define TK_MASK(j, h) ((h) - (j) >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << ((h) - (j))) - 1))
+
+/// gt (B, 3H) holds W_h h_{t-1} on entry and r, z, hn = W_hn h + b_hn on exit; gi (B, 3H) is
+/// W_i x + b_i; n (B, H) receives n; hnext (B, H) receives h_t = n + z (h_{t-1} - n).
+TK512 void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi, const float *bhh,
+                                 const float *hprev, float *n, float *hnext) {
+    for (long b = 0; b < batch; b++) {
+        float *g = gt + b * 3 * h;
+        const float *x = gi + b * 3 * h, *hp = hprev + b * h;
+        float *nb = n + b * h, *hb = hnext + b * h;
+        for (long j = 0; j < h; j += 16) {
+            __mmask16 m = TK_MASK(j, h);
+#define LD(p) _mm512_maskz_loadu_ps(m, (p))
+            __m512 r = tk_sigmoid16(_mm512_add_ps(LD(g + j), _mm512_add_ps(LD(x + j), LD(bhh + j))));
+            __m512 z = tk_sigmoid16(_mm512_add_ps(LD(g + h + j), _mm512_add_ps(LD(x + h + j), LD(bhh + h + j))));
+            __m512 hn = _mm512_add_ps(LD(g + 2 * h + j), LD(bhh + 2 * h + j));
+            __m512 nn = tk_tanh16(_mm512_fmadd_ps(r, hn, LD(x + 2 * h + j)));
+            __m512 hv = _mm512_fmadd_ps(z, _mm512_sub_ps(LD(hp + j), nn), nn);
+#undef LD
+            _mm512_mask_storeu_ps(g + j, m, r);
+            _mm512_mask_storeu_ps(g + h + j, m, z);
+            _mm512_mask_storeu_ps(g + 2 * h + j, m, hn);
+            _mm512_mask_storeu_ps(nb + j, m, nn);
+            _mm512_mask_storeu_ps(hb + j, m, hv);
+        }
+    }
+}
+
+/// Backward of one step. gt: saved r, z, hn; n: saved n; gout: dL/dh_t from above; dh: dL/dh_t
+/// from step t+1 on entry, the direct part z * dh_t of dL/dh_{t-1} on exit. Writes the
+/// gradients of the pre-activations: dgi for W_i x + b_i, dgh for W_h h + b_h (B, 3H).
+TK512 void tk_gru_backward_avx512(long batch, long h, const float *gt, const float *n, const float *hprev,
+                                  const float *gout, float *dh, float *dgi, float *dgh) {
+    __m512 one = _mm512_set1_ps(1.0f);
+    for (long b = 0; b < batch; b++) {
+        const float *g = gt + b * 3 * h, *nb = n + b * h, *hp = hprev + b * h, *go = gout + b * h;
+        float *dhb = dh + b * h, *di = dgi + b * 3 * h, *dg = dgh + b * 3 * h;
+        for (long j = 0; j < h; j += 16) {
+            __mmask16 m = TK_MASK(j, h);
+#define LD(p) _mm512_maskz_loadu_ps(m, (p))
+            __m512 r = LD(g + j), z = LD(g + h + j), hn = LD(g + 2 * h + j), nn = LD(nb + j);
+            __m512 dht = _mm512_add_ps(LD(go + j), LD(dhb + j));
+#undef LD
+            __m512 dnPre = _mm512_mul_ps(_mm512_mul_ps(dht, _mm512_sub_ps(one, z)),
+                                         _mm512_fnmadd_ps(nn, nn, one));
+            __m512 drPre = _mm512_mul_ps(_mm512_mul_ps(dnPre, hn), _mm512_mul_ps(r, _mm512_sub_ps(one, r)));
+            __m512 dzPre = _mm512_mul_ps(_mm512_mul_ps(dht, _mm512_sub_ps(_mm512_maskz_loadu_ps(m, hp + j), nn)),
+                                         _mm512_mul_ps(z, _mm512_sub_ps(one, z)));
+            _mm512_mask_storeu_ps(di + j, m, drPre);
+            _mm512_mask_storeu_ps(di + h + j, m, dzPre);
+            _mm512_mask_storeu_ps(di + 2 * h + j, m, dnPre);
+            _mm512_mask_storeu_ps(dg + j, m, drPre);
+            _mm512_mask_storeu_ps(dg + h + j, m, dzPre);
+            _mm512_mask_storeu_ps(dg + 2 * h + j, m, _mm512_mul_ps(dnPre, r));
+            _mm512_mask_storeu_ps(dhb + j, m, _mm512_mul_ps(dht, z));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Small-matrix products. C (m x n, ldc) = beta * C + op(A) (m x k) * B (k x n, ldb), beta 0 or 1,
 // where op(A)[r][q] = A[r * ars + q * aks] covers both A and A^T. The RNN layers multiply
 // tall-skinny matrices (n, k <= 128) where OpenBLAS spends much of its time packing.
@@ -115,12 +184,15 @@ TK512 void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long row
 /// Up to 8 rows x up to 32 columns of C, accumulating in 16 zmm registers.
 TK512 void tk_gemm_block8(long rows, long k, const float *A, long ars, long aks,
                           const float *B, long ldb, __mmask16 m0, __mmask16 m1,
-                          float beta, float *C, long ldc) {
+                          float beta, const float *bias, float *C, long ldc) {
     __m512 c0[8], c1[8];
     for (int r = 0; r < 8; r++) {
         if (r < rows && beta != 0.0f) {
             c0[r] = _mm512_maskz_loadu_ps(m0, C + r * ldc);
             c1[r] = _mm512_maskz_loadu_ps(m1, C + r * ldc + 16);
+        } else if (bias) {
+            c0[r] = _mm512_maskz_loadu_ps(m0, bias);
+            c1[r] = _mm512_maskz_loadu_ps(m1, bias + 16);
         } else {
             c0[r] = _mm512_setzero_ps();
             c1[r] = _mm512_setzero_ps();
@@ -154,10 +226,11 @@ TK512 void tk_gemm_block8(long rows, long k, const float *A, long ars, long aks,
     }
 }
 
-/// C (m x n) = beta * C + op(A) * B with op(A)[r][q] = A[r * ars + q * aks]. The k loop is cut
-/// into chunks so a long reduction (weight gradients over all steps) streams B once from L2.
+/// C (m x n) = beta * C + op(A) * B (+ bias broadcast over rows when beta is 0 and bias is not
+/// NULL), with op(A)[r][q] = A[r * ars + q * aks]. The k loop is cut into chunks so a long
+/// reduction (weight gradients over all steps) streams B once from L2.
 TK512 void tk_gemm_avx512(long m, long n, long k, const float *A, long ars, long aks,
-                          const float *B, long ldb, float beta, float *C, long ldc) {
+                          const float *B, long ldb, float beta, const float *bias, float *C, long ldc) {
     const long kChunk = 512;
     for (long q0 = 0; q0 < k || q0 == 0; q0 += kChunk) {
         long kc = k - q0 < kChunk ? k - q0 : kChunk;
@@ -170,7 +243,7 @@ TK512 void tk_gemm_avx512(long m, long n, long k, const float *A, long ars, long
                 __mmask16 m0 = (__mmask16)(w >= 16 ? 0xFFFF : (1u << w) - 1);
                 __mmask16 m1 = (__mmask16)(w <= 16 ? 0 : (w >= 32 ? 0xFFFF : (1u << (w - 16)) - 1));
                 tk_gemm_block8(rows, kc, A + i * ars + q0 * aks, ars, aks, B + q0 * ldb + j, ldb,
-                               m0, m1, b, C + i * ldc + j, ldc);
+                               m0, m1, b, (bias && q0 == 0) ? bias + j : NULL, C + i * ldc + j, ldc);
             }
         }
         if (k == 0) break;
@@ -184,7 +257,11 @@ static inline void tk_exp_avx512(const float *x, float *y, long n) {}
 static inline void tk_tanh_avx512(const float *x, float *y, long n) {}
 static inline void tk_sigmoid_avx512(const float *x, float *y, long n) {}
 static inline void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long rows, long cols) {}
+static inline void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi, const float *bhh,
+                                         const float *hprev, float *n, float *hnext) {}
+static inline void tk_gru_backward_avx512(long batch, long h, const float *gt, const float *n, const float *hprev,
+                                          const float *gout, float *dh, float *dgi, float *dgh) {}
 static inline void tk_gemm_avx512(long m, long n, long k, const float *A, long ars, long aks,
-                                  const float *B, long ldb, float beta, float *C, long ldc) {}
+                                  const float *B, long ldb, float beta, const float *bias, float *C, long ldc) {}
 #endif
 #endif

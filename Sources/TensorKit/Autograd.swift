@@ -15,6 +15,9 @@ final class Node {
 enum GradMode {
     nonisolated(unsafe) static var enabled = true
     nonisolated(unsafe) static var traversal = 0
+    /// Whether the gradient handed to the node now running is exclusively its own; view-like
+    /// ops (reshape, stack) then pass ownership on instead of making their inputs copy.
+    nonisolated(unsafe) static var incomingOwned = false
 }
 
 /// Runs `body` without recording any graph (evaluation, optimiser updates).
@@ -51,10 +54,13 @@ extension Tensor {
             return
         }
         let order = topologicalOrder()
-        accumulateGrad(Tensor.ones(shape))
+        accumulateGrad(Tensor.ones(shape), owned: true)
         for t in order.reversed() {
             guard let node = t.node else { continue }
-            if let g = t.gradStorage { node.backward(g) }
+            if let g = t.gradStorage {
+                GradMode.incomingOwned = t.gradOwned
+                node.backward(g)
+            }
             // Free the graph and the intermediate gradient as soon as they are used.
             t.node = nil
             t.gradStorage = nil
@@ -84,19 +90,27 @@ extension Tensor {
         return order
     }
 
-    /// Adds `g` (same element count) to this tensor's gradient. The first contribution to a
+    /// Adds `g` (same element count) to this tensor's gradient. `owned` means nobody else
+    /// holds `g`, so it may be kept and written in place. Otherwise the first contribution to a
     /// non-leaf is shared rather than copied; leaves always own their gradient buffer.
-    func accumulateGrad(_ g: Tensor) {
+    func accumulateGrad(_ g: Tensor, owned: Bool = false) {
         if !requiresGrad { return }
         if let existing = gradStorage {
             if gradOwned {
                 addInPlace(existing.data, g.data, count)
+            } else if owned {
+                addInPlace(g.data, existing.data, count)
+                gradStorage = g.shape == shape ? g : g.viewAs(shape)
+                gradOwned = true
             } else {
                 let sum = Tensor(uninitialized: shape)
                 addBuffers(existing.data, g.data, sum.data, count)
                 gradStorage = sum
                 gradOwned = true
             }
+        } else if owned {
+            gradStorage = g.shape == shape ? g : g.viewAs(shape)
+            gradOwned = true
         } else if node == nil || g.shape != shape {
             let copy = Tensor(uninitialized: shape)
             copy.data.update(from: g.data, count: count)

@@ -71,10 +71,12 @@ final class RNNLMScratch: LanguageModel {
 
     var parameters: [Tensor] { rnn.parameters + [W_hq, b_q] }
 
-    /// rnn outputs (steps, batch, hidden) -> logits (batch, steps, vocab).
+    /// rnn outputs (steps, batch, hidden) -> logits (batch, steps, vocab), all steps in one
+    /// product as the chapter writes it.
     func outputLayer(_ rnnOutputs: Tensor) -> Tensor {
-        let outputs = (0..<rnnOutputs.shape[0]).map { matmul(rnnOutputs[$0], W_hq) + b_q }
-        return Tensor.stack(outputs, axis: 1)
+        let steps = rnnOutputs.shape[0], batch = rnnOutputs.shape[1]
+        let logits = matmul(rnnOutputs.reshaped([-1, rnn.numHiddens]), W_hq) + b_q
+        return logits.reshaped([steps, batch, vocabSize]).swapAxes(0, 1)
     }
 
     func callAsFunction(_ X: IntTensor) -> Tensor {

@@ -41,6 +41,16 @@ struct Options {
     }
 }
 
+// OpenBLAS starts its worker threads when it is loaded, and they spin for a while even after
+// TensorKit asks for one thread; with two vCPUs that steals time from the main thread. So the
+// benchmark runs itself again with OPENBLAS_NUM_THREADS=1 set before the library loads.
+if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+    setenv("OPENBLAS_NUM_THREADS", "1", 1)
+    let argv = CommandLine.arguments.map { strdup($0) } + [nil]
+    execv("/proc/self/exe", argv)
+    // execv only returns on failure: carry on in this process
+}
+
 do {
     let options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
     if options.model == "both" {

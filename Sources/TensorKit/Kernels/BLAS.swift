@@ -18,6 +18,24 @@ enum BLAS {
         return tk_cpu_has_avx512() != 0 && ProcessInfo.processInfo.environment["TENSORKIT_KERNELS"] != "blas"
     }()
 
+    /// C (m x n) = op(A) (m x k) * op(B) (k x n) + bias (n), broadcast over rows.
+    static func gemmBias(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+                         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+                         bias: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        if avx512Eligible(transA: transA, transB: transB, n: n, k: k) {
+            smallGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                      beta: 0, bias: bias, c, ldc: ldc)
+            return
+        }
+        for r in 0..<m { copyFloats(bias, c + r * ldc, n) }
+        gemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: 1, c, ldc: ldc)
+    }
+
+    /// Shapes the AVX-512 kernel handles well: narrow outputs, short or transposed reductions.
+    @inline(__always) static func avx512Eligible(transA: Bool, transB: Bool, n: Int, k: Int) -> Bool {
+        avx512 && n <= 128 && (transA || k <= 128) && (!transB || n * k <= 16384) && k > 0
+    }
+
     /// C (m x n) = alpha * op(A) (m x k) * op(B) (k x n) + beta * C, all row-major.
     @inline(__always)
     static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
@@ -29,8 +47,7 @@ enum BLAS {
             if beta == 0 { for r in 0..<m { (c + r * ldc).initialize(repeating: 0, count: n) } }
             return
         }
-        if avx512 && alpha == 1 && (beta == 0 || beta == 1) && n <= 128 && (transA || k <= 128)
-            && (!transB || n * k <= 16384) {
+        if alpha == 1 && (beta == 0 || beta == 1) && avx512Eligible(transA: transA, transB: transB, n: n, k: k) {
             smallGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
                       beta: beta, c, ldc: ldc)
             return
@@ -42,17 +59,18 @@ enum BLAS {
 
     /// The AVX-512 kernel; a transposed B (always a small weight here) is transposed on the stack first.
     static func smallGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
-                          _ b: UnsafePointer<Float>, ldb: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+                          _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>? = nil,
+                          _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         let ars = transA ? 1 : lda, aks = transA ? lda : 1
         if !transB {
-            tk_gemm_avx512(m, n, k, a, ars, aks, b, ldb, beta, c, ldc)
+            tk_gemm_avx512(m, n, k, a, ars, aks, b, ldb, beta, bias, c, ldc)
             return
         }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: n * k) { bt in
             // b is (n, k) with row stride ldb; bt = b^T is (k, n)
             let t = bt.baseAddress!
             for i in 0..<n { for q in 0..<k { t[q * n + i] = b[i * ldb + q] } }
-            tk_gemm_avx512(m, n, k, a, ars, aks, t, n, beta, c, ldc)
+            tk_gemm_avx512(m, n, k, a, ars, aks, t, n, beta, bias, c, ldc)
         }
     }
 }

@@ -1,3 +1,5 @@
+import CBLAS
+
 /// A multi-layer gated recurrent unit over time-major input, computing what PyTorch's nn.GRU does:
 /// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
 /// n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h.
@@ -61,6 +63,10 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
         let gt = gatesP + t * bg, git = giP + t * bg, nt = nsP + t * bh
         // gt (B, 3H) = h_{t-1} W_hh^T
         BLAS.gemm(transB: true, m: batch, n: g, k: h, hPrev, lda: h, whh.data, ldb: h, beta: 0, gt, ldc: g)
+        if BLAS.avx512 {
+            tk_gru_forward_avx512(batch, h, gt, git, bhhP, hPrev, nt, hNext)
+            continue
+        }
         for b in 0..<batch {
             let row = gt + b * g, irow = git + b * g, nrow = nt + b * h
             for j in 0..<(2 * h) { row[j] += irow[j] + bhhP[j] }
@@ -91,7 +97,10 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let hPrev = hsP + t * bh, gt = gatesP + t * bg, nt = nsP + t * bh
                 let dgi = dGiP + t * bg, dgh = dGhP + t * bg, go = gP + t * bh
-                for b in 0..<batch {
+                if BLAS.avx512 {
+                    tk_gru_backward_avx512(batch, h, gt, nt, hPrev, go, dhP, dgi, dgh)
+                }
+                for b in 0..<batch where !BLAS.avx512 {
                     let row = gt + b * g, n = nt + b * h, hp = hPrev + b * h, gob = go + b * h, dhb = dhP + b * h
                     let di = dgi + b * g, dhh = dgh + b * g
                     for j in 0..<h {
@@ -108,7 +117,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                 // dh_{t-1} += dGh_t W_hh: (B, 3H) x (3H, H)
                 BLAS.gemm(m: batch, n: h, k: g, dgh, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
             }
-            h0?.accumulateGrad(dh)
+            h0?.accumulateGrad(dh, owned: true)
             recurrentWeightBackward(hsP, whh, bhh, dGhP, rows: steps * batch)
             inputProjectionBackward(x, wih, bih, dGiP)
         }

@@ -119,8 +119,8 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
                 // dh_{t-1} = dG_t W_hh: (B, 4H) x (4H, H)
                 BLAS.gemm(m: batch, n: h, k: g, dg, lda: g, whh.data, ldb: h, beta: 0, dhP, ldc: h)
             }
-            h0?.accumulateGrad(dh)
-            c0?.accumulateGrad(dc)
+            h0?.accumulateGrad(dh, owned: true)
+            c0?.accumulateGrad(dc, owned: true)
             recurrentWeightBackward(ysP, whh, bhh, dGP, rows: steps * batch)
             inputProjectionBackward(x, wih, bih, dGP)
         }

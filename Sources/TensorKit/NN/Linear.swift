@@ -33,13 +33,14 @@ public func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
     let n = x.count / max(inSize, 1)
     let out = Tensor(uninitialized: Array(x.shape.dropLast()) + [outSize])
     let y = out.data
-    // y (n, out) = b (broadcast rows) + x (n, in) W^T
+    // y (n, out) = x (n, in) W^T + b (broadcast rows)
     if let b = bias {
-        let bp = b.data
-        for r in 0..<n { copyFloats(bp, y + r * outSize, outSize) }
+        BLAS.gemmBias(transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
+                      bias: b.data, y, ldc: outSize)
+    } else {
+        BLAS.gemm(transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
+                  beta: 0, y, ldc: outSize)
     }
-    BLAS.gemm(transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
-              beta: bias == nil ? 0 : 1, y, ldc: outSize)
     var inputs = [x, weight]
     if let b = bias { inputs.append(b) }
     if Tensor.recording(inputs) {

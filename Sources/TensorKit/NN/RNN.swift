@@ -90,7 +90,7 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                 // dh_{t-1} = dG_t W_hh: (B, H) x (H, H)
                 BLAS.gemm(m: batch, n: h, k: h, dg, lda: h, whh.data, ldb: h, beta: 0, dhP, ldc: h)
             }
-            h0?.accumulateGrad(dh)
+            h0?.accumulateGrad(dh, owned: true)
             recurrentWeightBackward(hsP, whh, bhh, dGP, rows: steps * batch)
             inputProjectionBackward(x, wih, bih, dGP)
         }

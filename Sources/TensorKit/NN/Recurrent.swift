@@ -54,9 +54,8 @@ func inputProjection(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) -> Tensor {
             for j in 0..<g { row[j] += b[j] }
         }
     } else {
-        for r in 0..<rows { copyFloats(b, out + r * g, g) }
-        BLAS.gemm(transB: true, m: rows, n: g, k: inSize, x.data, lda: inSize, wih.data, ldb: inSize,
-                  beta: 1, out, ldc: g)
+        BLAS.gemmBias(transB: true, m: rows, n: g, k: inSize, x.data, lda: inSize, wih.data, ldb: inSize,
+                      bias: b, out, ldc: g)
     }
     return gi
 }

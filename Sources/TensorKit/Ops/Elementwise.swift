@@ -8,8 +8,8 @@ extension Tensor {
         broadcastMap(a, b, out) { $0 + $1 }
         if recording(a, b) {
             out.record([a, b]) { g in
-                a.accumulateGrad(reduceToShape(g, a.shape))
-                b.accumulateGrad(reduceToShape(g, b.shape))
+                accumulateReduced(a, g)
+                accumulateReduced(b, g)
             }
         }
         return out
@@ -21,8 +21,8 @@ extension Tensor {
         broadcastMap(a, b, out) { $0 - $1 }
         if recording(a, b) {
             out.record([a, b]) { g in
-                a.accumulateGrad(reduceToShape(g, a.shape))
-                if b.requiresGrad { b.accumulateGrad(reduceToShape(scaled(g, -1), b.shape)) }
+                accumulateReduced(a, g)
+                if b.requiresGrad { b.accumulateGrad(reduceToShape(scaled(g, -1), b.shape), owned: true) }
             }
         }
         return out
@@ -38,12 +38,12 @@ extension Tensor {
                 if a.requiresGrad {
                     let t = Tensor(uninitialized: g.shape)
                     broadcastMap(g, b, t) { $0 * $1 }
-                    a.accumulateGrad(reduceToShape(t, a.shape))
+                    a.accumulateGrad(reduceToShape(t, a.shape), owned: true)
                 }
                 if b.requiresGrad {
                     let t = Tensor(uninitialized: g.shape)
                     broadcastMap(g, a, t) { $0 * $1 }
-                    b.accumulateGrad(reduceToShape(t, b.shape))
+                    b.accumulateGrad(reduceToShape(t, b.shape), owned: true)
                 }
             }
         }
@@ -61,14 +61,14 @@ extension Tensor {
                 if a.requiresGrad {
                     let t = Tensor(uninitialized: g.shape)
                     broadcastMap(g, b, t) { $0 / $1 }
-                    a.accumulateGrad(reduceToShape(t, a.shape))
+                    a.accumulateGrad(reduceToShape(t, a.shape), owned: true)
                 }
                 if b.requiresGrad {
                     let gy = Tensor(uninitialized: g.shape)
                     broadcastMap(g, y, gy) { $0 * $1 }
                     let t = Tensor(uninitialized: g.shape)
                     broadcastMap(gy, b, t) { -$0 / $1 }
-                    b.accumulateGrad(reduceToShape(t, b.shape))
+                    b.accumulateGrad(reduceToShape(t, b.shape), owned: true)
                 }
             }
         }
@@ -128,6 +128,13 @@ extension Tensor {
         }
         return out
     }
+}
+
+/// Accumulates g summed down to x's shape; a reduced copy is fresh, so x may keep it.
+@inline(__always) func accumulateReduced(_ x: Tensor, _ g: Tensor) {
+    if !x.requiresGrad { return }
+    let r = reduceToShape(g, x.shape)
+    x.accumulateGrad(r, owned: r !== g)
 }
 
 /// s * g as a new tensor (no graph).

@@ -13,7 +13,7 @@ extension Tensor {
         let s = resolveShape(newShape, count: count, from: shape, op: "reshaped")
         let out = viewAs(s)
         if Tensor.recording(self) {
-            out.record([self]) { [self] g in accumulateGrad(g.viewAs(shape)) }
+            out.record([self]) { [self] g in accumulateGrad(g.viewAs(shape), owned: GradMode.incomingOwned) }
         }
         return out
     }
@@ -32,7 +32,7 @@ extension Tensor {
         perm.swapAt(a, b)
         let out = permuted(self, perm)
         if Tensor.recording(self) {
-            out.record([self]) { [self] g in accumulateGrad(permuted(g, perm)) }
+            out.record([self]) { [self] g in accumulateGrad(permuted(g, perm), owned: true) }
         }
         return out
     }
@@ -139,12 +139,13 @@ extension Tensor {
         }
         if recording(tensors) {
             out.record(tensors) { g in
-                let gp = g.data
+                let gp = g.data, owned = GradMode.incomingOwned  // slices are disjoint: each may own its own
                 for (t, s) in zip(tensors, starts) where t.requiresGrad {
                     let d = t.shape[ax]
                     if outer == 1 {
                         // each part's gradient is a contiguous piece of g: lend a view, copy nothing
-                        t.accumulateGrad(Tensor(view: g.storage, offset: g.offset + s * inner, shape: t.shape))
+                        t.accumulateGrad(Tensor(view: g.storage, offset: g.offset + s * inner, shape: t.shape),
+                                         owned: owned)
                         continue
                     }
                     t.withGradBuffer { dx, fresh in
@@ -168,6 +169,14 @@ func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
     let strides = perm.map { inStrides[$0] }
     let out = Tensor(uninitialized: outShape)
     let src = x.data, dst = out.data
+    if x.rank == 3 && perm == [1, 0, 2] {
+        // (a, b, c) -> (b, a, c): rows of c move as blocks (swapAxes(0, 1) of time-major data)
+        let a = x.shape[0], b = x.shape[1], c = x.shape[2]
+        for i in 0..<b {
+            for j in 0..<a { copyFloats(src + (j * b + i) * c, dst + (i * a + j) * c, c) }
+        }
+        return out
+    }
     forEachRun(outShape, strides, strides) { o, i, _, n, s, _ in
         if s == 1 { copyFloats(src + i, dst + o, n) } else { for j in 0..<n { dst[o + j] = src[i + j * s] } }
     }
