@@ -144,7 +144,7 @@ public func dropout(_ x: Tensor, p: Float, training: Bool) -> Tensor {
     for i in 0..<x.count { y[i] = xp[i] * m[i] }
     if Tensor.recording(x) {
         out.record([x]) { g in
-            let gp = g.data
+            let gp = g.data, m = mask.data  // through the tensor, which the closure keeps alive
             x.withGradBuffer { dx, fresh in storeOrAdd(dx, fresh, x.count) { gp[$0] * m[$0] } }
         }
     }
