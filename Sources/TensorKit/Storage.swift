@@ -3,25 +3,46 @@ import Foundation
 
 /// A reference-counted Float buffer; tensor views share one, and it returns to the pool when freed.
 final class Storage {
-    let base: UnsafeMutablePointer<Float>
+    /// The buffer; nil until first use for storages created `deferred`.
+    private var buffer: UnsafeMutablePointer<Float>?
     let capacity: Int
-    /// Fills the buffer on first use; set by ops whose data may never be read (one-hot).
+    /// Fills the buffer on first use; set by ops whose data may never be read (one-hot,
+    /// deferred matrix products).
     var pendingFill: ((UnsafeMutablePointer<Float>) -> Void)?
+    /// Links in PendingValues' list while a deferred product is pending. Unowned: the list must
+    /// not keep storages alive; deinit unlinks.
+    var isRegistered = false
+    unowned(unsafe) var prevPending: Storage?
+    unowned(unsafe) var nextPending: Storage?
 
-    init(capacity: Int) {
+    /// A buffer for `capacity` floats; `deferred` allocates it only when first read, for
+    /// values that may never be (a deferred product folded into a sum).
+    init(capacity: Int, deferred: Bool = false) {
         self.capacity = capacity
-        self.base = BufferPool.allocate(capacity)
+        if !deferred { buffer = BufferPool.allocate(capacity) }
     }
 
-    deinit { BufferPool.release(base, capacity) }
+    deinit {
+        if isRegistered { PendingValues.unregister(self) }
+        if let buffer { BufferPool.release(buffer, capacity) }
+    }
 
     /// The buffer, after running a pending fill if there is one.
     @inline(__always) var pointer: UnsafeMutablePointer<Float> {
         if let fill = pendingFill {
             pendingFill = nil
-            fill(base)
+            if isRegistered { PendingValues.unregister(self) }
+            fill(allocated)
         }
-        return base
+        return allocated
+    }
+
+    /// The buffer, allocated if need be, without running a pending fill.
+    var allocated: UnsafeMutablePointer<Float> {
+        if let buffer { return buffer }
+        let b = BufferPool.allocate(capacity)
+        buffer = b
+        return b
     }
 }
 

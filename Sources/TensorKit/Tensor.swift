@@ -18,6 +18,8 @@ public final class Tensor {
     var gradStorage: Tensor?
     /// False when `gradStorage` is borrowed from another tensor and must not be written in place.
     var gradOwned = false
+    /// How to compute this tensor's value while it is pending (see LazyProduct).
+    var recipe: LazyProduct?
     /// Traversal mark for `backward()`'s topological sort.
     var visitMark = 0
     /// Whether gradients flow to this tensor.
@@ -36,7 +38,7 @@ public final class Tensor {
         self.oneHot = nil
         self.requiresGrad = requiresGrad
         scalars.withUnsafeBufferPointer { src in
-            if n > 0 { storage.base.update(from: src.baseAddress!, count: n) }
+            if n > 0 { storage.allocated.update(from: src.baseAddress!, count: n) }
         }
     }
 

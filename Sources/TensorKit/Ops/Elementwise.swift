@@ -4,8 +4,13 @@
 extension Tensor {
     /// a + b, broadcasting.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        let out = Tensor(uninitialized: broadcastShape(a.shape, b.shape, op: "add"))
-        broadcastMap(a, b, out) { $0 + $1 }
+        let out: Tensor
+        if let sum = fusedSum(a, b) {
+            out = sum  // pending products: summed by accumulating gemms when first read
+        } else {
+            out = Tensor(uninitialized: broadcastShape(a.shape, b.shape, op: "add"))
+            broadcastMap(a, b, out) { $0 + $1 }
+        }
         if recording(a, b) {
             out.record([a, b]) { g in
                 accumulateReduced(a, g)

@@ -6,14 +6,10 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     }
     let k = b.shape[0], m = b.shape[1]
     let n = a.count / max(k, 1)
-    let out = Tensor(uninitialized: Array(a.shape.dropLast()) + [m])
-    // out: (n, m)
-    if let hot = a.oneHot {
-        // A one-hot row selects one row of b: a gather instead of an n*k*m product.
-        oneHotGather(hot, rowOffset: a.offset / k, rows: n, b.data, m, out.data)
-    } else {
-        BLAS.gemm(m: n, n: m, k: k, a.data, lda: k, b.data, ldb: m, beta: 0, out.data, ldc: m)
-    }
+    // out: (n, m), computed when first read, so that a following `+` can accumulate into it
+    // (LazyProduct). A one-hot row of a selects one row of b: a gather, not an n*k*m product.
+    let out = Tensor.pending(LazyProduct(products: [(a, b)], biases: [], rows: n, cols: m),
+                             shape: Array(a.shape.dropLast()) + [m])
     if Tensor.recording(a, b) {
         out.record([a, b]) { g in
             // g: (n, m); da = g b^T (n, k); db = a^T g (k, m)

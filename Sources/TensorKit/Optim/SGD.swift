@@ -17,6 +17,7 @@ public final class SGD {
 
     /// p -= lr * (grad + weightDecay * p), through momentum if set; skips parameters without grad.
     public func step() {
+        PendingValues.computeAll()  // deferred products must read the weights before they change
         for (k, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
             let w = p.data, g = grad.data, n = p.count
@@ -56,6 +57,7 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
     }
     let norm = Float(sum.squareRoot())
     if norm > maxNorm {
+        PendingValues.computeAll()
         let scale = maxNorm / norm
         for p in parameters {
             guard let g = p.grad else { continue }

@@ -23,6 +23,39 @@ final class MatmulTests: XCTestCase {
         checkGradients([a]) { matmul(a, a.transposed()) }
     }
 
+    /// `matmul(X, W) + matmul(H, U) + b` is summed into one buffer when read; values and
+    /// gradients are those of the plain expression, one-hot operands included.
+    func testDeferredSumsOfProducts() {
+        let x = sample([3, 4], 1), w = sample([4, 5], 2), h = sample([3, 2], 3), u = sample([2, 5], 4), b = sample([5], 5)
+        let expected = (0..<15).map { i -> Double in
+            let r = i / 5, c = i % 5
+            var v = Double(b.scalars[c])
+            for q in 0..<4 { v += Double(x.scalars[r * 4 + q] * w.scalars[q * 5 + c]) }
+            for q in 0..<2 { v += Double(h.scalars[r * 2 + q] * u.scalars[q * 5 + c]) }
+            return v
+        }
+        assertClose((matmul(x, w) + matmul(h, u) + b).scalars, expected)
+        assertClose((b + (matmul(x, w) + matmul(h, u))).scalars, expected)
+        checkGradients([x, w, h, u, b]) { tanh(matmul(x, w) + matmul(h, u) + b) }
+        let ids = IntTensor([2, 0, 3], shape: [3])
+        checkGradients([w, h, u, b]) { matmul(oneHot(ids, 4), w) + matmul(h, u) + b }
+        XCTAssertEqual(PendingValues.count, 0, "no pending value outlives its tensors")
+    }
+
+    /// A pending product reads its operands before SGD changes them in place.
+    func testDeferredProductsSeeOperandsAsAtTheCall() {
+        let w = Tensor([1, 2, 3, 4], shape: [2, 2], requiresGrad: true)
+        let x = Tensor([1, 1], shape: [1, 2])
+        let y = matmul(x, w)
+        let s = matmul(x, w) + matmul(x, w) + Tensor([1, 1])
+        w.grad = Tensor.ones([2, 2])
+        SGD([w], lr: 1).step()
+        XCTAssertEqual(w.scalars, [0, 1, 2, 3])
+        XCTAssertEqual(y.scalars, [4, 6])
+        XCTAssertEqual(s.scalars, [9, 13])
+        XCTAssertEqual(matmul(x, w).scalars, [2, 4])
+    }
+
     /// A one-hot left operand takes the gather path; values and gradients match the dense product.
     func testOneHotGatherMatchesDense() {
         let ids = IntTensor([3, 0, 2, 2, 1, 0], shape: [3, 2])
