@@ -155,7 +155,13 @@ func scaled(_ g: Tensor, _ s: Float) -> Tensor {
 /// Elementwise hyperbolic tangent.
 public func tanh(_ x: Tensor) -> Tensor {
     let out = Tensor(uninitialized: x.shape)
-    vTanh(x.data, out.data, x.count)
+    if let recipe = x.pendingRecipe {
+        // tanh(X W + H U + b), the RNN step: the sum is computed into out and never stored
+        recipe.compute(into: out.data)
+        vTanh(out.data, out.data, x.count)
+    } else {
+        vTanh(x.data, out.data, x.count)
+    }
     if Tensor.recording(x) {
         let y = out.detached()
         out.record([x]) { g in

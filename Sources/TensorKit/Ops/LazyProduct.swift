@@ -24,6 +24,13 @@ final class LazyProduct {
 
     /// Writes the value into `out`, then lets go of the operands.
     func materialize(into out: UnsafeMutablePointer<Float>) {
+        compute(into: out)
+        release()
+    }
+
+    /// Writes the value into `out` (another tensor's buffer: a consumer such as tanh computes
+    /// the product straight into its own output), keeping the operands.
+    func compute(into out: UnsafeMutablePointer<Float>) {
         let m = cols
         var written = false
         if let first = biases.first {
@@ -33,7 +40,6 @@ final class LazyProduct {
                 let k = b.shape[0]
                 BLAS.gemmBias(m: rows, n: m, k: k, a.data, lda: k, b.data, ldb: m, bias: b0, out, ldc: m)
                 accumulate(products.dropFirst(), into: out, written: true)
-                release()
                 return
             }
             for r in 0..<rows { copyFloats(b0, out + r * m, m) }
@@ -47,7 +53,6 @@ final class LazyProduct {
             written = true
         }
         accumulate(products[...], into: out, written: written)
-        release()
     }
 
     private func accumulate(_ terms: ArraySlice<(a: Tensor, b: Tensor)>, into out: UnsafeMutablePointer<Float>,
