@@ -7,11 +7,12 @@ struct BookPages {
 
     func index() -> String {
         let book = context.book
+        let ui = context.ui
         var body = """
         <article class="book-index">
         <h1 class="book-title">\(HTML.escape(book.title))</h1>
-        <p class="book-lede">A runnable book: every Swift cell is compiled and run, and what you see under it is what it printed or drew.</p>
-        <h2 id="contents">Contents</h2>
+        <p class="book-lede">\(HTML.escape(ui("A runnable book: every Swift cell is compiled and run, and what you see under it is what it printed or drew.")))</p>
+        <h2 id="contents">\(HTML.escape(ui("Contents")))</h2>
         <ol class="contents">
 
         """
@@ -41,28 +42,36 @@ struct BookPages {
 
     /// A small mark saying whether the chapter's outputs are there.
     private func status(of chapter: Chapter) -> String {
+        let ui = context.ui
         guard let run = context.runs[chapter.name] else {
             guard chapter.cells.contains(where: \.isInProgram) else { return "" }
-            return "<span class=\"status status-missing\">not run</span>"
+            return "<span class=\"status status-missing\">\(HTML.escape(ui("not run")))</span>"
         }
-        if run.failure != nil { return "<span class=\"status status-failed\">run failed</span>" }
-        return "<span class=\"status status-ok\" title=\"Outputs produced \(Format.date(run.record.date))\">ran in \(Format.seconds(run.record.seconds))</span>"
+        if run.failure != nil { return "<span class=\"status status-failed\">\(HTML.escape(ui("run failed")))</span>" }
+        let title = ui("Outputs produced {}", Format.date(run.record.date))
+        return "<span class=\"status status-ok\" title=\"\(HTML.escape(title))\">\(HTML.escape(ui("ran in {}", Format.seconds(run.record.seconds))))</span>"
     }
 
     func search() -> String {
+        let ui = context.ui
+        let contents = "<a href=\"index.html\">\(HTML.escape(ui("contents")))</a>"
+        let noScript = HTML.escape(ui("Searching needs JavaScript. The {} list every section.", "\u{0}"))
+            .replacingOccurrences(of: "\u{0}", with: contents)
         let body = """
         <article class="search-page">
-        <h1>Search</h1>
+        <h1>\(HTML.escape(ui("Search")))</h1>
         <form class="search-form search-form-large" action="search.html" method="get" role="search">
-        <input type="search" name="q" id="search-query" placeholder="Search the book…" aria-label="Search the book" autocomplete="off">
-        <button type="submit">Search</button>
+        <input type="search" name="q" id="search-query" placeholder="\(HTML.escape(ui("Search the book…")))" aria-label="\(HTML.escape(ui("Search the book")))" autocomplete="off">
+        <button type="submit">\(HTML.escape(ui("Search")))</button>
         </form>
         <p id="search-status" class="search-status" aria-live="polite"></p>
         <ol id="search-results" class="search-results"></ol>
-        <noscript><p>Searching needs JavaScript. The <a href="index.html">contents</a> list every section.</p></noscript>
+        <noscript><p>\(noScript)</p></noscript>
         </article>
 
         """
-        return template.page(.search, title: "Search", body: body, extraScripts: ["search-index.js", "theme/search.js"])
+        // Each language has its own index beside its pages: the search finds that language only.
+        return template.page(.search, title: ui("Search"), body: body,
+                             extraScripts: ["search-index.js", context.asset("theme/search.js")])
     }
 }

@@ -6,11 +6,17 @@ struct CellRenderer {
     /// The index of the cell the run failed in, if it failed in one.
     let failingCell: Int?
 
+    /// The chapter whose file the run's lines are in: the original of a translation.
+    let source: Chapter
+    var ui: UIText { context.ui }
+
     init(context: RenderContext, chapter: Chapter, run: ChapterRun?) {
         self.context = context
         self.chapter = chapter
         self.run = run
-        self.failingCell = run?.failure.flatMap { Self.failingCellIndex($0, in: chapter) }
+        let source = context.sourceChapter(of: chapter)
+        self.source = source
+        self.failingCell = run?.failure.flatMap { Self.failingCellIndex($0, in: source) }
     }
 
     /// The cell a failure belongs to: its `cell`, else the cell whose code holds its line.
@@ -37,24 +43,24 @@ struct CellRenderer {
         let output = run?.output(ofCell: cell.index)
         var marks: [String] = []
         if attrs.save {
-            marks.append(mark("library", "saved", "This code is also part of the \(context.book.config.library) library"))
+            marks.append(mark(ui("library"), "saved", ui("This code is also part of the {} library", context.book.config.library)))
         }
         if attrs.compileFail {
-            marks.append(mark("must not compile", "expect-fail", "This cell is meant to fail to compile"))
+            marks.append(mark(ui("must not compile"), "expect-fail", ui("This cell is meant to fail to compile")))
         } else if attrs.trap {
-            marks.append(mark("must trap", "expect-fail", "This cell is meant to stop with a runtime error"))
+            marks.append(mark(ui("must trap"), "expect-fail", ui("This cell is meant to stop with a runtime error")))
         }
         if attrs.noRun {
-            marks.append(mark("not run", "norun", "This cell is shown but never compiled or run"))
+            marks.append(mark(ui("not run"), "norun", ui("This cell is shown but never compiled or run")))
         } else if isUnreached(cell, output: output) {
             if run?.failure?.kind == .compile {
-                marks.append(mark("not run", "norun", "The chapter's program did not compile"))
+                marks.append(mark(ui("not run"), "norun", ui("The chapter's program did not compile")))
             } else {
-                marks.append(mark("not reached", "norun", "The program stopped before this cell"))
+                marks.append(mark(ui("not reached"), "norun", ui("The program stopped before this cell")))
             }
         }
         if let seconds = output?.seconds {
-            marks.append("<span class=\"cell-time\" title=\"Run time of this cell\">\(Format.seconds(seconds))</span>")
+            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(Format.seconds(seconds))</span>")
         }
 
         var html = "<div class=\"cell\" id=\"\(HTML.escape(Self.anchor(of: cell)))\">\n"
@@ -81,7 +87,7 @@ struct CellRenderer {
         if let expected = cell.expected {
             let text = CodeRenderer.outputText(expected.text)
             if cell.attributes.trap || cell.attributes.compileFail {
-                let what = cell.attributes.trap ? "Expected runtime error" : "Expected compile error"
+                let what = HTML.escape(ui(cell.attributes.trap ? "Expected runtime error" : "Expected compile error"))
                 return """
                 <div class="output output-expected-error">
                 <div class="output-header"><span class="output-label">\(what)</span>\(checkedBadge)</div>
@@ -93,7 +99,7 @@ struct CellRenderer {
             let figures = output.map { CodeRenderer.items($0.items, includeText: false) } ?? ""
             return """
             <div class="output output-checked">
-            <div class="output-header"><span class="output-label">Output</span>\(checkedBadge)</div>
+            <div class="output-header"><span class="output-label">\(HTML.escape(ui("Output")))</span>\(checkedBadge)</div>
             <pre class="output-text">\(text)</pre>
             \(figures)</div>
 
@@ -104,22 +110,23 @@ struct CellRenderer {
         guard !body.isEmpty else { return "" }
         return """
         <div class="output">
-        <div class="output-header"><span class="output-label">Output</span></div>
+        <div class="output-header"><span class="output-label">\(HTML.escape(ui("Output")))</span></div>
         \(body)</div>
 
         """
     }
 
     private var checkedBadge: String {
-        "<span class=\"checked-badge\" title=\"The doctest compares this with what the cell produces\">✓ checked by doctest</span>"
+        "<span class=\"checked-badge\" title=\"\(HTML.escape(ui("The doctest compares this with what the cell produces")))\">"
+            + HTML.escape(ui("✓ checked by doctest")) + "</span>"
     }
 
     /// The error a failed run reports, shown under the cell it belongs to.
     func failureBlock(_ failure: RunFailure) -> String {
-        let location = failure.line.map { "<span class=\"failure-location\">\(HTML.escape(chapter.location($0).description))</span>" } ?? ""
+        let location = failure.line.map { "<span class=\"failure-location\">\(HTML.escape(source.location($0).description))</span>" } ?? ""
         return """
         <div class="output output-error" role="alert">
-        <div class="output-header"><span class="output-label">\(Self.title(of: failure.kind))</span>\(location)</div>
+        <div class="output-header"><span class="output-label">\(HTML.escape(ui(Self.title(of: failure.kind))))</span>\(location)</div>
         <pre class="output-text">\(CodeRenderer.outputText(failure.message))</pre>
         </div>
 

@@ -8,11 +8,12 @@ struct ChapterRenderer {
     struct Result {
         var article: String
         var sections: [SectionEntry]
-        /// Files under the chapter's folder that the page shows (figures), relative to it.
-        var images: [(source: String, line: Int)]
+        /// The figures the page shows: their files, and where they go in the site.
+        var images: [(file: URL, sitePath: String, line: Int)]
     }
 
     var inline: InlineRenderer { InlineRenderer(context: context, chapter: chapter) }
+    var ui: UIText { context.ui }
 
     /// The sections (headings below the title) without rendering the page: for other pages' menus.
     static func headings(of chapter: Chapter) -> [Heading] {
@@ -24,7 +25,7 @@ struct ChapterRenderer {
         let cells = CellRenderer(context: context, chapter: chapter, run: run)
         var body = ""
         var sections: [SectionEntry] = []
-        var images: [(String, Int)] = []
+        var images: [(URL, String, Int)] = []
         var titleSeen = false
         // Text before the first section heading belongs to the chapter's own entry.
         var current = SectionEntry(level: 1, number: "\(chapter.number)", anchor: "",
@@ -36,7 +37,7 @@ struct ChapterRenderer {
                 let html = inline.render(h.html, line: h.line)
                 let number = h.number.isEmpty ? "" : "<span class=\"section-number\">\(HTML.escape(h.number))</span> "
                 let level = min(max(h.level, 1), 6)
-                let link = "<a class=\"heading-link\" href=\"#\(HTML.escape(h.anchor))\" aria-label=\"Link to this section\">#</a>"
+                let link = "<a class=\"heading-link\" href=\"#\(HTML.escape(h.anchor))\" aria-label=\"\(HTML.escape(ui("Link to this section")))\">#</a>"
                 let headingHTML = "<h\(level) id=\"\(HTML.escape(h.anchor))\">\(number)\(html)\(link)</h\(level)>\n"
                 if level == 1 && !titleSeen {
                     titleSeen = true
@@ -56,8 +57,15 @@ struct ChapterRenderer {
             case .displayMath(let m):
                 body += displayMath(m)
             case .figure(let f):
-                body += figure(f)
-                images.append((f.source, f.line))
+                var src = f.source
+                switch context.figureFile(f.source, of: chapter) {
+                case .success(let found):
+                    src = SiteLanguage.relativeLink(from: context.language.folder, to: found.sitePath)
+                    images.append((found.file, found.sitePath, f.line))
+                case .failure(let problem):
+                    context.error(chapter.location(f.line), problem.message)
+                }
+                body += figure(f, src: src)
                 current.text += " " + inline.plainText(f.captionHTML)
             case .cell(let c):
                 body += cells.render(c)
@@ -74,7 +82,10 @@ struct ChapterRenderer {
             sections[0].anchor = "chapter-title"
         }
         for i in sections.indices { sections[i].text = HTML.collapseWhitespace(sections[i].text) }
-        let article = "<article class=\"chapter\">\n" + failureBanner(run, cells: cells) + body + "</article>\n"
+        // A chapter not translated yet is shown in the original's language.
+        let lang = chapter.language != context.language.code && !context.language.folder.isEmpty
+            ? " lang=\"\(HTML.escape(chapter.language))\"" : ""
+        let article = "<article class=\"chapter\"\(lang)>\n" + failureBanner(run, cells: cells) + body + "</article>\n"
         return Result(article: article, sections: sections, images: images)
     }
 
@@ -85,14 +96,14 @@ struct ChapterRenderer {
         return "<div class=\"equation\"\(id)><div class=\"math display\">\(HTML.escape(tex))</div></div>\n"
     }
 
-    func figure(_ f: Figure) -> String {
+    func figure(_ f: Figure, src: String) -> String {
         let id = f.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
         let caption = inline.render(f.captionHTML, line: f.line)
         let alt = inline.plainText(f.captionHTML)
-        let number = f.number.isEmpty ? "" : "<span class=\"caption-number\">Figure \(HTML.escape(f.number)):</span> "
+        let number = f.number.isEmpty ? "" : "<span class=\"caption-number\">\(HTML.escape(ui("Figure {}:", f.number)))</span> "
         return """
         <figure class="figure"\(id)>
-        <img src="\(HTML.escape(f.source))" alt="\(HTML.escape(alt))">
+        <img src="\(HTML.escape(src))" alt="\(HTML.escape(alt))">
         <figcaption>\(number)\(caption)</figcaption>
         </figure>
 
@@ -104,23 +115,27 @@ struct ChapterRenderer {
         guard let run else {
             let hasProgram = chapter.cells.contains { $0.isInProgram }
             return hasProgram
-                ? "<p class=\"run-record run-missing\">This chapter has not been run: its outputs are missing.</p>\n"
+                ? "<p class=\"run-record run-missing\">\(HTML.escape(ui("This chapter has not been run: its outputs are missing.")))</p>\n"
                 : ""
         }
         let r = run.record
         let timed = run.cells.filter { $0.seconds != nil }.count
-        let arguments = r.arguments.isEmpty ? "(none)" : Format.arguments(r.arguments)
+        let arguments = r.arguments.isEmpty ? ui("(none)") : Format.arguments(r.arguments)
+        let time = "<time datetime=\"\(Format.isoDate(r.date))\">\(Format.date(r.date))</time>"
+        let timedNote = timed == 1
+            ? ui("{} cell timed; each cell's time is shown above its code", "\(timed)")
+            : ui("{} cells timed; each cell's time is shown above its code", "\(timed)")
         return """
         <details class="run-record">
-        <summary>Outputs produced <time datetime="\(Format.isoDate(r.date))">\(Format.date(r.date))</time> · \
-        seed \(r.seed) · ran in \(Format.seconds(r.seconds))</summary>
+        <summary>\(ui("Outputs produced {}", time)) · \
+        \(HTML.escape(ui("seed {}", "\(r.seed)"))) · \(HTML.escape(ui("ran in {}", Format.seconds(r.seconds))))</summary>
         <dl>
-        <dt>Produced</dt><dd><time datetime="\(Format.isoDate(r.date))">\(Format.date(r.date))</time></dd>
-        <dt>Seed</dt><dd>\(r.seed)</dd>
-        <dt>Arguments</dt><dd><code>\(HTML.escape(arguments))</code></dd>
-        <dt>Toolchain</dt><dd>\(HTML.escape(r.toolchain))</dd>
-        <dt>Total time</dt><dd>\(Format.seconds(r.seconds)) (\(timed) cell\(timed == 1 ? "" : "s") timed; each cell's time is shown above its code)</dd>
-        <dt>Inputs hash</dt><dd><code>\(HTML.escape(String(r.inputsHash.prefix(16))))</code></dd>
+        <dt>\(ui("Produced"))</dt><dd>\(time)</dd>
+        <dt>\(ui("Seed"))</dt><dd>\(r.seed)</dd>
+        <dt>\(ui("Arguments"))</dt><dd><code>\(HTML.escape(arguments))</code></dd>
+        <dt>\(ui("Toolchain"))</dt><dd>\(HTML.escape(r.toolchain))</dd>
+        <dt>\(ui("Total time"))</dt><dd>\(Format.seconds(r.seconds)) (\(HTML.escapeText(timedNote)))</dd>
+        <dt>\(ui("Inputs hash"))</dt><dd><code>\(HTML.escape(String(r.inputsHash.prefix(16))))</code></dd>
         </dl>
         </details>
 
@@ -133,35 +148,43 @@ struct ChapterRenderer {
         let what: String
         let missing: String
         switch failure.kind {
-        case .compile: (what, missing) = ("did not compile", "None of its outputs could be produced.")
-        case .trap: (what, missing) = ("stopped with a runtime error", "Outputs after the failing cell are missing.")
-        case .timeout: (what, missing) = ("timed out", "Outputs after that point are missing.")
-        case .exit: (what, missing) = ("exited with an error", "Outputs after that point are missing.")
+        case .compile: (what, missing) = ("This chapter's program did not compile", "None of its outputs could be produced.")
+        case .trap: (what, missing) = ("This chapter's program stopped with a runtime error", "Outputs after the failing cell are missing.")
+        case .timeout: (what, missing) = ("This chapter's program timed out", "Outputs after that point are missing.")
+        case .exit: (what, missing) = ("This chapter's program exited with an error", "Outputs after that point are missing.")
         }
+        // A translation shows the original's cells: the failure's line is in the original's file.
+        let source = context.sourceChapter(of: chapter)
         var where_ = ""
-        if let line = failure.line { where_ = " at <code>\(HTML.escape(chapter.location(line).description))</code>" }
+        if let line = failure.line {
+            where_ = HTML.escape(ui(" at {}", "\u{0}")).replacingOccurrences(
+                of: "\u{0}", with: "<code>\(HTML.escape(source.location(line).description))</code>")
+        }
         var detail = ""
         if let index = cells.failingCell, let cell = chapter.cells.first(where: { $0.index == index }) {
-            detail = " <a href=\"#\(HTML.escape(CellRenderer.anchor(of: cell)))\">Go to the failing cell</a>."
+            detail = " <a href=\"#\(HTML.escape(CellRenderer.anchor(of: cell)))\">\(HTML.escape(ui("Go to the failing cell")))</a>\(ui(". ").trimmingCharacters(in: .whitespaces))"
         } else {
             if let (other, cell) = cellInAnotherChapter(named: failure.message) {
                 let anchor = cell.map { "#" + CellRenderer.anchor(of: $0) } ?? ""
-                detail = " The error is in <a href=\"\(HTML.escape(RenderContext.pageName(of: other.name) + anchor))\">"
-                    + "\(other.number). \(HTML.escape(other.title))</a>, whose library code this chapter uses."
+                let link = "<a href=\"\(HTML.escape(RenderContext.pageName(of: other.name) + anchor))\">"
+                    + "\(other.number). \(HTML.escape(other.title))</a>"
+                detail = " " + HTML.escapeText(ui("The error is in {}, whose library code this chapter uses.", "\u{0}"))
+                    .replacingOccurrences(of: "\u{0}", with: link)
             }
             detail += "\n<pre class=\"output-text\">\(CodeRenderer.outputText(failure.message))</pre>"
         }
         return """
         <div class="banner banner-error" role="alert">
-        <strong>This chapter's program \(what)</strong>\(where_). \(missing)\(detail)
+        <strong>\(HTML.escapeText(ui(what)))</strong>\(where_)\(ui(". "))\(HTML.escapeText(ui(missing)))\(detail)
         </div>
 
         """
     }
 
-    /// The chapter (and its cell) that an error message's first `Chapters/x.md:LINE` names, if not this one.
+    /// The chapter (and its cell) that an error message's first `Chapters/x.md:LINE` names, if not this
+    /// one. Messages name the original's files; the chapter returned is in this page's language.
     func cellInAnotherChapter(named message: String) -> (Chapter, Cell?)? {
-        for other in context.book.chapters where other.name != chapter.name {
+        for other in context.original.chapters where other.name != chapter.name {
             guard let range = message.range(of: other.path + ":") else { continue }
             let line = Int(message[range.upperBound...].prefix { $0.isNumber })
             let cell = line.flatMap { line in
@@ -170,7 +193,7 @@ struct ChapterRenderer {
                     return line >= cell.codeLine && line < cell.codeLine + count
                 }
             }
-            return (other, cell)
+            return (context.book.chapter(named: other.name) ?? other, cell)
         }
         return nil
     }

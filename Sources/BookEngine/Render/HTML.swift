@@ -17,6 +17,13 @@ enum HTML {
         return out
     }
 
+    /// Escapes text for an element's content only (quotes stay as they are).
+    static func escapeText(_ text: String) -> String {
+        guard text.contains(where: { $0 == "&" || $0 == "<" || $0 == ">" }) else { return text }
+        return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
     /// The text of an HTML fragment: tags removed, the common entities decoded, spaces collapsed.
     /// Block tags separate words; inline tags (`<code>`, `<em>`) do not.
     static func plainText(_ html: String) -> String {

@@ -10,7 +10,7 @@ struct InlineRenderer {
         var out = ""
         for token in Placeholder.tokens(in: html) {
             switch token {
-            case .text(let text): out += Self.rewriteChapterLinks(text)
+            case .text(let text): out += Self.rewriteChapterLinks(CJK.joinLines(text))
             case .math(let index): out += math(index, line: line)
             // Display math that stood inside a paragraph: the loader gives it `\displaystyle`, in line.
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
@@ -25,7 +25,7 @@ struct InlineRenderer {
         var out = ""
         for token in Placeholder.tokens(in: html) {
             switch token {
-            case .text(let text): out += text
+            case .text(let text): out += CJK.joinLines(text)
             case .math(let index):
                 if chapter.inlineMath.indices.contains(index) { out += Self.searchText(ofTeX: chapter.inlineMath[index]) }
             case .tex(let tex): out += Self.searchText(ofTeX: tex)
@@ -68,11 +68,12 @@ struct InlineRenderer {
     func referenceText(_ kind: Placeholder.ReferenceKind, _ target: LabelTarget) -> String {
         let number = target.number.isEmpty ? "??" : target.number
         if kind == .eqref { return "(\(number))" }
+        let ui = context.ui
         switch target.kind {
-        case .chapter: return "Chapter \(number)"
-        case .section: return "Section \(number)"
-        case .figure: return "Fig. \(number)"
-        case .equation: return "Eq. (\(number))"
+        case .chapter: return ui("Chapter {}", number)
+        case .section: return ui("Section {}", number)
+        case .figure: return ui("Fig. {}", number)
+        case .equation: return ui("Eq. ({})", number)
         }
     }
 

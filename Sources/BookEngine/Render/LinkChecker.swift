@@ -2,6 +2,7 @@ import Foundation
 
 /// Checks a written site: every internal `href`/`src` (and CSS `url()`) names a file of the site,
 /// every `#anchor` an id on its page, nothing points outside it, and no page leaks a build path.
+/// A link's `data-anchors="a b"` (anchors a script adds to its `href`) are checked as `href#a`, `href#b`.
 public struct LinkChecker {
     /// The site folder to check.
     public var site: URL
@@ -50,6 +51,13 @@ public struct LinkChecker {
                     .trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
                 if let problem = problem(with: value, from: path, files: files, ids: idsOf) {
                     problems.append(error(path, Self.line(of: offset, in: text), problem))
+                }
+            }
+            if ext == "html" {
+                for (value, offset) in Self.anchorLinks(in: text) {
+                    if let problem = problem(with: value, from: path, files: files, ids: idsOf) {
+                        problems.append(error(path, Self.line(of: offset, in: text), problem))
+                    }
                 }
             }
         }
@@ -135,6 +143,21 @@ public struct LinkChecker {
             if path.hasPrefix(base) { files.insert(String(path.dropFirst(base.count))) }
         }
         return files
+    }
+
+    /// `href#anchor` for each anchor of a `data-anchors` attribute, with the `href` of the same tag.
+    static func anchorLinks(in text: String) -> [(value: String, offset: String.Index)] {
+        var links: [(String, String.Index)] = []
+        for (anchors, offset) in matches(of: ["data-anchors=\""], in: text) {
+            guard let open = text[..<offset].lastIndex(of: "<") else { continue }
+            let close = text[offset...].firstIndex(of: ">") ?? text.endIndex
+            let href = matches(of: linkPattern, in: String(text[open..<close])).first.map { HTML.decodeEntities($0.value) }
+            let base = href.map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0] } ?? ""
+            for anchor in HTML.decodeEntities(anchors).split(separator: " ") {
+                links.append(("\(base)#\(anchor)", offset))
+            }
+        }
+        return links
     }
 
     // Attributes are matched only where they start a new attribute, so `xlink:href` and escaped

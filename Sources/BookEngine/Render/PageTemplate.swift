@@ -1,8 +1,13 @@
-/// The frame every page shares: head, top bar, sidebar with the book's contents and search.
+import Foundation
+
+/// The frame every page shares: head, top bar with the language switcher, sidebar with the
+/// book's contents and search.
 struct PageTemplate {
     let context: RenderContext
-    /// Sections of every chapter, by chapter name, for the sidebar.
+    /// Sections of every chapter of this language, by chapter name, for the sidebar.
     let sections: [String: [SectionEntry]]
+    /// Sections of every language's chapters (code, then chapter name), for the switcher's anchors.
+    var siteSections: [String: [String: [SectionEntry]]] = [:]
 
     enum Page: Equatable {
         case index, search, chapter(String)
@@ -13,13 +18,25 @@ struct PageTemplate {
         var label: String
     }
 
+    /// The same page in one of the site's languages.
+    struct LanguageLink {
+        var language: SiteLanguage
+        var href: String
+        var isCurrent: Bool
+        /// Section anchors of this page that the other language's page has too: the switcher's
+        /// script adds the one being read to `href`.
+        var anchors: [String]
+    }
+
     func page(_ page: Page, title: String, body: String, previous: Link? = nil, next: Link? = nil,
               extraScripts: [String] = []) -> String {
         let book = context.book
+        let ui = context.ui
         let fullTitle = title == book.title ? book.title : "\(title) · \(book.title)"
+        let languages = languageLinks(page)
         var head = """
         <!DOCTYPE html>
-        <html lang="\(HTML.escape(context.options.language ?? book.language.code))">
+        <html lang="\(HTML.escape(context.language.code))">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -27,14 +44,17 @@ struct PageTemplate {
         <title>\(HTML.escape(fullTitle))</title>
 
         """
-        if context.hasKaTeX { head += "<link rel=\"stylesheet\" href=\"katex/katex.min.css\">\n" }
-        head += "<link rel=\"stylesheet\" href=\"theme/book.css\">\n"
+        if context.hasKaTeX { head += "<link rel=\"stylesheet\" href=\"\(context.asset("katex/katex.min.css"))\">\n" }
+        head += "<link rel=\"stylesheet\" href=\"\(context.asset("theme/book.css"))\">\n"
+        for link in languages where !link.isCurrent {
+            head += "<link rel=\"alternate\" hreflang=\"\(HTML.escape(link.language.code))\" href=\"\(HTML.escape(link.href))\">\n"
+        }
         if let previous { head += "<link rel=\"prev\" href=\"\(HTML.escape(previous.href))\">\n" }
         if let next { head += "<link rel=\"next\" href=\"\(HTML.escape(next.href))\">\n" }
-        head += "<script src=\"theme/theme.js\"></script>\n"
-        if context.hasKaTeX { head += "<script defer src=\"katex/katex.min.js\"></script>\n" }
+        head += "<script src=\"\(context.asset("theme/theme.js"))\"></script>\n"
+        if context.hasKaTeX { head += "<script defer src=\"\(context.asset("katex/katex.min.js"))\"></script>\n" }
         for script in extraScripts { head += "<script defer src=\"\(HTML.escape(script))\"></script>\n" }
-        head += "<script defer src=\"theme/book.js\"></script>\n</head>\n"
+        head += "<script defer src=\"\(context.asset("theme/book.js"))\"></script>\n</head>\n"
 
         let bodyClass: String
         switch page {
@@ -43,19 +63,19 @@ struct PageTemplate {
         case .chapter: bodyClass = "page-chapter"
         }
         return head + """
-        <body class="\(bodyClass)">
-        <a class="skip-link" href="#page-content">Skip to content</a>
+        <body class="\(bodyClass)"\(scriptStrings())>
+        <a class="skip-link" href="#page-content">\(HTML.escape(ui("Skip to content")))</a>
         <header class="topbar">
-        <button type="button" class="icon-button sidebar-toggle" aria-label="Show or hide the table of contents" aria-controls="page-sidebar" aria-expanded="false">\(Icons.bars)</button>
+        <button type="button" class="icon-button sidebar-toggle" aria-label="\(HTML.escape(ui("Show or hide the table of contents")))" aria-controls="page-sidebar" aria-expanded="false">\(Icons.bars)</button>
         <a class="topbar-title" href="index.html">\(HTML.escape(book.title))</a>
-        <button type="button" class="icon-button theme-toggle" aria-label="Switch between light and dark theme" title="Switch between light and dark theme">\(Icons.moon)\(Icons.sun)</button>
+        \(languageSwitcher(languages))<button type="button" class="icon-button theme-toggle" aria-label="\(HTML.escape(ui("Switch between light and dark theme")))" title="\(HTML.escape(ui("Switch between light and dark theme")))">\(Icons.moon)\(Icons.sun)</button>
         </header>
         <div class="layout">
         \(sidebar(page))
         <main id="page-content" class="content">
         \(body)
         \(pager(previous: previous, next: next))
-        <footer class="page-footer">\(HTML.escape(book.title)) · rendered from the book's Markdown chapters; every output was produced by running the chapter's code.</footer>
+        <footer class="page-footer">\(HTML.escapeText(ui("{} · rendered from the book's Markdown chapters; every output was produced by running the chapter's code.", book.title)))</footer>
         </main>
         </div>
         </body>
@@ -64,12 +84,70 @@ struct PageTemplate {
         """
     }
 
+    /// The theme scripts' words in this language, as JSON in `data-ui` (none for English).
+    func scriptStrings() -> String {
+        let strings = context.ui.scriptStrings
+        guard !strings.isEmpty else { return "" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(strings) else { return "" }
+        return " data-ui=\"\(HTML.escape(String(decoding: data, as: UTF8.self)))\""
+    }
+
+    /// This page in each language of the site: the same chapter, or the index or search page.
+    /// A language that lacks the chapter gets its index.
+    func languageLinks(_ page: Page) -> [LanguageLink] {
+        guard context.languages.count > 1 else { return [] }
+        let here = context.language
+        return context.languages.map { other in
+            let isCurrent = other.code == here.code
+            var file = "index.html"
+            var anchors: [String] = []
+            switch page {
+            case .index: break
+            case .search: file = "search.html"
+            case .chapter(let name):
+                guard other.book.chapter(named: name) != nil else { break }
+                file = RenderContext.pageName(of: name)
+                if !isCurrent { anchors = sharedAnchors(chapter: name, with: other.code) }
+            }
+            let href = isCurrent ? file : here.toRoot + other.path(file)
+            return LanguageLink(language: other, href: href, isCurrent: isCurrent, anchors: anchors)
+        }
+    }
+
+    /// The anchors of the chapter's sections (below its title) that its page in `code` has too, in order.
+    func sharedAnchors(chapter: String, with code: String) -> [String] {
+        let there = Set((siteSections[code]?[chapter] ?? []).map(\.anchor))
+        var seen = Set<String>()
+        return (sections[chapter] ?? []).dropFirst().map(\.anchor)
+            .filter { !$0.isEmpty && there.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// `English · 中文 · Bahasa Indonesia` in the top bar (short names on narrow screens).
+    func languageSwitcher(_ links: [LanguageLink]) -> String {
+        guard !links.isEmpty else { return "" }
+        let items = links.map { link -> String in
+            let code = HTML.escape(link.language.code)
+            var html = "<a href=\"\(HTML.escape(link.href))\" hreflang=\"\(code)\" lang=\"\(code)\""
+            if link.isCurrent { html += " aria-current=\"page\"" }
+            if !link.anchors.isEmpty { html += " data-anchors=\"\(HTML.escape(link.anchors.joined(separator: " ")))\"" }
+            html += "><span class=\"language-name\">\(HTML.escape(link.language.name))</span>"
+            html += "<span class=\"language-short\">\(HTML.escape(link.language.shortName))</span></a>"
+            return html
+        }
+        return "<nav class=\"language-switcher\" aria-label=\"\(HTML.escape(context.ui("Language")))\">"
+            + items.joined(separator: "<span class=\"language-separator\" aria-hidden=\"true\">·</span>")
+            + "</nav>\n"
+    }
+
     func sidebar(_ page: Page) -> String {
+        let ui = context.ui
         var html = """
-        <nav class="sidebar" id="page-sidebar" aria-label="Table of contents">
+        <nav class="sidebar" id="page-sidebar" aria-label="\(HTML.escape(ui("Table of contents")))">
         <a class="sidebar-title" href="index.html">\(HTML.escape(context.book.title))</a>
         <form class="search-form" action="search.html" method="get" role="search">
-        <input type="search" name="q" placeholder="Search the book…" aria-label="Search the book" autocomplete="off">
+        <input type="search" name="q" placeholder="\(HTML.escape(ui("Search the book…")))" aria-label="\(HTML.escape(ui("Search the book")))" autocomplete="off">
         </form>
         <ol class="toc">
 
@@ -96,15 +174,16 @@ struct PageTemplate {
 
     func pager(previous: Link?, next: Link?) -> String {
         guard previous != nil || next != nil else { return "" }
-        var html = "<nav class=\"pager\" aria-label=\"Previous and next pages\">\n"
+        let ui = context.ui
+        var html = "<nav class=\"pager\" aria-label=\"\(HTML.escape(ui("Previous and next pages")))\">\n"
         if let previous {
-            html += "<a class=\"pager-prev\" href=\"\(HTML.escape(previous.href))\"><span class=\"pager-dir\">Previous</span>"
+            html += "<a class=\"pager-prev\" href=\"\(HTML.escape(previous.href))\"><span class=\"pager-dir\">\(HTML.escape(ui("Previous")))</span>"
             html += "<span class=\"pager-title\">\(HTML.escape(previous.label))</span></a>\n"
         } else {
             html += "<span></span>\n"
         }
         if let next {
-            html += "<a class=\"pager-next\" href=\"\(HTML.escape(next.href))\"><span class=\"pager-dir\">Next</span>"
+            html += "<a class=\"pager-next\" href=\"\(HTML.escape(next.href))\"><span class=\"pager-dir\">\(HTML.escape(ui("Next")))</span>"
             html += "<span class=\"pager-title\">\(HTML.escape(next.label))</span></a>\n"
         }
         return html + "</nav>"

@@ -1,21 +1,35 @@
 import Foundation
 
-/// What every page renderer reads (the book, its runs, the label table) and where warnings go.
+/// What every page renderer of one language reads (its book, the runs, the label table, the
+/// site's languages) and where warnings go.
 final class RenderContext {
+    /// The book of this language (the original, or a translation).
     let book: Book
+    /// The original book: a translation's failures and figures are found through its chapters.
+    let original: Book
     let runs: [String: ChapterRun]
     let options: SiteOptions
     let labels: [String: LabelTarget]
     /// Whether the site has KaTeX (pages link it only then).
     let hasKaTeX: Bool
+    /// This language, and every language of the site (the original first).
+    let language: SiteLanguage
+    let languages: [SiteLanguage]
+    /// The renderer's own words in this language.
+    let ui: UIText
     private(set) var diagnostics: [Diagnostic] = []
 
-    init(book: Book, runs: [String: ChapterRun], options: SiteOptions, hasKaTeX: Bool) {
-        self.book = book
+    init(language: SiteLanguage, languages: [SiteLanguage], original: Book, runs: [String: ChapterRun],
+         options: SiteOptions, hasKaTeX: Bool) {
+        self.book = language.book
+        self.original = original
         self.runs = runs
         self.options = options
-        self.labels = book.labels
+        self.labels = language.book.labels
         self.hasKaTeX = hasKaTeX
+        self.language = language
+        self.languages = languages
+        self.ui = UIText(language: language.code)
     }
 
     func warn(_ location: SourceLocation, _ message: String) {
@@ -26,9 +40,55 @@ final class RenderContext {
         diagnostics.append(Diagnostic(location, message, severity: .error))
     }
 
+    /// A file of the site's shared assets (`theme/book.css`) as pages of this language link it.
+    func asset(_ path: String) -> String { language.toRoot + path }
+
+    /// The original's chapter a chapter of this language translates (itself in the original).
+    /// Run failures point at its lines.
+    func sourceChapter(of chapter: Chapter) -> Chapter { original.chapter(named: chapter.name) ?? chapter }
+
+    /// The chapter's folder relative to its original's folder: `zh` for `Chapters/zh/x.md`
+    /// translating `Chapters/x.md`, empty for an original chapter. The site mirrors that layout.
+    func siteFolder(of chapter: Chapter) -> String {
+        let base = (sourceChapter(of: chapter).path as NSString).deletingLastPathComponent
+        let folder = (chapter.path as NSString).deletingLastPathComponent
+        if folder == base { return "" }
+        if base.isEmpty { return folder }
+        return folder.hasPrefix(base + "/") ? String(folder.dropFirst(base.count + 1)) : ""
+    }
+
+    /// The file a chapter's figure shows and its path in the site, or why there is none.
+    ///
+    /// The path is relative to the chapter's file; a translation may also name the original's
+    /// file as the original does (`img/x.svg` from `Chapters/zh/` finds `Chapters/img/x.svg`).
+    func figureFile(_ source: String, of chapter: Chapter) -> Result<(file: URL, sitePath: String), FigureProblem> {
+        if source.contains(":") || source.hasPrefix("/") {
+            return .failure(FigureProblem("figure `\(source)` must be a file beside the chapter (a relative path), not a URL or absolute path"))
+        }
+        let base = book.root.appendingPathComponent((sourceChapter(of: chapter).path as NSString).deletingLastPathComponent)
+        let folder = siteFolder(of: chapter)
+        var candidates = [LinkChecker.normalize(folder.isEmpty ? source : "\(folder)/\(source)")]
+        if !folder.isEmpty { candidates.append(LinkChecker.normalize(source)) }
+        let paths = candidates.compactMap { $0 }.filter { !$0.isEmpty }
+        guard !paths.isEmpty else { return .failure(FigureProblem("figure `\(source)` points outside the chapters' folder")) }
+        for path in paths {
+            let file = base.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: file.path) { return .success((file, path)) }
+        }
+        return .failure(FigureProblem("figure file `\(source)` not found"))
+    }
+
+    struct FigureProblem: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
     /// The page file of a chapter.
     static func pageName(of chapter: String) -> String { "\(chapter).html" }
 
     /// File names the renderer writes itself, which no chapter may take.
     static let reservedPages: Set<String> = ["index", "search", "search-index"]
+
+    /// Folder names of the site's root that no translation's code may take.
+    static let reservedFolders: Set<String> = ["theme", "katex", "img"]
 }

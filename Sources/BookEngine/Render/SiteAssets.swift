@@ -48,26 +48,13 @@ struct SiteAssets {
         }
     }
 
-    /// Copies a chapter's image `source` (relative to the chapter's folder) to the same path in the site.
-    /// Returns why it could not, if it could not.
-    func copyImage(_ source: String, chapterFolder: URL, into site: URL) -> String? {
-        if source.contains(":") || source.hasPrefix("/") {
-            return "figure `\(source)` must be a file beside the chapter (a relative path), not a URL or absolute path"
-        }
-        guard let relative = LinkChecker.normalize(source), !relative.isEmpty else {
-            return "figure `\(source)` points outside the chapters' folder"
-        }
-        let from = chapterFolder.appendingPathComponent(relative)
-        guard fm.fileExists(atPath: from.path) else { return "figure file `\(source)` not found" }
-        let to = site.appendingPathComponent(relative)
-        if fm.fileExists(atPath: to.path) { return nil }
-        do {
-            try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try copyContents(of: from, to: to)
-            return nil
-        } catch {
-            return "could not copy figure `\(source)`: \(error.localizedDescription)"
-        }
+    /// Copies a figure's `file` to `sitePath` in the site (once: a figure shown in every
+    /// language is copied for the first).
+    func copyFile(_ file: URL, to sitePath: String, in site: URL) throws {
+        let to = site.appendingPathComponent(sitePath)
+        if fm.fileExists(atPath: to.path) { return }
+        try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try copyContents(of: file, to: to)
     }
 
     /// Copies every file under `folder` (e.g. `Chapters/img`) to `site/<name>`.

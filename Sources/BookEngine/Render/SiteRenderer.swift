@@ -1,18 +1,24 @@
 import Foundation
 
-/// Renders a book and its captured runs to a static HTML site.
+/// Renders a book, its translations and the captured runs to a static HTML site.
 ///
-/// The site is built in a sibling folder and swapped in only when complete and checked, so the
-/// previous good site stays in place whenever a render fails.
+/// The original's pages are at the site's root and each translation's in `<code>/` under the same
+/// names; the theme, KaTeX and images are shared at the root. The site is built in a sibling
+/// folder and swapped in only when complete and checked, so the previous good site stays in
+/// place whenever a render fails (in any language).
 public struct SiteRenderer {
     public var book: Book
     public var runs: [String: ChapterRun]
     public var options: SiteOptions
+    /// The translated books (`TranslationLoader`), in the order of the switcher. Their cells are
+    /// the original's, so the outputs are looked up in the same `runs`.
+    public var translations: [Book]
 
-    public init(book: Book, runs: [String: ChapterRun], options: SiteOptions) {
+    public init(book: Book, runs: [String: ChapterRun], options: SiteOptions, translations: [Book] = []) {
         self.book = book
         self.runs = runs
         self.options = options
+        self.translations = translations
     }
 
     /// Writes the site into `site` and returns the warnings; throws `DiagnosticList` on errors.
@@ -27,6 +33,9 @@ public struct SiteRenderer {
             if options.requireKaTeX { throw DiagnosticList([Diagnostic(global, assets.missingKaTeXMessage)]) }
             early.append(Diagnostic(global, assets.missingKaTeXMessage + "; math is shown as TeX", severity: .warning))
         }
+        let (languages, languageProblems) = siteLanguages()
+        early += languageProblems
+        if early.contains(where: { $0.severity == .error }) { throw DiagnosticList(early) }
 
         let parent = site.deletingLastPathComponent()
         try fm.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -34,10 +43,13 @@ public struct SiteRenderer {
         try? fm.removeItem(at: temporary)
         try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
         do {
-            let context = RenderContext(book: book, runs: runs, options: options, hasKaTeX: assets.katexAvailable)
-            try write(into: temporary, context: context, assets: assets)
+            let contexts = languages.map {
+                RenderContext(language: $0, languages: languages, original: book, runs: runs, options: options,
+                              hasKaTeX: assets.katexAvailable)
+            }
+            try write(into: temporary, contexts: contexts, assets: assets)
             let checker = LinkChecker(site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
-            let diagnostics = early + context.diagnostics + checker.check()
+            let diagnostics = early + contexts.flatMap(\.diagnostics) + checker.check()
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
             try swap(temporary, into: site)
             return diagnostics
@@ -47,61 +59,101 @@ public struct SiteRenderer {
         }
     }
 
+    /// The site's languages, the original first, and the problems with the translations' codes.
+    func siteLanguages() -> ([SiteLanguage], [Diagnostic]) {
+        let config = book.config
+        let code = options.language ?? book.language.code
+        let name = config.languages.first { $0.code == code }?.name ?? book.language.name
+        var languages = [SiteLanguage(code: code, name: name, folder: "", book: book)]
+        var problems: [Diagnostic] = []
+        for translation in translations {
+            // A chapter that has no translation yet is the original's, in the original's language.
+            let code = translation.chapters.map(\.language).first { $0 != book.language.code } ?? translation.language.code
+            let location = SourceLocation(file: "\(BookLoader.chaptersFolder)/\(code)", line: 0)
+            guard SiteLanguage.isValidCode(code), !RenderContext.reservedFolders.contains(code) else {
+                problems.append(Diagnostic(location, "a translation's language code must name a folder of the site "
+                    + "(letters, digits, `-`; not \(RenderContext.reservedFolders.sorted().joined(separator: ", "))), not `\(code)`"))
+                continue
+            }
+            guard !languages.contains(where: { $0.code == code }) else {
+                problems.append(Diagnostic(location, "the site has the language `\(code)` twice "
+                    + "(a translation with no translated chapter takes the original's language)"))
+                continue
+            }
+            let name = config.languages.first { $0.code == code }?.name ?? code
+            languages.append(SiteLanguage(code: code, name: name, folder: code, book: translation))
+        }
+        return (languages, problems)
+    }
+
     /// Paths of the build machine that must not appear in the site.
     private func forbiddenPaths(temporary: URL) -> [String] {
         var paths = [book.root.standardizedFileURL.path, options.bookRoot.standardizedFileURL.path, temporary.path]
+        paths += translations.map { $0.root.standardizedFileURL.path }
         paths = paths.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         // "/" alone would match every link; a root that short is not a build path worth hiding.
         return Array(Set(paths.filter { $0.count > 1 }))
     }
 
-    private func write(into folder: URL, context: RenderContext, assets: SiteAssets) throws {
+    private func write(into site: URL, contexts: [RenderContext], assets: SiteAssets) throws {
+        guard let originalContext = contexts.first else { return }
         for chapter in book.chapters where RenderContext.reservedPages.contains(chapter.name) {
-            context.error(SourceLocation(file: chapter.path, line: 1),
-                          "a chapter may not be named `\(chapter.name)`: the site's own page has that name")
+            originalContext.error(SourceLocation(file: chapter.path, line: 1),
+                                  "a chapter may not be named `\(chapter.name)`: the site's own page has that name")
         }
-        // Render every chapter first: the sidebar of each page lists the sections of all of them.
-        var results: [String: ChapterRenderer.Result] = [:]
-        var sections: [String: [SectionEntry]] = [:]
-        for chapter in book.chapters {
-            let result = ChapterRenderer(context: context, chapter: chapter).render()
-            results[chapter.name] = result
-            sections[chapter.name] = result.sections
-        }
-        let template = PageTemplate(context: context, sections: sections)
-        let pages = BookPages(context: context, template: template)
-        try write(pages.index(), to: folder.appendingPathComponent("index.html"))
-        try write(pages.search(), to: folder.appendingPathComponent("search.html"))
-
-        var searchEntries: [SearchIndex.Entry] = []
-        for (i, chapter) in book.chapters.enumerated() {
-            guard let result = results[chapter.name] else { continue }
-            let previous = i == 0
-                ? PageTemplate.Link(href: "index.html", label: book.title)
-                : link(to: book.chapters[i - 1])
-            let next = i + 1 < book.chapters.count ? link(to: book.chapters[i + 1]) : nil
-            let html = template.page(.chapter(chapter.name), title: "\(chapter.number). \(chapter.title)",
-                                     body: result.article, previous: previous, next: next)
-            try write(html, to: folder.appendingPathComponent(RenderContext.pageName(of: chapter.name)))
-            searchEntries += SearchIndex.entries(chapter: chapter, sections: result.sections)
-
-            let chapterFolder = book.root.appendingPathComponent(chapter.path).deletingLastPathComponent()
-            for image in result.images {
-                if let problem = assets.copyImage(image.source, chapterFolder: chapterFolder, into: folder) {
-                    context.error(chapter.location(image.line), problem)
-                }
+        // Render every chapter of every language first: the sidebar of each page lists the sections
+        // of all chapters, and the language switcher keeps the reader at a section both pages have.
+        var results: [String: [String: ChapterRenderer.Result]] = [:]
+        for context in contexts {
+            for chapter in context.book.chapters {
+                results[context.language.code, default: [:]][chapter.name] = ChapterRenderer(context: context, chapter: chapter).render()
             }
         }
-        try write(try SearchIndex.script(searchEntries), to: folder.appendingPathComponent("search-index.js"))
+        let sections = results.mapValues { $0.mapValues(\.sections) }
 
-        // Images the prose shows with plain Markdown live in the chapters' img folders too.
-        let chapterFolders = Set(book.chapters.map { ($0.path as NSString).deletingLastPathComponent })
-        for chapterFolder in chapterFolders.sorted() {
-            try assets.copyFolder(book.root.appendingPathComponent(chapterFolder).appendingPathComponent("img"),
-                                  named: "img", into: folder)
+        var copiedImages = Set<String>()
+        var imageFolders = Set<[String]>()
+        for context in contexts {
+            let language = context.language
+            let folder = language.folder.isEmpty ? site : site.appendingPathComponent(language.folder)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let book = context.book
+            let template = PageTemplate(context: context, sections: sections[language.code] ?? [:], siteSections: sections)
+            let pages = BookPages(context: context, template: template)
+            try write(pages.index(), to: folder.appendingPathComponent("index.html"))
+            try write(pages.search(), to: folder.appendingPathComponent("search.html"))
+
+            var searchEntries: [SearchIndex.Entry] = []
+            for (i, chapter) in book.chapters.enumerated() {
+                guard let result = results[language.code]?[chapter.name] else { continue }
+                let previous = i == 0
+                    ? PageTemplate.Link(href: "index.html", label: book.title)
+                    : link(to: book.chapters[i - 1])
+                let next = i + 1 < book.chapters.count ? link(to: book.chapters[i + 1]) : nil
+                let html = template.page(.chapter(chapter.name), title: "\(chapter.number). \(chapter.title)",
+                                         body: result.article, previous: previous, next: next)
+                try write(html, to: folder.appendingPathComponent(RenderContext.pageName(of: chapter.name)))
+                searchEntries += SearchIndex.entries(chapter: chapter, sections: result.sections)
+
+                for image in result.images where copiedImages.insert(image.sitePath).inserted {
+                    do {
+                        try assets.copyFile(image.file, to: image.sitePath, in: site)
+                    } catch {
+                        context.error(chapter.location(image.line), "could not copy figure `\(image.sitePath)`: \(error.localizedDescription)")
+                    }
+                }
+                // Images the prose shows with plain Markdown live in the chapters' img folders too.
+                imageFolders.insert([(chapter.path as NSString).deletingLastPathComponent, context.siteFolder(of: chapter)])
+            }
+            try write(try SearchIndex.script(searchEntries), to: folder.appendingPathComponent("search-index.js"))
         }
-        try assets.copyTheme(into: folder)
-        if context.hasKaTeX { try assets.copyKaTeX(into: folder) }
+        for pair in imageFolders.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let destination = pair[1].isEmpty ? site : site.appendingPathComponent(pair[1])
+            try assets.copyFolder(book.root.appendingPathComponent(pair[0]).appendingPathComponent("img"),
+                                  named: "img", into: destination)
+        }
+        try assets.copyTheme(into: site)
+        if originalContext.hasKaTeX { try assets.copyKaTeX(into: site) }
     }
 
     private func link(to chapter: Chapter) -> PageTemplate.Link {

@@ -1,6 +1,12 @@
-// The book's page behaviour: math, copy buttons, the sidebar, the theme toggle, keyboard paging.
+// The book's page behaviour: math, copy buttons, the sidebar, the theme toggle, keyboard paging,
+// the language switcher.
 (function () {
   "use strict";
+
+  // The page's words for scripts (<body data-ui>, absent on English pages).
+  var strings = {};
+  try { strings = JSON.parse(document.body.getAttribute("data-ui") || "{}"); } catch (e) { strings = {}; }
+  function say(name, english) { return strings[name] || english; }
 
   function renderMath() {
     var nodes = document.querySelectorAll(".math.inline, .math.display");
@@ -61,14 +67,14 @@
         var button = document.createElement("button");
         button.type = "button";
         button.className = "copy-button";
-        button.textContent = "Copy";
-        button.setAttribute("aria-label", "Copy the code");
+        button.textContent = say("copy", "Copy");
+        button.setAttribute("aria-label", say("copyLabel", "Copy the code"));
         button.addEventListener("click", function () {
           // textContent holds the code alone: line numbers are drawn by CSS.
           copyText(code.textContent, function (ok) {
-            button.textContent = ok ? "Copied" : "Copy failed";
+            button.textContent = ok ? say("copied", "Copied") : say("copyFailed", "Copy failed");
             button.classList.toggle("copied", ok);
-            setTimeout(function () { button.textContent = "Copy"; button.classList.remove("copied"); }, 1600);
+            setTimeout(function () { button.textContent = say("copy", "Copy"); button.classList.remove("copied"); }, 1600);
           });
         });
         header.appendChild(button);
@@ -166,6 +172,63 @@
     for (var h = 0; h < headings.length; h++) observer.observe(headings[h]);
   }
 
+  // The language switcher keeps the reader at the section being read: each link to the page in
+  // another language lists (data-anchors) the sections both pages have, and gets the one in view.
+  function setupLanguageSwitcher() {
+    var links = document.querySelectorAll(".language-switcher a[data-anchors]");
+    if (!links.length) return;
+    var switches = [];
+    for (var i = 0; i < links.length; i++) {
+      var anchors = {};
+      var names = links[i].getAttribute("data-anchors").split(/\s+/);
+      for (var n = 0; n < names.length; n++) if (names[n]) anchors[names[n]] = true;
+      switches.push({ link: links[i], base: links[i].getAttribute("href").split("#")[0], anchors: anchors });
+    }
+    var headings = document.querySelectorAll(".content h2[id], .content h3[id], .content h4[id], .content h5[id], .content h6[id]");
+    var topbar = document.querySelector(".topbar");
+
+    // The last section (among `anchors`) whose heading has passed the top of the window; at the
+    // bottom of the page, the last one in view; the address's #section while it is in view.
+    function sectionInView(anchors) {
+      var line = (topbar ? topbar.offsetHeight : 0) + 64;
+      var atBottom = window.innerHeight + window.pageYOffset >= document.documentElement.scrollHeight - 2;
+      var chosen = null;
+      for (var h = 0; h < headings.length; h++) {
+        if (!anchors[headings[h].id]) continue;
+        var top = headings[h].getBoundingClientRect().top;
+        if (top < line || (atBottom && top < window.innerHeight)) chosen = headings[h].id;
+      }
+      var hash = "";
+      try { hash = decodeURIComponent(window.location.hash.slice(1)); } catch (e) { hash = ""; }
+      if (hash && anchors[hash]) {
+        var target = document.getElementById(hash);
+        var rect = target && target.getBoundingClientRect();
+        if (rect && rect.top >= 0 && rect.top < window.innerHeight) chosen = hash;
+      }
+      return chosen;
+    }
+
+    function update() {
+      for (var s = 0; s < switches.length; s++) {
+        var id = sectionInView(switches[s].anchors);
+        switches[s].link.setAttribute("href", switches[s].base + (id ? "#" + encodeURIComponent(id) : ""));
+      }
+    }
+    var pending = false;
+    window.addEventListener("scroll", function () {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(function () { pending = false; update(); });
+    }, { passive: true });
+    window.addEventListener("hashchange", update);
+    window.addEventListener("load", update);
+    for (var l = 0; l < switches.length; l++) {
+      switches[l].link.addEventListener("mousedown", update);
+      switches[l].link.addEventListener("focus", update);
+    }
+    update();
+  }
+
   function start() {
     renderMath();
     addCopyButtons();
@@ -173,6 +236,7 @@
     setupThemeToggle();
     setupKeyboard();
     setupScrollSpy();
+    setupLanguageSwitcher();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

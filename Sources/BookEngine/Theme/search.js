@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // The page's words (<body data-ui>, absent on English pages); `{}` takes the next argument.
+  var strings = {};
+  try { strings = JSON.parse(document.body.getAttribute("data-ui") || "{}"); } catch (e) { strings = {}; }
+  function say(name, english) {
+    var parts = (strings[name] || english).split("{}");
+    var text = parts[0];
+    for (var p = 1; p < parts.length; p++) {
+      text += (p + 1 < arguments.length ? String(arguments[p + 1]) : "{}") + parts[p];
+    }
+    return text;
+  }
+
   function words(query) {
     return query.toLowerCase().split(/\s+/).filter(function (w) { return w.length > 0; });
   }
@@ -74,18 +86,20 @@
     var list = document.getElementById("search-results");
     if (!status || !list) return;
     var index = window.BOOK_SEARCH_INDEX;
-    if (!index) { status.textContent = "The search index is missing."; return; }
+    if (!index) { status.textContent = say("indexMissing", "The search index is missing."); return; }
     var terms = words(query);
     if (!terms.length) {
-      status.textContent = "Type a word or two to search all " + index.length + " sections of the book.";
+      status.textContent = say("prompt", "Type a word or two to search all {} sections of the book.", index.length);
       var box = document.getElementById("search-query");
       if (box) box.focus();
       return;
     }
     var results = search(index, terms);
     status.textContent = results.length === 0
-      ? "No section contains “" + query + "”."
-      : results.length + (results.length === 1 ? " section contains “" : " sections contain “") + query + "”.";
+      ? say("none", "No section contains “{}”.", query)
+      : results.length === 1
+        ? say("one", "{} section contains “{}”.", 1, query)
+        : say("many", "{} sections contain “{}”.", results.length, query);
     for (var r = 0; r < results.length && r < 100; r++) {
       var entry = results[r].entry;
       var item = document.createElement("li");
