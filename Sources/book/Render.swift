@@ -15,9 +15,14 @@ struct Render: ParsableCommand {
     func run() throws {
         let clock = Date()
         let book = try common.loadBook()
-        let problems = BookChecker(book: book).run(includeGeneratedSources: false)
+        var problems = BookChecker(book: book).run(includeGeneratedSources: false)
+        // The translations (book.json's languages after the first) are rendered into site/<code>/.
+        // The checker reports their problems too: each is reported once.
+        let translated = TranslationLoader.load(book)
+        problems += translated.diagnostics.filter { !problems.contains($0) }
         report(problems)
         if problems.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+        let translations = book.config.languages.dropFirst().compactMap { translated.books[$0.code] }
         try Tangler(book: book).write()
 
         let runner = ChapterRunner(book: book, settings: options.settings(book))
@@ -31,10 +36,13 @@ struct Render: ParsableCommand {
         }
 
         let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
-        let warnings = try SiteRenderer(book: book, runs: runs, options: SiteOptions(bookRoot: book.root)).render(into: site)
+        let renderer = SiteRenderer(book: book, runs: runs, options: SiteOptions(bookRoot: book.root), translations: translations)
+        let warnings = try renderer.render(into: site)
         report(warnings)
         report(failures)
-        print(String(format: "rendered %d chapters into %@ in %.1f s", book.chapters.count, output, Date().timeIntervalSince(clock)))
+        let languages = translations.isEmpty ? "" : " (and \(translations.count) translation\(translations.count == 1 ? "" : "s"))"
+        print(String(format: "rendered %d chapters%@ into %@ in %.1f s", book.chapters.count, languages, output,
+                     Date().timeIntervalSince(clock)))
         if !failures.isEmpty { throw ExitCode.failure }
     }
 }
