@@ -52,7 +52,9 @@ public final class GRU: Module {
 func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor, _ bhh: Tensor) -> Tensor {
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], g = 3 * h
     let bh = batch * h, bg = batch * g
-    let gi = inputProjection(x, wih, bih)                     // (T*B, 3H): W_i x + b_i
+    let input = StepInput(x, wih, bih)
+    let whhT = permuted(whh, [1, 0])                          // (H, 3H)
+    let gi = Tensor(uninitialized: [batch, g])                // W_i x_t + b_i, one step at a time
     let hs = Tensor(uninitialized: [steps + 1, batch, h])     // hs[0] = h0, hs[t+1] = h_t
     let gates = Tensor(uninitialized: [steps, batch, g])      // saved r, z, hn = W_hn h + b_hn
     let ns = Tensor(uninitialized: [steps, batch, h])         // saved n
@@ -60,15 +62,16 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     loadInitialState(h0, hsP, bh)
     for t in 0..<steps {
         let hPrev = hsP + t * bh, hNext = hPrev + bh
-        let gt = gatesP + t * bg, git = giP + t * bg, nt = nsP + t * bh
+        let gt = gatesP + t * bg, nt = nsP + t * bh
+        input.project(step: t, into: giP)
         // gt (B, 3H) = h_{t-1} W_hh^T
-        BLAS.gemm(transB: true, m: batch, n: g, k: h, hPrev, lda: h, whh.data, ldb: h, beta: 0, gt, ldc: g)
+        BLAS.gemm(m: batch, n: g, k: h, hPrev, lda: h, whhT.data, ldb: g, beta: 0, gt, ldc: g)
         if BLAS.avx512 {
-            tk_gru_forward_avx512(batch, h, gt, git, bhhP, hPrev, nt, hNext)
+            tk_gru_forward_avx512(batch, h, gt, giP, bhhP, hPrev, nt, hNext)
             continue
         }
         for b in 0..<batch {
-            let row = gt + b * g, irow = git + b * g, nrow = nt + b * h
+            let row = gt + b * g, irow = giP + b * g, nrow = nt + b * h
             for j in 0..<(2 * h) { row[j] += irow[j] + bhhP[j] }
             vSigmoid(row, row, 2 * h)                         // r, z
             for j in 0..<h {
@@ -88,39 +91,61 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     if let h0 { inputs.append(h0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            // gOut: (T, B, H). dGi, dGh: (T*B, 3H) gradients of W_i x + b_i and W_h h + b_h.
-            // Rebind the saved buffers through their tensors, which the closure keeps alive.
-            let hsP = hs.data, gatesP = gates.data, nsP = ns.data
-            let dGi = Tensor(uninitialized: [steps * batch, g]), dGh = Tensor(uninitialized: [steps * batch, g])
+            // gOut: (T, B, H). Per step, dGi and dGh (B, 3H) are the gradients of W_i x + b_i and
+            // W_h h + b_h; every weight gradient is accumulated step by step from them.
+            let hsP = hs.data, gatesP = gates.data, nsP = ns.data  // through the tensors the closure keeps
+            let dGi = Tensor(uninitialized: [batch, g]), dGh = Tensor(uninitialized: [batch, g])
             let dh = Tensor.zeros([batch, h])                 // dL/dh_t from step t+1
+            let dWih = wih.requiresGrad ? Tensor(uninitialized: wih.shape) : nil
+            let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, g]) : nil
+            let dWhh = Tensor(uninitialized: whh.shape)
+            let dbih = Tensor.zeros([g]), dbhh = Tensor.zeros([g])
+            let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
             let dGiP = dGi.data, dGhP = dGh.data, dhP = dh.data, gP = gOut.data
             for t in stride(from: steps - 1, through: 0, by: -1) {
-                let hPrev = hsP + t * bh, gt = gatesP + t * bg, nt = nsP + t * bh
-                let dgi = dGiP + t * bg, dgh = dGhP + t * bg, go = gP + t * bh
+                let hPrev = hsP + t * bh, gt = gatesP + t * bg, nt = nsP + t * bh, go = gP + t * bh
+                let first = t == steps - 1
                 if BLAS.avx512 {
-                    tk_gru_backward_avx512(batch, h, gt, nt, hPrev, go, dhP, dgi, dgh)
+                    tk_gru_backward_avx512(batch, h, gt, nt, hPrev, go, dhP, dGiP, dGhP)
+                } else {
+                    gruStepBackward(batch, h, gt, nt, hPrev, go, dhP, dGiP, dGhP)
                 }
-                for b in 0..<batch where !BLAS.avx512 {
-                    let row = gt + b * g, n = nt + b * h, hp = hPrev + b * h, gob = go + b * h, dhb = dhP + b * h
-                    let di = dgi + b * g, dhh = dgh + b * g
-                    for j in 0..<h {
-                        let r = row[j], z = row[h + j], hn = row[2 * h + j], nj = n[j]
-                        let dht = gob[j] + dhb[j]
-                        let dnPre = dht * (1 - z) * (1 - nj * nj)
-                        let drPre = dnPre * hn * r * (1 - r)
-                        let dzPre = dht * (hp[j] - nj) * z * (1 - z)
-                        di[j] = drPre; di[h + j] = dzPre; di[2 * h + j] = dnPre
-                        dhh[j] = drPre; dhh[h + j] = dzPre; dhh[2 * h + j] = dnPre * r
-                        dhb[j] = dht * z                      // the direct path z * h_{t-1}
-                    }
-                }
-                // dh_{t-1} += dGh_t W_hh: (B, 3H) x (3H, H)
-                BLAS.gemm(m: batch, n: h, k: g, dgh, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
+                // dh_{t-1} += dGh_t W_hh: (B, 3H) x (3H, H); dW_hh += dGh_t^T h_{t-1}
+                BLAS.gemm(m: batch, n: h, k: g, dGhP, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
+                BLAS.gemm(transA: true, m: g, n: h, k: batch, dGhP, lda: g, hPrev, ldb: h,
+                          beta: first ? 0 : 1, dWhh.data, ldc: h)
+                addColumnSums(dGhP, rows: batch, cols: g, into: dbhh.data)
+                input.backward(step: t, dGiP, dW: dWih?.data ?? dWhh.data, dWBeta: first ? 0 : 1,
+                               dWT: dWihT?.data, db: dbih.data, dx: dx?.data, dxBeta: 0)
             }
             h0?.accumulateGrad(dh, owned: true)
-            recurrentWeightBackward(hsP, whh, bhh, dGhP, rows: steps * batch)
-            inputProjectionBackward(x, wih, bih, dGiP)
+            whh.accumulateGrad(dWhh, owned: true)
+            bhh.accumulateGrad(dbhh, owned: true)
+            bih.accumulateGrad(dbih, owned: true)
+            if let dWihT { wih.accumulateGrad(permuted(dWihT, [1, 0]), owned: true) } else if let dWih { wih.accumulateGrad(dWih, owned: true) }
+            if let dx { x.accumulateGrad(dx, owned: true) }
         }
     }
     return out
+}
+
+/// The portable version of tk_gru_backward_avx512 (see kernels.h).
+func gruStepBackward(_ batch: Int, _ h: Int, _ gt: UnsafePointer<Float>, _ nt: UnsafePointer<Float>,
+                     _ hPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafeMutablePointer<Float>,
+                     _ dgi: UnsafeMutablePointer<Float>, _ dgh: UnsafeMutablePointer<Float>) {
+    let g = 3 * h
+    for b in 0..<batch {
+        let row = gt + b * g, n = nt + b * h, hp = hPrev + b * h, gob = go + b * h, dhb = dhP + b * h
+        let di = dgi + b * g, dhh = dgh + b * g
+        for j in 0..<h {
+            let r = row[j], z = row[h + j], hn = row[2 * h + j], nj = n[j]
+            let dht = gob[j] + dhb[j]
+            let dnPre = dht * (1 - z) * (1 - nj * nj)
+            let drPre = dnPre * hn * r * (1 - r)
+            let dzPre = dht * (hp[j] - nj) * z * (1 - z)
+            di[j] = drPre; di[h + j] = dzPre; di[2 * h + j] = dnPre
+            dhh[j] = drPre; dhh[h + j] = dzPre; dhh[2 * h + j] = dnPre * r
+            dhb[j] = dht * z                      // the direct path z * h_{t-1}
+        }
+    }
 }

@@ -93,6 +93,62 @@ func recurrentWeightBackward(_ hprev: UnsafePointer<Float>, _ whh: Tensor, _ bhh
     bhh.withZeroedGradBuffer { db in addColumnSums(dG, rows: rows, cols: g, into: db) }
 }
 
+/// The input side of a recurrent layer one step at a time: W_ih x_t + b_ih into a (B, G)
+/// buffer that stays in cache (rather than one (T*B, G) product for all steps, which goes out to
+/// memory and back), and its backward per step, with a gather / scatter for one-hot x.
+struct StepInput {
+    let x: Tensor, wih: Tensor, bih: Tensor
+    let batch: Int, inSize: Int, gates: Int
+    /// W_ih^T (in, G): row v is what token v contributes, for gathers and plain products.
+    let wT: Tensor
+
+    init(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) {
+        self.x = x
+        self.wih = wih
+        self.bih = bih
+        batch = x.shape[1]
+        inSize = wih.shape[1]
+        gates = wih.shape[0]
+        wT = permuted(wih, [1, 0])
+    }
+
+    /// out (B, G) = x_t W_ih^T + b_ih.
+    func project(step t: Int, into out: UnsafeMutablePointer<Float>) {
+        let g = gates, b = bih.data
+        if let hot = x.oneHot {
+            oneHotGather(hot, rowOffset: x.offset / inSize + t * batch, rows: batch, wT.data, g, out)
+            for r in 0..<batch {
+                let row = out + r * g
+                for j in 0..<g { row[j] += b[j] }
+            }
+        } else {
+            BLAS.gemmBias(m: batch, n: g, k: inSize, x.data + t * batch * inSize, lda: inSize, wT.data, ldb: g,
+                          bias: b, out, ldc: g)
+        }
+    }
+
+    /// Accumulates step t's input-side gradients from dG_t (B, G) into the given buffers:
+    /// dW (G, in) or, for one-hot x, dWT (in, G); db (G); dx_t (B, in) when dx is not nil.
+    func backward(step t: Int, _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>, dWBeta: Float,
+                  dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>,
+                  dx: UnsafeMutablePointer<Float>?, dxBeta: Float) {
+        let g = gates
+        if let hot = x.oneHot, let dWT {
+            oneHotScatterAdd(hot, rowOffset: x.offset / inSize + t * batch, rows: batch, dG, g, dWT)
+        } else {
+            // dW (G, in) += dG_t^T (G, B) x_t (B, in)
+            BLAS.gemm(transA: true, m: g, n: inSize, k: batch, dG, lda: g, x.data + t * batch * inSize, ldb: inSize,
+                      beta: dWBeta, dW, ldc: inSize)
+        }
+        addColumnSums(dG, rows: batch, cols: g, into: db)
+        if let dx {
+            // dx_t (B, in) = dG_t (B, G) W_ih (G, in)
+            BLAS.gemm(m: batch, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: dxBeta,
+                      dx + t * batch * inSize, ldc: inSize)
+        }
+    }
+}
+
 /// Copies the initial state (B, H) into `dst`, or zeros when there is none.
 func loadInitialState(_ h0: Tensor?, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
     if let h0 { dst.update(from: h0.data, count: n) } else { dst.initialize(repeating: 0, count: n) }
