@@ -15,7 +15,7 @@ final class MarkdownDocument {
     deinit { cmark_node_free(root) }
 
     /// The top-level blocks.
-    var blocks: [MarkdownNode] { MarkdownNode(root).children }
+    var blocks: [MarkdownNode] { MarkdownNode(root, owner: self).children }
 
     /// Every node of the tree, depth first.
     var allNodes: [MarkdownNode] {
@@ -25,16 +25,21 @@ final class MarkdownDocument {
         while true {
             let event = cmark_iter_next(iter)
             if event == CMARK_EVENT_DONE { break }
-            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) { result.append(MarkdownNode(node)) }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) { result.append(MarkdownNode(node, owner: self)) }
         }
         return result
     }
 }
 
-/// A thin view of one cmark node.
+/// A thin view of one cmark node. It keeps its document alive: Swift may release a
+/// document right after its last use, and cmark frees every node with it.
 struct MarkdownNode {
     let pointer: OpaquePointer
-    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    let owner: MarkdownDocument
+    init(_ pointer: OpaquePointer, owner: MarkdownDocument) {
+        self.pointer = pointer
+        self.owner = owner
+    }
 
     var type: cmark_node_type { cmark_node_get_type(pointer) }
     var startLine: Int { Int(cmark_node_get_start_line(pointer)) }
@@ -43,14 +48,14 @@ struct MarkdownNode {
     var fenceInfo: String { cmark_node_get_fence_info(pointer).map { String(cString: $0) } ?? "" }
     var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
     var url: String { cmark_node_get_url(pointer).map { String(cString: $0) } ?? "" }
-    var parent: MarkdownNode? { cmark_node_parent(pointer).map(MarkdownNode.init) }
-    var next: MarkdownNode? { cmark_node_next(pointer).map(MarkdownNode.init) }
+    var parent: MarkdownNode? { cmark_node_parent(pointer).map { MarkdownNode($0, owner: owner) } }
+    var next: MarkdownNode? { cmark_node_next(pointer).map { MarkdownNode($0, owner: owner) } }
 
     var children: [MarkdownNode] {
         var result: [MarkdownNode] = []
         var child = cmark_node_first_child(pointer)
         while let node = child {
-            result.append(MarkdownNode(node))
+            result.append(MarkdownNode(node, owner: owner))
             child = cmark_node_next(node)
         }
         return result
