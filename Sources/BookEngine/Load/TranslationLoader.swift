@@ -16,7 +16,7 @@ public enum TranslationLoader {
         return (books, diagnostics)
     }
 
-    /// One language; a chapter with no translation is taken from the original (with an error).
+    /// One language; a chapter with no translation is taken from the original (with a warning).
     static func load(_ original: Book, language: BookConfig.Language) -> (Book, [Diagnostic]) {
         let folder = "\(BookLoader.chaptersFolder)/\(language.code)"
         var diagnostics: [Diagnostic] = []
@@ -25,8 +25,10 @@ public enum TranslationLoader {
             let path = "\(folder)/\(chapter.name).md"
             let url = original.root.appendingPathComponent(path)
             guard FileManager.default.fileExists(atPath: url.path) else {
+                // A translation in progress: the original's page stands in for it.
                 diagnostics.append(Diagnostic(SourceLocation(file: chapter.path, line: 1),
-                                              "no \(language.name) translation: \(path) does not exist"))
+                                              "no \(language.name) translation yet: \(path) does not exist (the original is shown)",
+                                              severity: .warning))
                 chapters.append(chapter)
                 continue
             }
