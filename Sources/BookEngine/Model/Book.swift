@@ -8,6 +8,9 @@ public struct Book: Sendable {
     public var root: URL
     public var config: BookConfig
     public var chapters: [Chapter]
+    /// The language of this book's prose: the first of `config.languages` for the
+    /// original, a translation's code otherwise.
+    public var languageCode: String?
 
     public init(title: String, root: URL, config: BookConfig, chapters: [Chapter]) {
         self.title = title
@@ -23,9 +26,9 @@ public struct Book: Sendable {
 
     public func chapter(named name: String) -> Chapter? { chapters.first { $0.name == name } }
 
-    /// The language of this book's prose (a translation's code, or the original's).
+    /// The language of this book's prose (a translation's, or the original's).
     public var language: BookConfig.Language {
-        config.languages.first { $0.code == chapters.first?.language } ?? config.languages[0]
+        config.languages.first { $0.code == (languageCode ?? chapters.first?.language) } ?? config.languages[0]
     }
 }
 
