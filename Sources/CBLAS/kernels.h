@@ -114,6 +114,64 @@ TK512 void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long row
     }
 }
 
+/// out[j] += sum over rows of m[r][j] for a (rows, cols) matrix: column sums kept in registers
+/// (64 columns at a time) rather than read and written back for every row.
+TK512 void tk_colsum_add_avx512(const float *m, long rows, long cols, float *out) {
+    for (long j = 0; j < cols; j += 64) {
+        long w = cols - j < 64 ? cols - j : 64;
+        __mmask16 k[4];
+        for (int q = 0; q < 4; q++) {
+            long lanes = w - 16 * q;
+            k[q] = lanes >= 16 ? (__mmask16)0xFFFF : lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1);
+        }
+        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
+        for (long r = 0; r < rows; r++) {
+            const float *row = m + r * cols + j;
+            a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(k[0], row));
+            a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(k[1], row + 16));
+            a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(k[2], row + 32));
+            a3 = _mm512_add_ps(a3, _mm512_maskz_loadu_ps(k[3], row + 48));
+        }
+        float *o = out + j;
+        _mm512_mask_storeu_ps(o, k[0], _mm512_add_ps(a0, _mm512_maskz_loadu_ps(k[0], o)));
+        _mm512_mask_storeu_ps(o + 16, k[1], _mm512_add_ps(a1, _mm512_maskz_loadu_ps(k[1], o + 16)));
+        _mm512_mask_storeu_ps(o + 32, k[2], _mm512_add_ps(a2, _mm512_maskz_loadu_ps(k[2], o + 32)));
+        _mm512_mask_storeu_ps(o + 48, k[3], _mm512_add_ps(a3, _mm512_maskz_loadu_ps(k[3], o + 48)));
+    }
+}
+
+/// y[i] += x[i].
+TK512 void tk_add_avx512(float *y, const float *x, long n) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(y + i, _mm512_add_ps(_mm512_loadu_ps(y + i), _mm512_loadu_ps(x + i)));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, y + i), _mm512_maskz_loadu_ps(m, x + i)));
+    }
+}
+
+/// dst (b, a, c) = src (a, b, c) with axes 0 and 1 exchanged, for rows of c <= 64 floats
+/// (masked 16-lane copies), in tiles of 16 so the reads run along memory.
+TK512 void tk_swap01_avx512(const float *src, float *dst, long a, long b, long c) {
+    __mmask16 k[4];
+    for (int q = 0; q < 4; q++) {
+        long lanes = c - 16 * q;
+        k[q] = lanes >= 16 ? (__mmask16)0xFFFF : lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1);
+    }
+    for (long i0 = 0; i0 < b; i0 += 16) {
+        long i1 = i0 + 16 < b ? i0 + 16 : b;
+        for (long j = 0; j < a; j++) {
+            for (long i = i0; i < i1; i++) {
+                const float *s = src + (j * b + i) * c;
+                float *d = dst + (i * a + j) * c;
+                for (int q = 0; q < 4 && k[q]; q++)
+                    _mm512_mask_storeu_ps(d + 16 * q, k[q], _mm512_maskz_loadu_ps(k[q], s + 16 * q));
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Fused GRU gate arithmetic for one step (PyTorch's formulation), rows of width h.
 
@@ -257,6 +315,9 @@ static inline void tk_exp_avx512(const float *x, float *y, long n) {}
 static inline void tk_tanh_avx512(const float *x, float *y, long n) {}
 static inline void tk_sigmoid_avx512(const float *x, float *y, long n) {}
 static inline void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long rows, long cols) {}
+static inline void tk_colsum_add_avx512(const float *m, long rows, long cols, float *out) {}
+static inline void tk_add_avx512(float *y, const float *x, long n) {}
+static inline void tk_swap01_avx512(const float *src, float *dst, long a, long b, long c) {}
 static inline void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi, const float *bhh,
                                          const float *hprev, float *n, float *hnext) {}
 static inline void tk_gru_backward_avx512(long batch, long h, const float *gt, const float *n, const float *hprev,

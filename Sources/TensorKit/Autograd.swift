@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// One recorded operation: its inputs and how to push its output's gradient into them.
@@ -152,6 +153,10 @@ extension Tensor {
 }
 
 @inline(__always) func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
+    if BLAS.avx512 && n >= 64 {
+        tk_add_avx512(y, x, n)
+        return
+    }
     for i in 0..<n { y[i] += x[i] }
 }
 

@@ -1,3 +1,5 @@
+import CBLAS
+
 /// A fully connected layer y = x W^T + b applied along the last axis of x (any rank).
 public final class Linear: Module {
     /// (outputSize, inputSize), as PyTorch stores it.
@@ -62,6 +64,10 @@ public func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
 
 /// into[j] += sum over rows of m[r, j], for a (rows, cols) buffer.
 func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
+    if BLAS.avx512 {
+        tk_colsum_add_avx512(m, rows, cols, out)
+        return
+    }
     for r in 0..<rows {
         let row = m + r * cols
         for j in 0..<cols { out[j] += row[j] }

@@ -102,6 +102,11 @@ func reduceToShape(_ g: Tensor, _ shape: [Int]) -> Tensor {
         po[0] = s
         return out
     }
+    if g.shape.count > shape.count && Array(g.shape.suffix(shape.count)) == shape {
+        // the bias case: sum over the leading dimensions
+        addColumnSums(pg, rows: g.count / max(m, 1), cols: m, into: po)
+        return out
+    }
     let strides = broadcastStrides(shape, to: g.shape)
     forEachRun(g.shape, strides, strides) { o, io, _, len, so, _ in
         let src = pg + o, dst = po + io

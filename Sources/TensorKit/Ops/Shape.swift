@@ -1,3 +1,5 @@
+import CBLAS
+
 // Reshapes and views (no copy), transposes, slicing, split / stack / concat.
 
 extension Tensor {
@@ -171,9 +173,16 @@ func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
     let src = x.data, dst = out.data
     if x.rank == 3 && perm == [1, 0, 2] {
         // (a, b, c) -> (b, a, c): rows of c move as blocks (swapAxes(0, 1) of time-major data)
+        // in tiles of 16 rows, so reads run along memory instead of jumping b*c floats each row
         let a = x.shape[0], b = x.shape[1], c = x.shape[2]
-        for i in 0..<b {
-            for j in 0..<a { copyFloats(src + (j * b + i) * c, dst + (i * a + j) * c, c) }
+        if BLAS.avx512 && c <= 64 {
+            tk_swap01_avx512(src, dst, a, b, c)
+            return out
+        }
+        for i0 in stride(from: 0, to: b, by: 16) {
+            for j in 0..<a {
+                for i in i0..<min(i0 + 16, b) { copyFloats(src + (j * b + i) * c, dst + (i * a + j) * c, c) }
+            }
         }
         return out
     }
