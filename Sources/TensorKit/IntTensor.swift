@@ -44,6 +44,9 @@ public struct IntTensor: Equatable, CustomStringConvertible {
         return IntTensor(Array(values[(i * row)..<((i + 1) * row)]), shape: Array(shape.dropFirst()))
     }
 
+    /// Rows `r` along axis 0 (also written `x[r]`).
+    public subscript(r: Range<Int>) -> IntTensor { self[rows: r] }
+
     /// Rows `r` along axis 0.
     public subscript(rows r: Range<Int>) -> IntTensor {
         if rank == 0 || r.lowerBound < 0 || r.upperBound > shape[0] {

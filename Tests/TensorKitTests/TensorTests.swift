@@ -45,6 +45,7 @@ final class TensorTests: XCTestCase {
         let x = IntTensor([1, 2, 3, 4, 5, 6], shape: [3, 2])
         XCTAssertEqual(x.transposed(), IntTensor([1, 3, 5, 2, 4, 6], shape: [2, 3]))
         XCTAssertEqual(x[rows: 1..<3], IntTensor([3, 4, 5, 6], shape: [2, 2]))
+        XCTAssertEqual(x[1..<3], x[rows: 1..<3])
         XCTAssertEqual(x.rows([2, 0]), IntTensor([5, 6, 1, 2], shape: [2, 2]))
         XCTAssertEqual(x.reshaped([-1]), IntTensor([1, 2, 3, 4, 5, 6], shape: [6]))
         XCTAssertEqual(x[1], IntTensor([3, 4], shape: [2]))

@@ -4,11 +4,15 @@ import CBLAS
 /// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
 /// n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = (1 - z) * n + z * h.
 public final class GRU: Module {
+    /// Features per step of the input.
     public let inputSize: Int
+    /// Features of the hidden state.
     public let hiddenSize: Int
+    /// Stacked layers.
     public let numLayers: Int
     /// Dropout on every layer's output except the last, in training only.
     public let dropout: Float
+    /// Enables the dropout between layers.
     public var training = true
     /// Per layer: (3*hidden, in) with gates stacked r, z, n.
     public var weightIH: [Tensor] { weights.weightIH }
@@ -30,6 +34,7 @@ public final class GRU: Module {
                                    numLayers: numLayers, op: "GRU")
     }
 
+    /// Per layer in PyTorch's order: weightIH, weightHH, biasIH, biasHH.
     public var parameters: [Tensor] { weights.all }
 
     /// x (steps, batch, input), h0 (layers, batch, hidden) or zeros ->

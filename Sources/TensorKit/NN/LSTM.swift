@@ -2,11 +2,15 @@
 /// gates i, f, g, o = σ, σ, tanh, σ of (W_i* x + b_i* + W_h* h + b_h*);
 /// c' = f * c + i * g, h' = o * tanh(c').
 public final class LSTM: Module {
+    /// Features per step of the input.
     public let inputSize: Int
+    /// Features of the hidden state.
     public let hiddenSize: Int
+    /// Stacked layers.
     public let numLayers: Int
     /// Dropout on every layer's output except the last, in training only.
     public let dropout: Float
+    /// Enables the dropout between layers.
     public var training = true
     /// Per layer: (4*hidden, in) with gates stacked i, f, g, o.
     public var weightIH: [Tensor] { weights.weightIH }
@@ -28,6 +32,7 @@ public final class LSTM: Module {
                                    numLayers: numLayers, op: "LSTM")
     }
 
+    /// Per layer in PyTorch's order: weightIH, weightHH, biasIH, biasHH.
     public var parameters: [Tensor] { weights.all }
 
     /// x (steps, batch, input), state (h, c) each (layers, batch, hidden) or zeros ->

@@ -6,8 +6,11 @@ public final class Linear: Module {
     public var weight: Tensor
     /// (outputSize), or nil without bias.
     public var bias: Tensor?
+    /// Unused by Linear (no dropout); part of Module.
     public var training = true
+    /// The size of the last axis of the input.
     public let inputSize: Int
+    /// The size of the last axis of the output.
     public let outputSize: Int
 
     /// PyTorch's default initialisation: weight and bias ~ U(-1/sqrt(in), 1/sqrt(in)).
@@ -19,6 +22,7 @@ public final class Linear: Module {
         self.bias = bias ? uniformParameter([outputSize], bound: bound) : nil
     }
 
+    /// weight, then bias if any.
     public var parameters: [Tensor] { bias.map { [weight, $0] } ?? [weight] }
 
     /// x (..., in) -> (..., out).

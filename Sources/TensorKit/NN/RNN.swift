@@ -4,12 +4,17 @@ public final class RNN: Module {
     /// The activation φ of every layer.
     public enum Nonlinearity { case tanh, relu }
 
+    /// Features per step of the input.
     public let inputSize: Int
+    /// Features of the hidden state.
     public let hiddenSize: Int
+    /// Stacked layers.
     public let numLayers: Int
+    /// The activation of every layer.
     public let nonlinearity: Nonlinearity
     /// Dropout on every layer's output except the last, in training only.
     public let dropout: Float
+    /// Enables the dropout between layers.
     public var training = true
     /// Per layer: (hidden, in).
     public var weightIH: [Tensor] { weights.weightIH }
@@ -33,6 +38,7 @@ public final class RNN: Module {
                                    numLayers: numLayers, op: "RNN")
     }
 
+    /// Per layer in PyTorch's order: weightIH, weightHH, biasIH, biasHH.
     public var parameters: [Tensor] { weights.all }
 
     /// x (steps, batch, input), h0 (layers, batch, hidden) or zeros ->

@@ -83,6 +83,7 @@ extension Tensor {
     /// -x.
     public static prefix func - (x: Tensor) -> Tensor { scalarAffine(x, scale: -1, shift: 0) }
 
+    /// Arithmetic with a scalar on either side.
     public static func + (a: Tensor, s: Float) -> Tensor { scalarAffine(a, scale: 1, shift: s) }
     public static func + (s: Float, a: Tensor) -> Tensor { scalarAffine(a, scale: 1, shift: s) }
     public static func - (a: Tensor, s: Float) -> Tensor { scalarAffine(a, scale: 1, shift: -s) }

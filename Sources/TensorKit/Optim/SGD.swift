@@ -1,12 +1,16 @@
 /// Stochastic gradient descent with optional momentum and L2 weight decay, as torch.optim.SGD.
 public final class SGD {
+    /// The tensors it updates.
     public let parameters: [Tensor]
     /// The learning rate (may be changed between steps).
     public var lr: Float
+    /// Momentum factor (0: plain SGD).
     public var momentum: Float
+    /// L2 penalty added to each gradient.
     public var weightDecay: Float
     private var velocity: [Tensor?]
 
+    /// An optimiser over `parameters`, as torch.optim.SGD.
     public init(_ parameters: [Tensor], lr: Float, momentum: Float = 0, weightDecay: Float = 0) {
         self.parameters = parameters
         self.lr = lr
