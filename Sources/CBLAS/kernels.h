@@ -140,6 +140,17 @@ TK512 void tk_colsum_add_avx512(const float *m, long rows, long cols, float *out
     }
 }
 
+/// y[i] *= s.
+TK512 void tk_scale_avx512(float *y, float s, long n) {
+    __m512 v = _mm512_set1_ps(s);
+    long i = 0;
+    for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(y + i), v));
+    if (i < n) {
+        __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_maskz_loadu_ps(m, y + i), v));
+    }
+}
+
 /// y[i] += x[i].
 TK512 void tk_add_avx512(float *y, const float *x, long n) {
     long i = 0;
@@ -317,6 +328,7 @@ static inline void tk_sigmoid_avx512(const float *x, float *y, long n) {}
 static inline void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long rows, long cols) {}
 static inline void tk_colsum_add_avx512(const float *m, long rows, long cols, float *out) {}
 static inline void tk_add_avx512(float *y, const float *x, long n) {}
+static inline void tk_scale_avx512(float *y, float s, long n) {}
 static inline void tk_swap01_avx512(const float *src, float *dst, long a, long b, long c) {}
 static inline void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi, const float *bhh,
                                          const float *hprev, float *n, float *hnext) {}

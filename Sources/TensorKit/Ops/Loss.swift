@@ -76,17 +76,21 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
     }
     let out = Tensor(Float(total / Double(max(n, 1))))
     if Tensor.recording(logits) {
-        let targetValues = targets.values
+        // Turn probs into dloss/dlogits = (softmax - onehot(target)) / N now, while it is in cache;
+        // backward then hands the buffer over as it is when the upstream gradient is 1 (a loss).
+        let p = probs.data, invN = 1 / Float(max(n, 1))
+        if BLAS.avx512 { tk_scale_avx512(p, invN, n * c) } else { for i in 0..<(n * c) { p[i] *= invN } }
+        targets.values.withUnsafeBufferPointer { t in
+            for r in 0..<n { p[r * c + t[r]] -= invN }
+        }
         out.record([logits]) { g in
-            // dlogits = (softmax - onehot(target)) * g / N
-            let scale = g.data[0] / Float(max(n, 1))
-            let p = probs.data
-            logits.withGradBuffer { d, fresh in
-                storeOrAdd(d, fresh, n * c) { p[$0] * scale }
-                targetValues.withUnsafeBufferPointer { t in
-                    for r in 0..<n { d[r * c + t[r]] -= scale }
-                }
+            let scale = g.data[0]
+            if scale == 1 {
+                logits.accumulateGrad(probs, owned: true)
+                return
             }
+            let p = probs.data
+            logits.withGradBuffer { d, fresh in storeOrAdd(d, fresh, n * c) { p[$0] * scale } }
         }
     }
     return out
