@@ -249,16 +249,19 @@ struct ChapterLoader {
     private func resolveReferences(in node: MarkdownNode) {
         var stack = [node]
         while let current = stack.popLast() {
-            for child in current.children {
-                if child.type == CMARK_NODE_TEXT, let next = child.next, next.type == CMARK_NODE_CODE {
-                    for kind in [Placeholder.ReferenceKind.numref, .eqref] where child.literal.hasSuffix(":\(kind.rawValue):") {
-                        let prefix = child.literal.dropLast(kind.rawValue.count + 2)
-                        child.setLiteral(prefix + Placeholder.reference(kind, next.literal))
-                        next.delete()
+            // Walk the linked list, reading `next` only after a rewrite may have deleted it.
+            var child = current.firstChild
+            while let node = child {
+                if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
+                    for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
+                        let prefix = node.literal.dropLast(kind.rawValue.count + 2)
+                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal))
+                        code.delete()
                         break
                     }
                 }
-                stack.append(child)
+                stack.append(node)
+                child = node.next
             }
         }
     }

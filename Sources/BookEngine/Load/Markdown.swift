@@ -49,6 +49,7 @@ struct MarkdownNode {
     var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
     var url: String { cmark_node_get_url(pointer).map { String(cString: $0) } ?? "" }
     var parent: MarkdownNode? { cmark_node_parent(pointer).map { MarkdownNode($0, owner: owner) } }
+    var firstChild: MarkdownNode? { cmark_node_first_child(pointer).map { MarkdownNode($0, owner: owner) } }
     var next: MarkdownNode? { cmark_node_next(pointer).map { MarkdownNode($0, owner: owner) } }
 
     var children: [MarkdownNode] {
