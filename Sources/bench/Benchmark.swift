@@ -43,6 +43,8 @@ func runBenchmark(_ options: Options) throws {
         ("train_ppl", json(last.reduce(0) { $0 + $1.trainPPL } / Double(last.count), digits: 4)),
         ("val_ppl", json(last.reduce(0) { $0 + $1.validPPL } / Double(last.count), digits: 4)),
         ("peak_rss_mb", json(peakRSSMegabytes(), digits: 1)),
+        // epochs during which other processes used more than 10% of a CPU: their times are inflated
+        ("contended_epochs", String(records.filter { $0.foreignCPUSeconds > 0.1 * $0.epochSeconds }.count)),
         ("predicted", json(predicted)),
     ]
     if let torch = torchTokensPerSecond(options.model == "scratch" ? "t2/scratch" : "t2/gru") {

@@ -7,6 +7,9 @@ struct EpochRecord {
     var validPPL: Double
     var trainSeconds: Double
     var epochSeconds: Double
+    /// CPU seconds other processes used during the epoch (the machine's two vCPUs share one
+    /// core's FP units, so anything else running slows the epoch down).
+    var foreignCPUSeconds: Double
 }
 
 /// d2l's Trainer with gradient clipping: per batch loss, zero grads, backward, clip, SGD step;
@@ -23,6 +26,7 @@ struct Trainer {
         var records: [EpochRecord] = []
         for epoch in 0..<epochs {
             let start = now()
+            let machineBefore = machineBusySeconds(), ownBefore = processCPUSeconds()
             model.training = true
             var lossSum = 0.0, tokens = 0
             let order = randomPermutation(data.trainX.shape[0])
@@ -52,7 +56,9 @@ struct Trainer {
             }
             let record = EpochRecord(trainPPL: Foundation.exp(lossSum / Double(tokens)),
                                      validPPL: Foundation.exp(validSum / Double(validTokens)),
-                                     trainSeconds: trainEnd - start, epochSeconds: now() - start)
+                                     trainSeconds: trainEnd - start, epochSeconds: now() - start,
+                                     foreignCPUSeconds: (machineBusySeconds() - machineBefore)
+                                         - (processCPUSeconds() - ownBefore))
             records.append(record)
             log(epoch + 1, record)
         }
@@ -65,4 +71,21 @@ func now() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// CPU seconds this process has used.
+func processCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Busy CPU seconds of the whole machine, from /proc/stat (user + nice + system + irq + softirq).
+func machineBusySeconds() -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = stat.split(separator: "\n").first else { return .nan }
+    let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard v.count >= 8 else { return .nan }
+    let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+    return (v[0] + v[1] + v[2] + v[5] + v[6]) / ticks
 }
