@@ -76,7 +76,8 @@ run_tests() {
   build_book_tool
   stage "generated sources match the chapters" "$BOOK" tangle --check
   stage "book check" "$BOOK" check
-  stage "unit tests" swift test --parallel
+  # MALLOC_PERTURB_ fills freed memory, so a use-after-free fails loudly instead of by luck.
+  stage "unit tests" env MALLOC_PERTURB_=165 swift test --parallel
   stage "doctests" "$BOOK" doctest
   local tmp
   tmp=$(mktemp -d)

@@ -326,28 +326,11 @@ extension MarkdownNode {
     var innerHTMLOfChildren: String {
         children.map { child -> String in
             switch child.type {
-            case CMARK_NODE_TEXT: return escapeHTML(child.literal)
-            case CMARK_NODE_CODE: return "<code>\(escapeHTML(child.literal))</code>"
+            case CMARK_NODE_TEXT: return HTML.escape(child.literal)
+            case CMARK_NODE_CODE: return "<code>\(HTML.escape(child.literal))</code>"
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: return " "
             default: return child.html
             }
         }.joined()
     }
-}
-
-/// Escapes `&`, `<`, `>` and `"` for HTML text and attributes.
-public func escapeHTML(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
 }
