@@ -216,32 +216,45 @@ TK512 void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi,
 
 /// Backward of one step. gt: saved r, z, hn; n: saved n; gout: dL/dh_t from above; dh: dL/dh_t
 /// from step t+1 on entry, the direct part z * dh_t of dL/dh_{t-1} on exit. Writes the
-/// gradients of the pre-activations: dgi for W_i x + b_i, dgh for W_h h + b_h (B, 3H).
+/// gradients of the pre-activations: dgi for W_i x + b_i, dgh for W_h h + b_h (B, 3H), and adds
+/// their column sums (the bias gradients) into dbi and dbh (3H). Columns outer, rows inner, so
+/// the sums stay in registers.
 TK512 void tk_gru_backward_avx512(long batch, long h, const float *gt, const float *n, const float *hprev,
-                                  const float *gout, float *dh, float *dgi, float *dgh) {
+                                  const float *gout, float *dh, float *dgi, float *dgh, float *dbi, float *dbh) {
     __m512 one = _mm512_set1_ps(1.0f);
-    for (long b = 0; b < batch; b++) {
-        const float *g = gt + b * 3 * h, *nb = n + b * h, *hp = hprev + b * h, *go = gout + b * h;
-        float *dhb = dh + b * h, *di = dgi + b * 3 * h, *dg = dgh + b * 3 * h;
-        for (long j = 0; j < h; j += 16) {
-            __mmask16 m = TK_MASK(j, h);
+    for (long j = 0; j < h; j += 16) {
+        __mmask16 m = TK_MASK(j, h);
+        __m512 sr = _mm512_setzero_ps(), sz = _mm512_setzero_ps(), sn = _mm512_setzero_ps(), snr = _mm512_setzero_ps();
+        for (long b = 0; b < batch; b++) {
+            const float *g = gt + b * 3 * h, *nb = n + b * h, *hp = hprev + b * h, *go = gout + b * h;
+            float *dhb = dh + b * h, *di = dgi + b * 3 * h, *dg = dgh + b * 3 * h;
 #define LD(p) _mm512_maskz_loadu_ps(m, (p))
             __m512 r = LD(g + j), z = LD(g + h + j), hn = LD(g + 2 * h + j), nn = LD(nb + j);
             __m512 dht = _mm512_add_ps(LD(go + j), LD(dhb + j));
+            __m512 hpv = LD(hp + j);
 #undef LD
             __m512 dnPre = _mm512_mul_ps(_mm512_mul_ps(dht, _mm512_sub_ps(one, z)),
                                          _mm512_fnmadd_ps(nn, nn, one));
             __m512 drPre = _mm512_mul_ps(_mm512_mul_ps(dnPre, hn), _mm512_mul_ps(r, _mm512_sub_ps(one, r)));
-            __m512 dzPre = _mm512_mul_ps(_mm512_mul_ps(dht, _mm512_sub_ps(_mm512_maskz_loadu_ps(m, hp + j), nn)),
+            __m512 dzPre = _mm512_mul_ps(_mm512_mul_ps(dht, _mm512_sub_ps(hpv, nn)),
                                          _mm512_mul_ps(z, _mm512_sub_ps(one, z)));
+            __m512 dnr = _mm512_mul_ps(dnPre, r);
             _mm512_mask_storeu_ps(di + j, m, drPre);
             _mm512_mask_storeu_ps(di + h + j, m, dzPre);
             _mm512_mask_storeu_ps(di + 2 * h + j, m, dnPre);
             _mm512_mask_storeu_ps(dg + j, m, drPre);
             _mm512_mask_storeu_ps(dg + h + j, m, dzPre);
-            _mm512_mask_storeu_ps(dg + 2 * h + j, m, _mm512_mul_ps(dnPre, r));
+            _mm512_mask_storeu_ps(dg + 2 * h + j, m, dnr);
             _mm512_mask_storeu_ps(dhb + j, m, _mm512_mul_ps(dht, z));
+            sr = _mm512_add_ps(sr, drPre);
+            sz = _mm512_add_ps(sz, dzPre);
+            sn = _mm512_add_ps(sn, dnPre);
+            snr = _mm512_add_ps(snr, dnr);
         }
+#define ACC(p, v) _mm512_mask_storeu_ps((p), m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, (p)), (v)))
+        ACC(dbi + j, sr); ACC(dbi + h + j, sz); ACC(dbi + 2 * h + j, sn);
+        ACC(dbh + j, sr); ACC(dbh + h + j, sz); ACC(dbh + 2 * h + j, snr);
+#undef ACC
     }
 }
 
@@ -333,7 +346,7 @@ static inline void tk_swap01_avx512(const float *src, float *dst, long a, long b
 static inline void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi, const float *bhh,
                                          const float *hprev, float *n, float *hnext) {}
 static inline void tk_gru_backward_avx512(long batch, long h, const float *gt, const float *n, const float *hprev,
-                                          const float *gout, float *dh, float *dgi, float *dgh) {}
+                                          const float *gout, float *dh, float *dgi, float *dgh, float *dbi, float *dbh) {}
 static inline void tk_gemm_avx512(long m, long n, long k, const float *A, long ars, long aks,
                                   const float *B, long ldb, float beta, const float *bias, float *C, long ldc) {}
 #endif

@@ -111,17 +111,19 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                 let hPrev = hsP + t * bh, gt = gatesP + t * bg, nt = nsP + t * bh, go = gP + t * bh
                 let first = t == steps - 1
                 if BLAS.avx512 {
-                    tk_gru_backward_avx512(batch, h, gt, nt, hPrev, go, dhP, dGiP, dGhP)
+                    // also adds the bias gradients (column sums of dGi, dGh)
+                    tk_gru_backward_avx512(batch, h, gt, nt, hPrev, go, dhP, dGiP, dGhP, dbih.data, dbhh.data)
                 } else {
                     gruStepBackward(batch, h, gt, nt, hPrev, go, dhP, dGiP, dGhP)
+                    addColumnSums(dGhP, rows: batch, cols: g, into: dbhh.data)
+                    addColumnSums(dGiP, rows: batch, cols: g, into: dbih.data)
                 }
                 // dh_{t-1} += dGh_t W_hh: (B, 3H) x (3H, H); dW_hh += dGh_t^T h_{t-1}
                 BLAS.gemm(m: batch, n: h, k: g, dGhP, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
                 BLAS.gemm(transA: true, m: g, n: h, k: batch, dGhP, lda: g, hPrev, ldb: h,
                           beta: first ? 0 : 1, dWhh.data, ldc: h)
-                addColumnSums(dGhP, rows: batch, cols: g, into: dbhh.data)
                 input.backward(step: t, dGiP, dW: dWih?.data ?? dWhh.data, dWBeta: first ? 0 : 1,
-                               dWT: dWihT?.data, db: dbih.data, dx: dx?.data, dxBeta: 0)
+                               dWT: dWihT?.data, db: nil, dx: dx?.data, dxBeta: 0)
             }
             h0?.accumulateGrad(dh, owned: true)
             whh.accumulateGrad(dWhh, owned: true)

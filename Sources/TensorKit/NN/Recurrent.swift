@@ -116,10 +116,14 @@ struct StepInput {
     func project(step t: Int, into out: UnsafeMutablePointer<Float>) {
         let g = gates, b = bih.data
         if let hot = x.oneHot {
-            oneHotGather(hot, rowOffset: x.offset / inSize + t * batch, rows: batch, wT.data, g, out)
-            for r in 0..<batch {
-                let row = out + r * g
-                for j in 0..<g { row[j] += b[j] }
+            // row r = W_ih^T[token r] + b_ih, in one pass
+            let table = wT.data
+            hot.indices.withUnsafeBufferPointer { idx in
+                let first = x.offset / inSize + t * batch
+                for r in 0..<batch {
+                    let src = table + Int(idx[first + r]) * g, dst = out + r * g
+                    for j in 0..<g { dst[j] = src[j] + b[j] }
+                }
             }
         } else {
             BLAS.gemmBias(m: batch, n: g, k: inSize, x.data + t * batch * inSize, lda: inSize, wT.data, ldb: g,
@@ -128,9 +132,9 @@ struct StepInput {
     }
 
     /// Accumulates step t's input-side gradients from dG_t (B, G) into the given buffers:
-    /// dW (G, in) or, for one-hot x, dWT (in, G); db (G); dx_t (B, in) when dx is not nil.
+    /// dW (G, in) or, for one-hot x, dWT (in, G); db (G) unless nil; dx_t (B, in) unless nil.
     func backward(step t: Int, _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>, dWBeta: Float,
-                  dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>,
+                  dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
                   dx: UnsafeMutablePointer<Float>?, dxBeta: Float) {
         let g = gates
         if let hot = x.oneHot, let dWT {
@@ -140,7 +144,7 @@ struct StepInput {
             BLAS.gemm(transA: true, m: g, n: inSize, k: batch, dG, lda: g, x.data + t * batch * inSize, ldb: inSize,
                       beta: dWBeta, dW, ldc: inSize)
         }
-        addColumnSums(dG, rows: batch, cols: g, into: db)
+        if let db { addColumnSums(dG, rows: batch, cols: g, into: db) }
         if let dx {
             // dx_t (B, in) = dG_t (B, G) W_ih (G, in)
             BLAS.gemm(m: batch, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: dxBeta,
