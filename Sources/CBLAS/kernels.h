@@ -259,6 +259,72 @@ TK512 void tk_gru_backward_avx512(long batch, long h, const float *gt, const flo
 }
 
 // ---------------------------------------------------------------------------------------------
+// Fused LSTM gate arithmetic for one step (PyTorch's formulation, gates i, f, g, o).
+
+/// at (B, 4H) holds W_h h_{t-1} on entry and the activations i, f, g, o on exit; gi (B, 4H) is
+/// W_i x + b_i. Writes c_t = f c_{t-1} + i g, tanh(c_t) and h_t = o tanh(c_t), each (B, H).
+TK512 void tk_lstm_forward_avx512(long batch, long h, float *at, const float *gi, const float *bhh,
+                                  const float *cprev, float *cnext, float *tc, float *hnext) {
+    for (long b = 0; b < batch; b++) {
+        float *a = at + b * 4 * h;
+        const float *x = gi + b * 4 * h, *cp = cprev + b * h;
+        float *cn = cnext + b * h, *tb = tc + b * h, *hb = hnext + b * h;
+        for (long j = 0; j < h; j += 16) {
+            __mmask16 m = TK_MASK(j, h);
+#define PRE(q) _mm512_add_ps(_mm512_maskz_loadu_ps(m, a + (q) * h + j), \
+                _mm512_add_ps(_mm512_maskz_loadu_ps(m, x + (q) * h + j), _mm512_maskz_loadu_ps(m, bhh + (q) * h + j)))
+            __m512 i = tk_sigmoid16(PRE(0)), f = tk_sigmoid16(PRE(1)), g = tk_tanh16(PRE(2)), o = tk_sigmoid16(PRE(3));
+#undef PRE
+            __m512 c = _mm512_fmadd_ps(f, _mm512_maskz_loadu_ps(m, cp + j), _mm512_mul_ps(i, g));
+            __m512 t = tk_tanh16(c);
+            _mm512_mask_storeu_ps(a + j, m, i);
+            _mm512_mask_storeu_ps(a + h + j, m, f);
+            _mm512_mask_storeu_ps(a + 2 * h + j, m, g);
+            _mm512_mask_storeu_ps(a + 3 * h + j, m, o);
+            _mm512_mask_storeu_ps(cn + j, m, c);
+            _mm512_mask_storeu_ps(tb + j, m, t);
+            _mm512_mask_storeu_ps(hb + j, m, _mm512_mul_ps(o, t));
+        }
+    }
+}
+
+/// Backward of one step. at: saved i, f, g, o; tc: saved tanh(c_t); gout: dL/dh_t from above;
+/// dh: dL/dh_t from step t+1; dc: dL/dc_t on entry, dL/dc_{t-1} on exit. Writes dG (B, 4H),
+/// the gradient of the gate pre-activations, and adds its column sums into db (4H).
+TK512 void tk_lstm_backward_avx512(long batch, long h, const float *at, const float *tc, const float *cprev,
+                                   const float *gout, const float *dh, float *dc, float *dG, float *db) {
+    __m512 one = _mm512_set1_ps(1.0f);
+    for (long j = 0; j < h; j += 16) {
+        __mmask16 m = TK_MASK(j, h);
+        __m512 si = _mm512_setzero_ps(), sf = _mm512_setzero_ps(), sg = _mm512_setzero_ps(), so = _mm512_setzero_ps();
+        for (long b = 0; b < batch; b++) {
+            const float *a = at + b * 4 * h;
+            long k = b * h + j;
+#define LD(p) _mm512_maskz_loadu_ps(m, (p))
+            __m512 i = LD(a + j), f = LD(a + h + j), g = LD(a + 2 * h + j), o = LD(a + 3 * h + j);
+            __m512 t = LD(tc + k), dht = _mm512_add_ps(LD(gout + k), LD(dh + k));
+            __m512 dct = _mm512_fmadd_ps(_mm512_mul_ps(dht, o), _mm512_fnmadd_ps(t, t, one), LD(dc + k));
+            __m512 di = _mm512_mul_ps(_mm512_mul_ps(dct, g), _mm512_mul_ps(i, _mm512_sub_ps(one, i)));
+            __m512 df = _mm512_mul_ps(_mm512_mul_ps(dct, LD(cprev + k)), _mm512_mul_ps(f, _mm512_sub_ps(one, f)));
+            __m512 dg = _mm512_mul_ps(_mm512_mul_ps(dct, i), _mm512_fnmadd_ps(g, g, one));
+            __m512 dO = _mm512_mul_ps(_mm512_mul_ps(dht, t), _mm512_mul_ps(o, _mm512_sub_ps(one, o)));
+#undef LD
+            float *d = dG + b * 4 * h;
+            _mm512_mask_storeu_ps(d + j, m, di);
+            _mm512_mask_storeu_ps(d + h + j, m, df);
+            _mm512_mask_storeu_ps(d + 2 * h + j, m, dg);
+            _mm512_mask_storeu_ps(d + 3 * h + j, m, dO);
+            _mm512_mask_storeu_ps(dc + k, m, _mm512_mul_ps(dct, f));
+            si = _mm512_add_ps(si, di); sf = _mm512_add_ps(sf, df);
+            sg = _mm512_add_ps(sg, dg); so = _mm512_add_ps(so, dO);
+        }
+#define ACC(p, v) _mm512_mask_storeu_ps((p), m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, (p)), (v)))
+        ACC(db + j, si); ACC(db + h + j, sf); ACC(db + 2 * h + j, sg); ACC(db + 3 * h + j, so);
+#undef ACC
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Small-matrix products. C (m x n, ldc) = beta * C + op(A) (m x k) * B (k x n, ldb), beta 0 or 1,
 // where op(A)[r][q] = A[r * ars + q * aks] covers both A and A^T. The RNN layers multiply
 // tall-skinny matrices (n, k <= 128) where OpenBLAS spends much of its time packing.
@@ -343,6 +409,10 @@ static inline void tk_colsum_add_avx512(const float *m, long rows, long cols, fl
 static inline void tk_add_avx512(float *y, const float *x, long n) {}
 static inline void tk_scale_avx512(float *y, float s, long n) {}
 static inline void tk_swap01_avx512(const float *src, float *dst, long a, long b, long c) {}
+static inline void tk_lstm_forward_avx512(long batch, long h, float *at, const float *gi, const float *bhh,
+                                          const float *cprev, float *cnext, float *tc, float *hnext) {}
+static inline void tk_lstm_backward_avx512(long batch, long h, const float *at, const float *tc, const float *cprev,
+                                           const float *gout, const float *dh, float *dc, float *dG, float *db) {}
 static inline void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi, const float *bhh,
                                          const float *hprev, float *n, float *hnext) {}
 static inline void tk_gru_backward_avx512(long batch, long h, const float *gt, const float *n, const float *hprev,

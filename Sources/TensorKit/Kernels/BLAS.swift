@@ -13,7 +13,8 @@ enum BLAS {
     }()
 
     /// Whether the AVX-512 kernels run (the CPU has them, and TENSORKIT_KERNELS is not "blas").
-    static let avx512: Bool = {
+    /// Tests switch it off to check the portable code paths too.
+    nonisolated(unsafe) static var avx512: Bool = {
         _ = configured  // first use of any kernel: also settle OpenBLAS's threads now
         return tk_cpu_has_avx512() != 0 && ProcessInfo.processInfo.environment["TENSORKIT_KERNELS"] != "blas"
     }()

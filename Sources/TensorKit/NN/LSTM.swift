@@ -1,3 +1,5 @@
+import CBLAS
+
 /// A multi-layer long short-term memory over time-major input, as PyTorch's nn.LSTM:
 /// gates i, f, g, o = σ, σ, tanh, σ of (W_i* x + b_i* + W_h* h + b_h*);
 /// c' = f * c + i * g, h' = o * tanh(c').
@@ -57,13 +59,15 @@ public final class LSTM: Module {
     }
 }
 
-/// One LSTM layer over a whole sequence, as one autograd op.
+/// One LSTM layer over a whole sequence, as one autograd op (structured like gruLayer).
 /// x: (T, B, in); h0, c0: (B, H) or nil for zeros; returns (T+1, B, H): h_1...h_T, then c_T.
 func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: Tensor,
                _ bih: Tensor, _ bhh: Tensor) -> Tensor {
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], g = 4 * h
     let bh = batch * h, bg = batch * g
-    let gi = inputProjection(x, wih, bih)                     // (T*B, 4H): W_i x + b_i
+    let input = StepInput(x, wih, bih)
+    let whhT = permuted(whh, [1, 0])                          // (H, 4H)
+    let gi = Tensor(uninitialized: [batch, g])                // W_i x_t + b_i, one step at a time
     let ys = Tensor(uninitialized: [steps + 2, batch, h])     // h0, h_1...h_T, c_T
     let acts = Tensor(uninitialized: [steps, batch, g])       // saved i, f, g, o
     let cs = Tensor(uninitialized: [steps + 1, batch, h])     // c0, c_1...c_T
@@ -73,11 +77,16 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
     loadInitialState(c0, csP, bh)
     for t in 0..<steps {
         let hPrev = ysP + t * bh, hNext = hPrev + bh, cPrev = csP + t * bh, cNext = cPrev + bh
-        let at = actsP + t * bg, git = giP + t * bg, tc = tcsP + t * bh
-        // at (B, 4H) = h_{t-1} W_hh^T + gi_t + b_hh, then the gate activations
-        BLAS.gemm(transB: true, m: batch, n: g, k: h, hPrev, lda: h, whh.data, ldb: h, beta: 0, at, ldc: g)
+        let at = actsP + t * bg, tc = tcsP + t * bh
+        input.project(step: t, into: giP)
+        // at (B, 4H) = h_{t-1} W_hh^T, then gi_t + b_hh and the gate activations
+        BLAS.gemm(m: batch, n: g, k: h, hPrev, lda: h, whhT.data, ldb: g, beta: 0, at, ldc: g)
+        if BLAS.avx512 {
+            tk_lstm_forward_avx512(batch, h, at, giP, bhhP, cPrev, cNext, tc, hNext)
+            continue
+        }
         for b in 0..<batch {
-            let row = at + b * g, irow = git + b * g
+            let row = at + b * g, irow = giP + b * g
             for j in 0..<g { row[j] += irow[j] + bhhP[j] }
             vSigmoid(row, row, 2 * h)                         // i, f
             vTanh(row + 2 * h, row + 2 * h, h)                // g
@@ -98,37 +107,62 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
     if let c0 { inputs.append(c0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            // gOut: (T+1, B, H) = dL/dh_t for each step, then dL/dc_T.
-            let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data
-            let dG = Tensor(uninitialized: [steps * batch, g])   // gradient of the gate pre-activations
+            // gOut: (T+1, B, H) = dL/dh_t for each step, then dL/dc_T. Per step, dG (B, 4H) is the
+            // gradient of the gate pre-activations, shared by both projections.
+            let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data  // kept alive by the closure
+            let dG = Tensor(uninitialized: [batch, g])
             let dh = Tensor.zeros([batch, h]), dc = Tensor(uninitialized: [batch, h])
+            let dWih = Tensor(uninitialized: wih.shape), dWhh = Tensor(uninitialized: whh.shape)
+            let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, g]) : nil
+            let db = Tensor.zeros([g])
+            let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
             let dGP = dG.data, dhP = dh.data, dcP = dc.data, gP = gOut.data
             dcP.update(from: gP + steps * bh, count: bh)
             for t in stride(from: steps - 1, through: 0, by: -1) {
-                let at = actsP + t * bg, tc = tcsP + t * bh, cPrev = csP + t * bh
-                let dg = dGP + t * bg, go = gP + t * bh
-                for b in 0..<batch {
-                    let row = at + b * g, d = dg + b * g, k = b * h
-                    for j in 0..<h {
-                        let i = row[j], f = row[h + j], gg = row[2 * h + j], o = row[3 * h + j]
-                        let tcj = tc[k + j]
-                        let dht = go[k + j] + dhP[k + j]
-                        let dct = dcP[k + j] + dht * o * (1 - tcj * tcj)
-                        d[j] = dct * gg * i * (1 - i)
-                        d[h + j] = dct * cPrev[k + j] * f * (1 - f)
-                        d[2 * h + j] = dct * i * (1 - gg * gg)
-                        d[3 * h + j] = dht * tcj * o * (1 - o)
-                        dcP[k + j] = dct * f
-                    }
+                let at = actsP + t * bg, tc = tcsP + t * bh, cPrev = csP + t * bh, hPrev = ysP + t * bh
+                let go = gP + t * bh, first = t == steps - 1
+                if BLAS.avx512 {
+                    tk_lstm_backward_avx512(batch, h, at, tc, cPrev, go, dhP, dcP, dGP, db.data)
+                } else {
+                    lstmStepBackward(batch, h, at, tc, cPrev, go, dhP, dcP, dGP)
+                    addColumnSums(dGP, rows: batch, cols: g, into: db.data)
                 }
-                // dh_{t-1} = dG_t W_hh: (B, 4H) x (4H, H)
-                BLAS.gemm(m: batch, n: h, k: g, dg, lda: g, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                // dh_{t-1} = dG_t W_hh: (B, 4H) x (4H, H); dW_hh += dG_t^T h_{t-1}
+                BLAS.gemm(m: batch, n: h, k: g, dGP, lda: g, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                BLAS.gemm(transA: true, m: g, n: h, k: batch, dGP, lda: g, hPrev, ldb: h,
+                          beta: first ? 0 : 1, dWhh.data, ldc: h)
+                input.backward(step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
+                               dx: dx?.data, dxBeta: 0)
             }
             h0?.accumulateGrad(dh, owned: true)
             c0?.accumulateGrad(dc, owned: true)
-            recurrentWeightBackward(ysP, whh, bhh, dGP, rows: steps * batch)
-            inputProjectionBackward(x, wih, bih, dGP)
+            whh.accumulateGrad(dWhh, owned: true)
+            bhh.accumulateGrad(db, owned: false)
+            bih.accumulateGrad(db, owned: false)
+            wih.accumulateGrad(dWihT.map { permuted($0, [1, 0]) } ?? dWih, owned: true)
+            if let dx { x.accumulateGrad(dx, owned: true) }
         }
     }
     return out
+}
+
+/// The portable version of tk_lstm_backward_avx512 (see kernels.h), without the bias sums.
+func lstmStepBackward(_ batch: Int, _ h: Int, _ at: UnsafePointer<Float>, _ tc: UnsafePointer<Float>,
+                      _ cPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafePointer<Float>,
+                      _ dcP: UnsafeMutablePointer<Float>, _ dG: UnsafeMutablePointer<Float>) {
+    let g = 4 * h
+    for b in 0..<batch {
+        let row = at + b * g, d = dG + b * g, k = b * h
+        for j in 0..<h {
+            let i = row[j], f = row[h + j], gg = row[2 * h + j], o = row[3 * h + j]
+            let tcj = tc[k + j]
+            let dht = go[k + j] + dhP[k + j]
+            let dct = dcP[k + j] + dht * o * (1 - tcj * tcj)
+            d[j] = dct * gg * i * (1 - i)
+            d[h + j] = dct * cPrev[k + j] * f * (1 - f)
+            d[2 * h + j] = dct * i * (1 - gg * gg)
+            d[3 * h + j] = dht * tcj * o * (1 - o)
+            dcP[k + j] = dct * f
+        }
+    }
 }

@@ -4,6 +4,14 @@ import XCTest
 /// The chapter's two language models built from tensor ops, against PyTorch: one-hot inputs,
 /// recurrent layers, output layer, mean cross-entropy, gradients, and clipping.
 final class LanguageModelFixtureTests: XCTestCase {
+    /// The same through the portable kernels (what runs on CPUs without AVX-512).
+    func testPortableKernels() throws {
+        try withPortableKernels {
+            try testConciseGRULanguageModel()
+            try testStackedRNNScratch()
+        }
+    }
+
     /// d2l's RNNLM with a 2-layer nn.GRU and a Linear output layer.
     func testConciseGRULanguageModel() throws {
         let f = try Fixture("rnnlm_gru_2layer")

@@ -46,6 +46,15 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    func testLayersWithPortableKernels() {
+        withPortableKernels {
+            testRNN()
+            testGRU()
+            testLSTM()
+            testGRUWithOneHotInputs()
+        }
+    }
+
     /// One-hot inputs take the gather path in the input projection; gradients still check out.
     func testGRUWithOneHotInputs() {
         manualSeed(5)

@@ -56,6 +56,16 @@ final class RecurrentFixtureTests: XCTestCase {
 
     func testGRUTwoLayers() throws { try checkGRU("gru_2layer") }
 
+    /// The same parity through the portable kernels (what runs on CPUs without AVX-512).
+    func testPortableKernels() throws {
+        try withPortableKernels {
+            try testRNNTanhTwoLayers()
+            try checkGRU("gru_2layer")
+            try checkGRU("gru_3layer_wide")
+            try testLSTMTwoLayers()
+        }
+    }
+
     func testGRUThreeLayersWide() throws { try checkGRU("gru_3layer_wide") }
 
     func testLSTMTwoLayers() throws {

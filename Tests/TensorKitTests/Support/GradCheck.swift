@@ -76,3 +76,12 @@ func sample(_ shape: [Int], _ seed: UInt64, low: Float = -1, high: Float = 1) ->
     let n = shape.reduce(1, *)
     return Tensor((0..<n).map { _ in low + (high - low) * rng.nextFloat() }, shape: shape)
 }
+
+/// Runs `body` with the portable Swift kernels instead of the AVX-512 ones (a no-op switch on
+/// CPUs without AVX-512), so both code paths are checked on machines that have it.
+func withPortableKernels(_ body: () throws -> Void) rethrows {
+    let saved = BLAS.avx512
+    BLAS.avx512 = false
+    defer { BLAS.avx512 = saved }
+    try body()
+}
