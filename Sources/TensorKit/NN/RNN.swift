@@ -57,22 +57,24 @@ public final class RNN: Module {
     }
 }
 
-/// One Elman RNN layer over a whole sequence, as one autograd op.
+/// One Elman RNN layer over a whole sequence, as one autograd op (structured like gruLayer).
 /// x: (T, B, in); h0: (B, H) or nil for zeros; returns h_1...h_T: (T, B, H).
 func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor, _ bhh: Tensor,
               relu: Bool) -> Tensor {
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], bh = batch * h
-    let gi = inputProjection(x, wih, bih)                     // (T*B, H): W_ih x + b_ih
+    let input = StepInput(x, wih, bih)
+    let whhT = permuted(whh, [1, 0])                          // (H, H)
     let hs = Tensor(uninitialized: [steps + 1, batch, h])     // hs[0] = h0, hs[t+1] = h_t
-    let hsP = hs.data, giP = gi.data, bhhP = bhh.data
+    let hsP = hs.data, bhhP = bhh.data
     loadInitialState(h0, hsP, bh)
     for t in 0..<steps {
-        let hPrev = hsP + t * bh, hNext = hPrev + bh, git = giP + t * bh
-        // hNext = h_{t-1} W_hh^T + gi_t + b_hh, then φ
-        BLAS.gemm(transB: true, m: batch, n: h, k: h, hPrev, lda: h, whh.data, ldb: h, beta: 0, hNext, ldc: h)
+        let hPrev = hsP + t * bh, hNext = hPrev + bh
+        // hNext = (W_ih x_t + b_ih) + h_{t-1} W_hh^T + b_hh, then φ
+        input.project(step: t, into: hNext)
+        BLAS.gemm(m: batch, n: h, k: h, hPrev, lda: h, whhT.data, ldb: h, beta: 1, hNext, ldc: h)
         for b in 0..<batch {
-            let row = hNext + b * h, irow = git + b * h
-            for j in 0..<h { row[j] += irow[j] + bhhP[j] }
+            let row = hNext + b * h
+            for j in 0..<h { row[j] += bhhP[j] }
         }
         if relu { for i in 0..<bh { hNext[i] = max(hNext[i], 0) } } else { vTanh(hNext, hNext, bh) }
     }
@@ -81,24 +83,36 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     if let h0 { inputs.append(h0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            // dG: (T*B, H), the gradient of the pre-activation (shared by both projections)
+            // Per step, dG (B, H) is the gradient of the pre-activation, shared by both projections.
             let hsP = hs.data  // through the tensor, which the closure keeps alive
-            let dG = Tensor(uninitialized: [steps * batch, h])
+            let dG = Tensor(uninitialized: [batch, h])
             let dh = Tensor.zeros([batch, h])
+            let dWih = Tensor(uninitialized: wih.shape), dWhh = Tensor(uninitialized: whh.shape)
+            let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, h]) : nil
+            let db = Tensor.zeros([h])
+            let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
             let dGP = dG.data, dhP = dh.data, gP = gOut.data
             for t in stride(from: steps - 1, through: 0, by: -1) {
-                let ht = hsP + (t + 1) * bh, dg = dGP + t * bh, go = gP + t * bh
+                let ht = hsP + (t + 1) * bh, hPrev = hsP + t * bh, go = gP + t * bh, first = t == steps - 1
                 if relu {
-                    for i in 0..<bh { dg[i] = ht[i] > 0 ? go[i] + dhP[i] : 0 }
+                    for i in 0..<bh { dGP[i] = ht[i] > 0 ? go[i] + dhP[i] : 0 }
                 } else {
-                    for i in 0..<bh { dg[i] = (go[i] + dhP[i]) * (1 - ht[i] * ht[i]) }
+                    for i in 0..<bh { dGP[i] = (go[i] + dhP[i]) * (1 - ht[i] * ht[i]) }
                 }
-                // dh_{t-1} = dG_t W_hh: (B, H) x (H, H)
-                BLAS.gemm(m: batch, n: h, k: h, dg, lda: h, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                addColumnSums(dGP, rows: batch, cols: h, into: db.data)
+                // dh_{t-1} = dG_t W_hh: (B, H) x (H, H); dW_hh += dG_t^T h_{t-1}
+                BLAS.gemm(m: batch, n: h, k: h, dGP, lda: h, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                BLAS.gemm(transA: true, m: h, n: h, k: batch, dGP, lda: h, hPrev, ldb: h,
+                          beta: first ? 0 : 1, dWhh.data, ldc: h)
+                input.backward(step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
+                               dx: dx?.data, dxBeta: 0)
             }
             h0?.accumulateGrad(dh, owned: true)
-            recurrentWeightBackward(hsP, whh, bhh, dGP, rows: steps * batch)
-            inputProjectionBackward(x, wih, bih, dGP)
+            whh.accumulateGrad(dWhh, owned: true)
+            bhh.accumulateGrad(db, owned: false)
+            bih.accumulateGrad(db, owned: false)
+            wih.accumulateGrad(dWihT.map { permuted($0, [1, 0]) } ?? dWih, owned: true)
+            if let dx { x.accumulateGrad(dx, owned: true) }
         }
     }
     return out

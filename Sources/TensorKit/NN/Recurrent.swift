@@ -1,7 +1,8 @@
 // Pieces shared by the fused RNN / GRU / LSTM layers. Each layer runs a whole sequence as ONE
-// autograd op: one gemm projects the inputs of all steps, each step does one small gemm for the
-// recurrent term plus fused gate arithmetic, and backward reuses the saved activations, with
-// the weight gradients again as single gemms over all steps.
+// autograd op: per step, a small gemm for the input projection and one for the recurrent term,
+// then fused gate arithmetic (AVX-512 kernels in kernels.h where available); backward walks the
+// steps in reverse over the saved activations, accumulating every weight gradient with gemms
+// whose operands stay in cache (a (B, gates*H) buffer, not a (T*B, gates*H) one per layer).
 
 /// PyTorch-named weights of a stack of recurrent layers with `gates` gates each.
 struct RecurrentWeights {
@@ -39,58 +40,6 @@ func checkRecurrentInput(_ op: String, _ x: Tensor, inputSize: Int, _ state: Ten
     if let s = state, s.shape != [layers, x.shape[1], hidden] {
         shapeMismatch(op, x.shape, s.shape)
     }
-}
-
-/// gi (T*B, G) = x (T*B, in) Wih^T + bih; a column gather when x is one-hot.
-func inputProjection(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) -> Tensor {
-    let g = wih.shape[0], inSize = wih.shape[1], rows = x.count / inSize
-    let gi = Tensor(uninitialized: [rows, g])
-    let out = gi.data, b = bih.data
-    if let hot = x.oneHot {
-        let wT = permuted(wih, [1, 0])  // (in, G): row v is the input weights of token v
-        oneHotGather(hot, rowOffset: x.offset / inSize, rows: rows, wT.data, g, out)
-        for r in 0..<rows {
-            let row = out + r * g
-            for j in 0..<g { row[j] += b[j] }
-        }
-    } else {
-        BLAS.gemmBias(transB: true, m: rows, n: g, k: inSize, x.data, lda: inSize, wih.data, ldb: inSize,
-                      bias: b, out, ldc: g)
-    }
-    return gi
-}
-
-/// Backward of `inputProjection` given dG (T*B, G): dWih += dG^T x, dbih += column sums, dx += dG Wih.
-func inputProjectionBackward(_ x: Tensor, _ wih: Tensor, _ bih: Tensor, _ dG: UnsafePointer<Float>) {
-    let g = wih.shape[0], inSize = wih.shape[1], rows = x.count / inSize
-    if let hot = x.oneHot {
-        wih.withZeroedGradBuffer { dw in
-            // scatter into a (in, G) buffer whose rows are contiguous, then add its transpose
-            let dwT = Tensor.zeros([inSize, g])
-            oneHotScatterAdd(hot, rowOffset: x.offset / inSize, rows: rows, dG, g, dwT.data)
-            let t = permuted(dwT, [1, 0])
-            addInPlace(dw, t.data, g * inSize)
-        }
-    } else {
-        wih.withGradBuffer { dw, fresh in
-            BLAS.gemm(transA: true, m: g, n: inSize, k: rows, dG, lda: g, x.data, ldb: inSize,
-                      beta: fresh ? 0 : 1, dw, ldc: inSize)
-        }
-    }
-    bih.withZeroedGradBuffer { db in addColumnSums(dG, rows: rows, cols: g, into: db) }
-    x.withGradBuffer { dx, fresh in
-        BLAS.gemm(m: rows, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: fresh ? 0 : 1, dx, ldc: inSize)
-    }
-}
-
-/// dWhh += dG^T hprev and dbhh += column sums of dG, over all T*B rows at once.
-func recurrentWeightBackward(_ hprev: UnsafePointer<Float>, _ whh: Tensor, _ bhh: Tensor,
-                             _ dG: UnsafePointer<Float>, rows: Int) {
-    let g = whh.shape[0], h = whh.shape[1]
-    whh.withGradBuffer { dw, fresh in
-        BLAS.gemm(transA: true, m: g, n: h, k: rows, dG, lda: g, hprev, ldb: h, beta: fresh ? 0 : 1, dw, ldc: h)
-    }
-    bhh.withZeroedGradBuffer { db in addColumnSums(dG, rows: rows, cols: g, into: db) }
 }
 
 /// The input side of a recurrent layer one step at a time: W_ih x_t + b_ih into a (B, G)
