@@ -1,5 +1,19 @@
 import Foundation
 
+// TensorKit in one screen:
+// - A Tensor is a shape plus a view (offset) into a reference-counted Storage; reshapes and
+//   axis-0 slices share storage. Buffers come from a size-keyed pool (Storage.swift).
+// - Each op computes its result and, if an input needs a gradient, records a Node whose closure
+//   pushes the output's gradient into the inputs (forward and backward side by side in Ops/).
+//   backward() walks the graph once in reverse topological order and frees it as it goes.
+// - Gradients are lent rather than copied where that is safe (Autograd.swift: `owned`).
+// - matmul results are deferred so `matmul + matmul + bias` fills one buffer (LazyProduct.swift).
+// - Recurrent layers are one op per layer over the whole sequence (NN/).
+// - Hot loops run in AVX-512 kernels chosen at run time (CBLAS/kernels.h), with portable Swift
+//   fallbacks; larger products go to OpenBLAS on one thread.
+// - Global state (grad mode, random generator, buffer pool, pending list) assumes that one
+//   thread at a time uses TensorKit, as the book's programs do.
+
 /// An n-dimensional array of Float32 on the CPU, row-major and contiguous, that records the
 /// operations applied to it so that `backward()` can compute gradients.
 public final class Tensor {
