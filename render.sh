@@ -67,30 +67,43 @@ render() {
 run_tests() {
   ensure_swift
   ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium
+  WORK=$(mktemp -d)
+  trap 'rm -rf "$WORK"' EXIT
   local passed=0 failed=0 failures=()
-  stage() {  # stage NAME COMMAND...: run one stage, keep going on failure
+  # stage NAME COMMAND...: run one stage, keep going on failure, and add the tests it counted
+  # (its own "N passed, M failed" or XCTest's "Executed N tests, with M failures").
+  stage() {
     local name=$1; shift
     say "$name"
-    if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+    local log="$WORK/stage.log" status=0
+    "$@" 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
+    local counts p=0 f=0
+    counts=$(grep -Eo '^([a-z]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1 | grep -Eo '[0-9]+' | tr '\n' ' ' || true)
+    if [[ -n $counts ]]; then
+      read -r p f <<<"$counts"
+    elif counts=$(grep -Eo 'Executed [0-9]+ tests?, with [0-9]+ failures?' "$log" | tail -1 | grep -Eo '[0-9]+' | tr '\n' ' '); [[ -n $counts ]]; then
+      read -r p f <<<"$counts"; p=$((p - f))
+    elif ((status == 0)); then
+      p=1
+    fi
+    if ((status != 0)); then failures+=("$name"); ((f == 0)) && f=1; fi
+    passed=$((passed + p)); failed=$((failed + f))
   }
   build_book_tool
   stage "generated sources match the chapters" "$BOOK" tangle --check
   stage "book check" "$BOOK" check
   # MALLOC_PERTURB_ fills freed memory, so a use-after-free fails loudly instead of by luck.
-  stage "unit tests" env MALLOC_PERTURB_=165 swift test --parallel
+  stage "unit tests" env MALLOC_PERTURB_=165 swift test --disable-swift-testing
   stage "doctests" "$BOOK" doctest
-  local tmp
-  tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' EXIT
-  stage "quick render (one epoch per training)" "$BOOK" render --quick --output "$tmp/site"
-  if [[ -f "$tmp/site/index.html" ]]; then
-    stage "browser test" Tests/browser/check.sh "$tmp/site" "${SCREENSHOTS:-$tmp/screenshots}"
+  stage "quick render (one epoch per training)" "$BOOK" render --quick --output "$WORK/site"
+  if [[ -f "$WORK/site/index.html" ]]; then
+    stage "browser test" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-$WORK/screenshots}"
   else
     failed=$((failed + 1)); failures+=("browser test (no site)")
   fi
-  ((failed == 0)) || echo "failed stages: ${failures[*]}" >&2
-  echo "render.sh test: $passed passed, $failed failed"
-  ((failed == 0))
+  ((${#failures[@]} == 0)) || echo "failed stages: ${failures[*]}" >&2
+  echo "tests: $passed passed, $failed failed"
+  ((${#failures[@]} == 0))
 }
 
 bench() {

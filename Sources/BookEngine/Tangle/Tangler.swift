@@ -96,8 +96,8 @@ public struct Tangler {
             while let relative = walker.nextObject() as? String {
                 let path = "\(folder)/\(relative)"
                 var isDir: ObjCBool = false
-                fm.fileExists(atPath: book.root.appendingPathComponent(path).path, isDirectory: &isDir)
-                if !isDir.boolValue && !keeping.contains(path) { stale.append(path) }
+                let exists = fm.fileExists(atPath: book.root.appendingPathComponent(path).path, isDirectory: &isDir)
+                if exists && !isDir.boolValue && !keeping.contains(path) { stale.append(path) }
             }
         }
         return stale.sorted()
