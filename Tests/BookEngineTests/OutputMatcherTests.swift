@@ -37,6 +37,6 @@ final class OutputMatcherTests: XCTestCase {
 
     func testDiffShowsBothSides() {
         let diff = LineDiff.unified(expected: "a\nb\nc", actual: "a\nx\nc")
-        XCTAssertEqual(diff, "--- expected\n+++ actual\n  a\n+ x\n- b\n  c")
+        XCTAssertEqual(diff, "--- expected\n+++ actual\n  a\n- b\n+ x\n  c")
     }
 }
