@@ -1,6 +1,8 @@
 // Hand-written AVX-512 kernels, compiled from this header into TensorKit and chosen at run time
 // (tk_cpu_has_avx512), so the package still builds and runs for the baseline x86-64 target and
 // on other architectures. Swift's own SIMD types only get SSE2 without -march flags.
+// NOTE: SwiftPM does not track this header as a dependency of TensorKit's Swift files: after
+// editing it, touch those files (or remove TensorKit's build products) so they are rebuilt.
 #ifndef TK_KERNELS_H
 #define TK_KERNELS_H
 
@@ -217,22 +219,19 @@ TK512 void tk_gru_forward_avx512(long batch, long h, float *gt, const float *gi,
 /// Backward of one step. gt: saved r, z, hn; n: saved n; gout: dL/dh_t from above; dh: dL/dh_t
 /// from step t+1 on entry, the direct part z * dh_t of dL/dh_{t-1} on exit. Writes the
 /// gradients of the pre-activations: dgi for W_i x + b_i, dgh for W_h h + b_h (B, 3H), and adds
-/// their column sums (the bias gradients) into dbi and dbh (3H). Columns outer, rows inner, so
-/// the sums stay in registers.
+/// their column sums (the bias gradients) into dbi and dbh (3H), which stay in L1.
 TK512 void tk_gru_backward_avx512(long batch, long h, const float *gt, const float *n, const float *hprev,
                                   const float *gout, float *dh, float *dgi, float *dgh, float *dbi, float *dbh) {
     __m512 one = _mm512_set1_ps(1.0f);
-    for (long j = 0; j < h; j += 16) {
-        __mmask16 m = TK_MASK(j, h);
-        __m512 sr = _mm512_setzero_ps(), sz = _mm512_setzero_ps(), sn = _mm512_setzero_ps(), snr = _mm512_setzero_ps();
-        for (long b = 0; b < batch; b++) {
-            const float *g = gt + b * 3 * h, *nb = n + b * h, *hp = hprev + b * h, *go = gout + b * h;
-            float *dhb = dh + b * h, *di = dgi + b * 3 * h, *dg = dgh + b * 3 * h;
+    for (long b = 0; b < batch; b++) {
+        const float *g = gt + b * 3 * h, *nb = n + b * h, *hp = hprev + b * h, *go = gout + b * h;
+        float *dhb = dh + b * h, *di = dgi + b * 3 * h, *dg = dgh + b * 3 * h;
+        for (long j = 0; j < h; j += 16) {
+            __mmask16 m = TK_MASK(j, h);
 #define LD(p) _mm512_maskz_loadu_ps(m, (p))
             __m512 r = LD(g + j), z = LD(g + h + j), hn = LD(g + 2 * h + j), nn = LD(nb + j);
             __m512 dht = _mm512_add_ps(LD(go + j), LD(dhb + j));
             __m512 hpv = LD(hp + j);
-#undef LD
             __m512 dnPre = _mm512_mul_ps(_mm512_mul_ps(dht, _mm512_sub_ps(one, z)),
                                          _mm512_fnmadd_ps(nn, nn, one));
             __m512 drPre = _mm512_mul_ps(_mm512_mul_ps(dnPre, hn), _mm512_mul_ps(r, _mm512_sub_ps(one, r)));
@@ -246,15 +245,12 @@ TK512 void tk_gru_backward_avx512(long batch, long h, const float *gt, const flo
             _mm512_mask_storeu_ps(dg + h + j, m, dzPre);
             _mm512_mask_storeu_ps(dg + 2 * h + j, m, dnr);
             _mm512_mask_storeu_ps(dhb + j, m, _mm512_mul_ps(dht, z));
-            sr = _mm512_add_ps(sr, drPre);
-            sz = _mm512_add_ps(sz, dzPre);
-            sn = _mm512_add_ps(sn, dnPre);
-            snr = _mm512_add_ps(snr, dnr);
-        }
-#define ACC(p, v) _mm512_mask_storeu_ps((p), m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, (p)), (v)))
-        ACC(dbi + j, sr); ACC(dbi + h + j, sz); ACC(dbi + 2 * h + j, sn);
-        ACC(dbh + j, sr); ACC(dbh + h + j, sz); ACC(dbh + 2 * h + j, snr);
+#define ACC(p, v) _mm512_mask_storeu_ps((p), m, _mm512_add_ps(LD(p), (v)))
+            ACC(dbi + j, drPre); ACC(dbi + h + j, dzPre); ACC(dbi + 2 * h + j, dnPre);
+            ACC(dbh + j, drPre); ACC(dbh + h + j, dzPre); ACC(dbh + 2 * h + j, dnr);
 #undef ACC
+#undef LD
+        }
     }
 }
 
@@ -294,11 +290,11 @@ TK512 void tk_lstm_forward_avx512(long batch, long h, float *at, const float *gi
 TK512 void tk_lstm_backward_avx512(long batch, long h, const float *at, const float *tc, const float *cprev,
                                    const float *gout, const float *dh, float *dc, float *dG, float *db) {
     __m512 one = _mm512_set1_ps(1.0f);
-    for (long j = 0; j < h; j += 16) {
-        __mmask16 m = TK_MASK(j, h);
-        __m512 si = _mm512_setzero_ps(), sf = _mm512_setzero_ps(), sg = _mm512_setzero_ps(), so = _mm512_setzero_ps();
-        for (long b = 0; b < batch; b++) {
-            const float *a = at + b * 4 * h;
+    for (long b = 0; b < batch; b++) {
+        const float *a = at + b * 4 * h;
+        float *d = dG + b * 4 * h;
+        for (long j = 0; j < h; j += 16) {
+            __mmask16 m = TK_MASK(j, h);
             long k = b * h + j;
 #define LD(p) _mm512_maskz_loadu_ps(m, (p))
             __m512 i = LD(a + j), f = LD(a + h + j), g = LD(a + 2 * h + j), o = LD(a + 3 * h + j);
@@ -308,19 +304,16 @@ TK512 void tk_lstm_backward_avx512(long batch, long h, const float *at, const fl
             __m512 df = _mm512_mul_ps(_mm512_mul_ps(dct, LD(cprev + k)), _mm512_mul_ps(f, _mm512_sub_ps(one, f)));
             __m512 dg = _mm512_mul_ps(_mm512_mul_ps(dct, i), _mm512_fnmadd_ps(g, g, one));
             __m512 dO = _mm512_mul_ps(_mm512_mul_ps(dht, t), _mm512_mul_ps(o, _mm512_sub_ps(one, o)));
-#undef LD
-            float *d = dG + b * 4 * h;
             _mm512_mask_storeu_ps(d + j, m, di);
             _mm512_mask_storeu_ps(d + h + j, m, df);
             _mm512_mask_storeu_ps(d + 2 * h + j, m, dg);
             _mm512_mask_storeu_ps(d + 3 * h + j, m, dO);
             _mm512_mask_storeu_ps(dc + k, m, _mm512_mul_ps(dct, f));
-            si = _mm512_add_ps(si, di); sf = _mm512_add_ps(sf, df);
-            sg = _mm512_add_ps(sg, dg); so = _mm512_add_ps(so, dO);
-        }
-#define ACC(p, v) _mm512_mask_storeu_ps((p), m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, (p)), (v)))
-        ACC(db + j, si); ACC(db + h + j, sf); ACC(db + 2 * h + j, sg); ACC(db + 3 * h + j, so);
+#define ACC(p, v) _mm512_mask_storeu_ps((p), m, _mm512_add_ps(LD(p), (v)))
+            ACC(db + j, di); ACC(db + h + j, df); ACC(db + 2 * h + j, dg); ACC(db + 3 * h + j, dO);
 #undef ACC
+#undef LD
+        }
     }
 }
 
