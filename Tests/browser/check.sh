@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Browser test of a rendered site: headless Chromium opens every page from file:// and checks
-# that scripts ran without errors, math was typeset, figures are there and search finds a word;
-# then it saves screenshots of the deep RNN page in the light and the dark theme.
+# Browser test of a rendered site: headless Chromium opens every page from file:// (the
+# translations' pages in <code>/ too) and checks that scripts ran without errors, math was
+# typeset, figures are there, search finds a word (a Chinese one on the Chinese search page when
+# the site has zh/) and the language switcher carries the section being read; then it saves
+# screenshots of the deep RNN page in the light and the dark theme (and of its translations).
 #
 # Usage: Tests/browser/check.sh SITE_DIR SCREENSHOT_DIR
 # Environment: CHROMIUM (browser command, default: chromium), SEARCH_WORD (default: a word of
@@ -58,7 +60,8 @@ prose_text() {
   ' "$1"
 }
 
-pages=$(cd "$SITE" && ls -1 *.html 2>/dev/null | sort)
+# Every page, translations (zh/deep-rnn.html) included; KaTeX's folder holds none of ours.
+pages=$(cd "$SITE" && find . -name '*.html' -not -path './katex/*' | sed 's|^\./||' | sort)
 if [ -z "$pages" ]; then
   fail "site has pages" "no .html files in $SITE"
   echo "$passed passed, $failed failed"
@@ -66,7 +69,7 @@ if [ -z "$pages" ]; then
 fi
 
 for page in $pages; do
-  out="$WORK/${page%.html}"
+  out="$WORK/page-$(printf '%s' "${page%.html}" | tr '/' '_')"
   if ! chrome "file://$SITE/$page" "$out" --dump-dom; then
     fail "$page: Chromium ran" "$(tail -5 "$out.log")"
     continue
@@ -116,7 +119,7 @@ done
 # Figures on the deep RNN page: the drawn figure (<img>) and the plots of the outputs (<svg>).
 shot_page=${SCREENSHOT_PAGE:-deep-rnn.html}
 if [ -f "$SITE/$shot_page" ]; then
-  dom="$WORK/${shot_page%.html}.dom"
+  dom="$WORK/page-$(printf '%s' "${shot_page%.html}" | tr '/' '_').dom"
   images=$(grep -o '<img ' "$dom" | wc -l)
   plots=$(grep -o 'class="output-figure"><svg' "$dom" | wc -l)
   if [ $((images + plots)) -gt 0 ]; then
@@ -149,6 +152,45 @@ else
   if [ -z "$messages" ]; then pass "search with a query: no console messages"; else fail "search with a query: no console messages" "$messages"; fi
 fi
 
+# Chinese search: a word of the first chapter's Chinese title (two CJK characters) must be found
+# by the search page of the zh site, which searches the Chinese index only.
+if [ -f "$SITE/zh/search-index.js" ]; then
+  zh_word=${SEARCH_WORD_ZH:-$(perl -CSD -Mutf8 -0777 -ne '
+    if (/"title":"\d+\. [^"]*?(\p{Han}{2})/ || /"text":"[^"]*?(\p{Han}{2})/) { print $1 }' "$SITE/zh/search-index.js")}
+  if [ -z "$zh_word" ]; then
+    fail "zh search finds a Chinese word" "no Chinese word in zh/search-index.js (set SEARCH_WORD_ZH)"
+  else
+    encoded=$(printf '%s' "$zh_word" | perl -pe 's/([^A-Za-z0-9])/sprintf("%%%02X", ord $1)/ge')
+    out="$WORK/search-zh"
+    chrome "file://$SITE/zh/search.html?q=$encoded" "$out" --dump-dom
+    results=$(grep -o 'class="search-result"' "$out.dom" | wc -l)
+    if [ "$results" -gt 0 ] && grep -q 'class="search-result-title"' "$out.dom"; then
+      pass "zh/search.html?q=$zh_word lists $results sections"
+    else
+      fail "zh/search.html?q=$zh_word lists a result" "$(grep -o '<p id="search-status"[^<]*' "$out.dom")"
+    fi
+    if grep -q "$zh_word" "$SITE/search-index.js"; then
+      fail "the English index holds no Chinese title word" "search-index.js contains $zh_word"
+    else
+      pass "search.html searches the English index only"
+    fi
+  fi
+fi
+
+# The language switcher: opened at a section, the page's link to another language carries it.
+switch=$(grep -o '<a href="[^"]*" hreflang="[^"]*" lang="[^"]*" data-anchors="[^"]*"' "$SITE/$shot_page" 2>/dev/null | head -1)
+if [ -n "$switch" ]; then
+  base=$(printf '%s' "$switch" | sed 's/^<a href="\([^"]*\)".*/\1/')
+  anchor=$(printf '%s' "$switch" | sed 's/.*data-anchors="\([^"]*\)"/\1/' | awk '{ print $NF }')
+  out="$WORK/switch"
+  chrome "file://$SITE/$shot_page#$anchor" "$out" --dump-dom --window-size=1280,900
+  if grep -q "href=\"$base#$anchor\"" "$out.dom"; then
+    pass "$shot_page#$anchor: the switcher links $base#$anchor"
+  else
+    fail "$shot_page#$anchor: the switcher links $base#$anchor" "$(grep -o '<nav class="language-switcher".*</nav>' "$out.dom" | head -c 600)"
+  fi
+fi
+
 # Screenshots, light and dark; the dark one must really be dark.
 if [ -f "$SITE/$shot_page" ]; then
   name=${shot_page%.html}
@@ -173,6 +215,19 @@ if [ -f "$SITE/$shot_page" ]; then
   chrome "file://$SITE/$shot_page?theme=light" "$WORK/shot-phone" --hide-scrollbars --window-size=390,1600 \
     --screenshot="$SHOTS/$name-phone.png"
   if [ -s "$SHOTS/$name-phone.png" ]; then pass "screenshot $SHOTS/$name-phone.png"; else fail "phone screenshot"; fi
+  # The same page in each translation, wide and phone-sized.
+  for folder in "$SITE"/*/; do
+    code=$(basename "$folder")
+    [ -f "$folder/search-index.js" ] && [ -f "$folder/$shot_page" ] || continue
+    for size in 1280,2000 390,1600; do
+      kind=$([ "$size" = 1280,2000 ] && echo light || echo phone)
+      png="$SHOTS/$name-$code-$kind.png"
+      rm -f "$png"
+      chrome "file://$folder$shot_page?theme=light" "$WORK/shot-$code-$kind" --hide-scrollbars --window-size=$size \
+        --screenshot="$png"
+      if [ -s "$png" ]; then pass "screenshot $png"; else fail "screenshot $png" "$(tail -3 "$WORK/shot-$code-$kind.log")"; fi
+    done
+  done
 fi
 
 echo "$passed passed, $failed failed"
