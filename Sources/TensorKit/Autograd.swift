@@ -75,10 +75,13 @@ extension Tensor {
         var order: [Tensor] = []
         var stack: [(Tensor, Int)] = [(self, 0)]
         visitMark = mark
+        // Inputs are explored last to first. For stacked per-step outputs this runs the stack's
+        // backward (which lends each step its slice) before the next step's matmul, which can then
+        // accumulate into that slice in place instead of adding two buffers.
         while let (t, i) = stack.last {
             if let node = t.node, i < node.inputs.count {
                 stack[stack.count - 1].1 = i + 1
-                let c = node.inputs[i]
+                let c = node.inputs[node.inputs.count - 1 - i]
                 if c.node != nil && c.visitMark != mark {
                     c.visitMark = mark
                     stack.append((c, 0))
