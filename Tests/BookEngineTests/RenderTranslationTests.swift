@@ -63,7 +63,7 @@ final class RenderTranslationTests: XCTestCase {
             }
         }
         for file in ["theme/book.css", "theme/book.js", "theme/search.js", "img/grid.svg"] { XCTAssertTrue(exists(file), file) }
-        for folder in ["zh/theme", "zh/img", "id/theme", "id/img", "zh/katex"] { XCTAssertFalse(exists(folder), folder) }
+        for folder in ["zh/theme", "zh/img/grid.svg", "id/theme", "id/img", "zh/katex"] { XCTAssertFalse(exists(folder), folder) }
 
         let zh = try page("zh/basics.html")
         XCTAssertTrue(zh.contains("<html lang=\"zh\">"))
@@ -97,6 +97,24 @@ final class RenderTranslationTests: XCTestCase {
             XCTAssertTrue(translated.contains("<pre class=\"output-text\">2</pre>"), "the doctest's expected output")
         }
         XCTAssertTrue(try page("zh/stacking.html").contains("layers: 2"))
+    }
+
+    func testATranslationsOwnImagesAreBesideItsPages() throws {
+        try render()
+        XCTAssertTrue(exists("zh/img/stack-zh.svg"))
+        XCTAssertFalse(exists("img/stack-zh.svg"))
+        XCTAssertTrue(try page("zh/stacking.html").contains("<img src=\"img/stack-zh.svg\" alt=\"层\" />"))
+    }
+
+    func testAChapterNotTranslatedYetIsTheOriginalsInTheTranslationsFrame() throws {
+        try render { book, translations in translations[0].chapters[0] = book.chapters[0] }
+        let zh = try page("zh/basics.html")
+        XCTAssertTrue(zh.contains("<html lang=\"zh\">"))
+        XCTAssertTrue(zh.contains("<article class=\"chapter\" lang=\"en\">"))
+        XCTAssertTrue(zh.contains("<h2 id=\"sec_recurrence\"><span class=\"section-number\">1.1</span> Recurrence"))
+        XCTAssertTrue(zh.contains("<img src=\"../img/grid.svg\""))
+        XCTAssertTrue(zh.contains(">上一页</span>"), "the frame is the translation's")
+        XCTAssertFalse(try page("zh/stacking.html").contains("<article class=\"chapter\" lang="))
     }
 
     // MARK: - Language switcher

@@ -10,7 +10,8 @@ public struct SiteOptions: Sendable {
     public var katexFontsDirectory: URL
     /// Whether missing KaTeX files are an error (they are only a warning in tests).
     public var requireKaTeX: Bool
-    /// The `lang` of every page; nil uses the book's language (`Book.language`).
+    /// The `lang` of the original's pages; nil uses the book's language (`Book.language`).
+    /// A translation's pages always take its own language.
     public var language: String?
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
