@@ -185,7 +185,10 @@ final class RenderTranslationTests: XCTestCase {
 
     func testChineseLinesJoinWithoutSpaces() throws {
         try render()
-        XCTAssertTrue(try page("zh/basics.html").contains("这一段在源文件里被折成两行"))
+        let zh = try page("zh/basics.html")
+        XCTAssertTrue(zh.contains("这一段在源文件里被折成两行"))
+        XCTAssertTrue(zh.contains("<span class=\"math-glue\"><span class=\"math inline\">h_t</span>，</span>每一步"),
+                      "no line starts with the comma after a formula")
         XCTAssertTrue(try page("zh/search-index.js").contains("源文件里被折成两行"), "search finds words across the source's line breaks")
     }
 

@@ -8,17 +8,37 @@ struct InlineRenderer {
     /// `html` with every placeholder replaced; `line` locates warnings.
     func render(_ html: String, line: Int) -> String {
         var out = ""
+        // Where the formula just written starts (UTF-8 offset in `out`), if the last token was one.
+        var mathStart: Int?
         for token in Placeholder.tokens(in: html) {
+            let start = out.utf8.count
             switch token {
-            case .text(let text): out += Self.rewriteChapterLinks(CJK.joinLines(text))
+            case .text(let text):
+                var text = Self.rewriteChapterLinks(CJK.joinLines(text))
+                // A formula's typeset boxes let a line break before the comma after it: the formula
+                // and the punctuation are glued (`$x$,`, `$x$，` never leave the comma to start a line).
+                let punctuation = text.prefix { Self.closingPunctuation.contains($0) }
+                if let mathStart, !punctuation.isEmpty {
+                    let split = out.utf8.index(out.utf8.startIndex, offsetBy: mathStart)
+                    out = String(out[..<split]) + "<span class=\"math-glue\">" + String(out[split...]) + punctuation + "</span>"
+                    text.removeFirst(punctuation.count)
+                }
+                out += text
             case .math(let index): out += math(index, line: line)
             // Display math that stood inside a paragraph: the loader gives it `\displaystyle`, in line.
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
             case .reference(let kind, let label): out += reference(kind, label, line: line)
             }
+            switch token {
+            case .math, .tex: mathStart = start
+            default: mathStart = nil
+            }
         }
         return out
     }
+
+    /// Punctuation that must not begin a line (after a formula). Not `'`: that is `&#39;` here.
+    static let closingPunctuation: Set<Character> = Set(",.;:!?)]}’”，。、；：！？）】』」〉》…")
 
     /// Plain text of `html` for the search index, math reduced to its letters.
     func plainText(_ html: String) -> String {
