@@ -1,26 +1,31 @@
+import D2L
 import Foundation
 import TensorKit
 
+// The deep RNN chapter's settings (Chapters/deep-rnn.md, "Training").
 let numSteps = 32, batchSize = 1024, numHiddens = 32, numLayers = 2
 let learningRate: Float = 2, gradientClip: Float = 1
 
-/// Trains one model and prints its JSON line.
+/// Trains one of the chapter's models, built from the D2L library exactly as the chapter
+/// builds it, and prints its JSON line.
 func runBenchmark(_ options: Options) throws {
-    guard let path = TimeMachine.locate() else {
-        throw BenchError("timemachine.txt not found ($D2L_DATA, ../shared/data, ./data)")
-    }
-    let data = try TimeMachine(path: path, numSteps: numSteps)
+    let data = try TimeMachine(batchSize: batchSize, numSteps: numSteps)
     manualSeed(options.seed)
-    let model: LanguageModel
     switch options.model {
     case "scratch":
-        model = RNNLMScratch(rnn: StackedRNNScratch(numInputs: data.vocabSize, numHiddens: numHiddens,
-                                                    numLayers: numLayers, sigma: 0.01),
-                             vocabSize: data.vocabSize)
+        let rnnBlock = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: numHiddens,
+                                         numLayers: numLayers)
+        try measure(RNNLMScratch(rnnBlock, vocabSize: data.vocab.count, lr: learningRate), data, options)
     default:
-        model = GRULanguageModel(vocabSize: data.vocabSize, numHiddens: numHiddens, numLayers: numLayers)
+        let gru = GRU(inputSize: data.vocab.count, hiddenSize: numHiddens, numLayers: numLayers)
+        try measure(RNNLM(gru, vocabSize: data.vocab.count, lr: learningRate), data, options)
     }
-    let trainer = Trainer(batchSize: batchSize, learningRate: learningRate, gradientClip: gradientClip)
+}
+
+/// Trains `model` for `options.epochs` epochs with the harness's timed loop and prints the
+/// JSON line.
+func measure<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, _ options: Options) throws {
+    let trainer = MeasuredTrainer(gradientClip: gradientClip)
     let records = trainer.fit(model, data, epochs: options.epochs) { epoch, r in
         if !options.quiet && (epoch == 1 || epoch % 10 == 0 || epoch == options.epochs) {
             let line = String(format: "[%@] epoch %3d  train ppl %8.4f  val ppl %8.4f  %6.1f ms (train %.1f)\n",
@@ -29,9 +34,9 @@ func runBenchmark(_ options: Options) throws {
         }
     }
     model.training = false
-    let predicted = model.predict("it has", 20, data)
+    let predicted = model.predict("it has", 20, vocab: data.vocab)
 
-    let trainTokens = Double(data.trainX.count * options.epochs)
+    let trainTokens = Double(data.numTrain * data.numSteps * options.epochs)
     let trainSeconds = records.reduce(0) { $0 + $1.trainSeconds }
     let last = records.suffix(5)
     var fields: [(String, String)] = [
@@ -108,4 +113,9 @@ func json(_ s: String) -> String {
 
 func json(_ x: Double, digits: Int) -> String {
     x.isFinite ? String(format: "%.\(digits)f", x) : "null"
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
 }

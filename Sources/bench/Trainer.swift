@@ -1,4 +1,5 @@
 import Foundation
+import D2L
 import TensorKit
 
 /// One epoch's numbers.
@@ -12,46 +13,42 @@ struct EpochRecord {
     var foreignCPUSeconds: Double
 }
 
-/// d2l's Trainer with gradient clipping: per batch loss, zero grads, backward, clip, SGD step;
-/// then the validation batches without gradients.
-struct Trainer {
-    let batchSize: Int
-    let learningRate: Float
+/// What D2L's `Trainer` does per epoch, timed: per batch of `trainDataloader()` the loss,
+/// zero grads, backward, global gradient clipping, and an SGD step with the optimizer from
+/// the model's `configureOptimizers()`; then the `valDataloader()` batches without gradients.
+/// Training and validation are timed separately, and the CPU time other processes used
+/// during each epoch is recorded.
+struct MeasuredTrainer {
     let gradientClip: Float
 
-    func fit(_ model: LanguageModel, _ data: TimeMachine, epochs: Int,
-             log: (Int, EpochRecord) -> Void) -> [EpochRecord] {
-        let params = model.parameters
-        let optimizer = SGD(params, lr: learningRate)
+    func fit<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, epochs: Int,
+                                   log: (Int, EpochRecord) -> Void) -> [EpochRecord] {
+        let optimizer = model.configureOptimizers()
         var records: [EpochRecord] = []
         for epoch in 0..<epochs {
             let start = now()
             let machineBefore = machineBusySeconds(), ownBefore = processCPUSeconds()
             model.training = true
             var lossSum = 0.0, tokens = 0
-            let order = randomPermutation(data.trainX.shape[0])
-            for s in stride(from: 0, to: order.count, by: batchSize) {
-                let idx = Array(order[s..<min(s + batchSize, order.count)])
-                let X = data.trainX.rows(idx), Y = data.trainY.rows(idx)
-                let loss = model.loss(model(X), Y)
+            for batch in data.trainDataloader() {
+                let loss = model.loss(model(batch.X), batch.Y)
                 optimizer.zeroGrad()
                 loss.backward()
-                clipGradNorm(params, maxNorm: gradientClip)
+                if gradientClip > 0 {
+                    _ = clipGradNorm(model.parameters, maxNorm: gradientClip)
+                }
                 optimizer.step()
-                lossSum += Double(loss.item) * Double(Y.count)
-                tokens += Y.count
+                lossSum += Double(loss.item) * Double(batch.Y.count)
+                tokens += batch.Y.count
             }
             let trainEnd = now()
             model.training = false
             var validSum = 0.0, validTokens = 0
             withNoGrad {
-                let n = data.validX.shape[0]
-                for s in stride(from: 0, to: n, by: batchSize) {
-                    let r = s..<min(s + batchSize, n)
-                    let Y = data.validY[rows: r]
-                    let loss = model.loss(model(data.validX[rows: r]), Y)
-                    validSum += Double(loss.item) * Double(Y.count)
-                    validTokens += Y.count
+                for batch in data.valDataloader() {
+                    let loss = model.loss(model(batch.X), batch.Y)
+                    validSum += Double(loss.item) * Double(batch.Y.count)
+                    validTokens += batch.Y.count
                 }
             }
             let record = EpochRecord(trainPPL: Foundation.exp(lossSum / Double(tokens)),

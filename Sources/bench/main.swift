@@ -1,5 +1,6 @@
-// Benchmarks the deep RNN chapter's two models (scratch stacked RNN and concise GRU) on
-// The Time Machine with the chapter's settings, printing one JSON line per model.
+// Benchmarks the deep RNN chapter's two models (scratch stacked RNN and concise GRU), taken
+// from the D2L library the chapters' `save` cells generate, on The Time Machine with the
+// chapter's settings, printing one JSON line per model.
 // Usage: bench [--model scratch|gru|both] [--epochs N] [--seed S]
 import Foundation
 import TensorKit
