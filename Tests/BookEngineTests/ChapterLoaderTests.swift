@@ -80,3 +80,16 @@ final class ChapterLoaderTests: XCTestCase {
         XCTAssertEqual(chapter.cells.first?.codeLine, 4)
     }
 }
+
+extension ChapterLoaderTests {
+    func testInlineMathWrappedOverTwoLinesKeepsLineNumbers() throws {
+        let chapter = try loadChapter("# T\n\nA formula $a +\nb_1$ wraps.\n\n```swift\nprint(1)\n```\n")
+        XCTAssertEqual(chapter.inlineMath, ["a + b_1"])
+        XCTAssertEqual(chapter.cells.first?.codeLine, 7)
+    }
+
+    func testDollarsAcrossABlankLineAreNotMath() throws {
+        let chapter = try loadChapter("# T\n\nCosts $5 and\n\n$6 later.\n")
+        XCTAssertEqual(chapter.inlineMath, [])
+    }
+}

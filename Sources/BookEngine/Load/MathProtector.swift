@@ -45,8 +45,11 @@ struct MathProtector {
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "\n",
                let end = Self.inlineEnd(chars, from: i + 1) {
-                inlineMath.append(String(chars[(i + 1)..<end]))
+                let tex = String(chars[(i + 1)..<end])
+                inlineMath.append(tex.replacingOccurrences(of: "\n", with: " "))
                 out += Placeholder.math(inlineMath.count - 1)
+                // A formula wrapped over two lines: keep the line count after it.
+                for ch in tex where ch == "\n" { out += "\n"; line += 1 }
                 i = end + 1
                 continue
             }
@@ -67,12 +70,17 @@ struct MathProtector {
         return nil
     }
 
-    /// The closing `$` of inline math on the same line: not escaped, not after a space.
+    /// The closing `$` of inline math: not escaped, not after a space, on the same line or
+    /// the next one (a wrapped paragraph), never across a blank line.
     private static func inlineEnd(_ chars: [Character], from start: Int) -> Int? {
-        var i = start
-        while i < chars.count, chars[i] != "\n" {
+        var i = start, newlines = 0
+        while i < chars.count {
+            if chars[i] == "\n" {
+                newlines += 1
+                if newlines > 1 || i + 1 >= chars.count || chars[i + 1] == "\n" { return nil }
+            }
             if chars[i] == "\\" { i += 2; continue }
-            if chars[i] == "$" { return chars[i - 1] == " " ? nil : i }
+            if chars[i] == "$" { return chars[i - 1] == " " || chars[i - 1] == "\n" ? nil : i }
             i += 1
         }
         return nil

@@ -50,7 +50,10 @@ public final class ChapterRunner {
         var hash = ContentHash()
         hash.add(toolchain)
         hash.add(programArguments.joined(separator: "\u{0}"))
-        hash.add(String(describing: book.config))
+        // Only the settings that shape the programs (not, e.g., the list of translations).
+        let config = book.config
+        hash.add([config.library, config.programsPath].joined(separator: "\u{0}"))
+        hash.add((config.programImports + ["|"] + config.libraryImports + ["|"] + config.prologue).joined(separator: "\u{0}"))
         for cell in chapter.cells { hash.add("\(cell.index) \(cell.attributes)"); hash.add(cell.source) }
         for (owner, cell) in book.libraryCells { hash.add(owner.path); hash.add(cell.source) }
         for dependency in settings.dependencies {
