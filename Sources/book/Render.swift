@@ -21,7 +21,12 @@ struct Render: ParsableCommand {
         let translated = TranslationLoader.load(book)
         problems += translated.diagnostics.filter { !problems.contains($0) }
         report(problems)
-        if problems.contains(where: { $0.severity == .error }) { throw ExitCode.failure }
+        // Errors in the original stop here; errors in a translation do not keep the chapters
+        // from running and rendering (the command still fails at the end).
+        let translationFolders = book.config.languages.dropFirst().map { "\(BookLoader.chaptersFolder)/\($0.code)/" }
+        let errors = problems.filter { $0.severity == .error }
+        let translationErrors = errors.filter { error in translationFolders.contains { error.location.file.hasPrefix($0) } }
+        if errors.count > translationErrors.count { throw ExitCode.failure }
         let translations = book.config.languages.dropFirst().compactMap { translated.books[$0.code] }
         try Tangler(book: book).write()
 
@@ -43,7 +48,10 @@ struct Render: ParsableCommand {
         let languages = translations.isEmpty ? "" : " (and \(translations.count) translation\(translations.count == 1 ? "" : "s"))"
         print(String(format: "rendered %d chapters%@ into %@ in %.1f s", book.chapters.count, languages, output,
                      Date().timeIntervalSince(clock)))
-        if !failures.isEmpty { throw ExitCode.failure }
+        if !translationErrors.isEmpty {
+            FileHandle.standardError.write(Data("\(translationErrors.count) error(s) in translations (listed above)\n".utf8))
+        }
+        if !failures.isEmpty || !translationErrors.isEmpty { throw ExitCode.failure }
     }
 }
 
