@@ -97,7 +97,7 @@ run_tests() {
   stage "doctests" "$BOOK" doctest
   stage "quick render (one epoch per training)" "$BOOK" render --quick --output "$WORK/site"
   if [[ -f "$WORK/site/index.html" ]]; then
-    stage "browser test" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-$WORK/screenshots}"
+    stage "browser test" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-.build-book/screenshots}"
   else
     failed=$((failed + 1)); failures+=("browser test (no site)")
   fi
