@@ -118,10 +118,9 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                     addColumnSums(dGhP, rows: batch, cols: g, into: dbhh.data)
                     addColumnSums(dGiP, rows: batch, cols: g, into: dbih.data)
                 }
-                // dh_{t-1} += dGh_t W_hh: (B, 3H) x (3H, H); dW_hh += dGh_t^T h_{t-1}
-                BLAS.gemm(m: batch, n: h, k: g, dGhP, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
-                BLAS.gemm(transA: true, m: g, n: h, k: batch, dGhP, lda: g, hPrev, ldb: h,
-                          beta: first ? 0 : 1, dWhh.data, ldc: h)
+                // the step kernel left z * dL/dh_t in dh (the path through h_{t-1} directly); add dGh_t W_hh
+                hiddenStepBackward(batch: batch, hidden: h, gates: g, dGhP, whh: whh.data, hPrev: hPrev,
+                                   dh: dhP, dhBeta: 1, dWhh: dWhh.data, first: first)
                 input.backward(step: t, dGiP, dW: dWih?.data ?? dWhh.data, dWBeta: first ? 0 : 1,
                                dWT: dWihT?.data, db: nil, dx: dx?.data, dxBeta: 0)
             }
@@ -129,8 +128,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             whh.accumulateGrad(dWhh, owned: true)
             bhh.accumulateGrad(dbhh, owned: true)
             bih.accumulateGrad(dbih, owned: true)
-            if let dWihT { wih.accumulateGrad(permuted(dWihT, [1, 0]), owned: true) } else if let dWih { wih.accumulateGrad(dWih, owned: true) }
-            if let dx { x.accumulateGrad(dx, owned: true) }
+            input.accumulateGradients(dW: dWih, dWT: dWihT, dx: dx)
         }
     }
     return out

@@ -127,10 +127,8 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
                     lstmStepBackward(batch, h, at, tc, cPrev, go, dhP, dcP, dGP)
                     addColumnSums(dGP, rows: batch, cols: g, into: db.data)
                 }
-                // dh_{t-1} = dG_t W_hh: (B, 4H) x (4H, H); dW_hh += dG_t^T h_{t-1}
-                BLAS.gemm(m: batch, n: h, k: g, dGP, lda: g, whh.data, ldb: h, beta: 0, dhP, ldc: h)
-                BLAS.gemm(transA: true, m: g, n: h, k: batch, dGP, lda: g, hPrev, ldb: h,
-                          beta: first ? 0 : 1, dWhh.data, ldc: h)
+                hiddenStepBackward(batch: batch, hidden: h, gates: g, dGP, whh: whh.data, hPrev: hPrev,
+                                   dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
                 input.backward(step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
                                dx: dx?.data, dxBeta: 0)
             }
@@ -139,8 +137,7 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
             whh.accumulateGrad(dWhh, owned: true)
             bhh.accumulateGrad(db, owned: false)
             bih.accumulateGrad(db, owned: false)
-            wih.accumulateGrad(dWihT.map { permuted($0, [1, 0]) } ?? dWih, owned: true)
-            if let dx { x.accumulateGrad(dx, owned: true) }
+            input.accumulateGradients(dW: dWih, dWT: dWihT, dx: dx)
         }
     }
     return out

@@ -100,10 +100,8 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                     for i in 0..<bh { dGP[i] = (go[i] + dhP[i]) * (1 - ht[i] * ht[i]) }
                 }
                 addColumnSums(dGP, rows: batch, cols: h, into: db.data)
-                // dh_{t-1} = dG_t W_hh: (B, H) x (H, H); dW_hh += dG_t^T h_{t-1}
-                BLAS.gemm(m: batch, n: h, k: h, dGP, lda: h, whh.data, ldb: h, beta: 0, dhP, ldc: h)
-                BLAS.gemm(transA: true, m: h, n: h, k: batch, dGP, lda: h, hPrev, ldb: h,
-                          beta: first ? 0 : 1, dWhh.data, ldc: h)
+                hiddenStepBackward(batch: batch, hidden: h, gates: h, dGP, whh: whh.data, hPrev: hPrev,
+                                   dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
                 input.backward(step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
                                dx: dx?.data, dxBeta: 0)
             }
@@ -111,8 +109,7 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             whh.accumulateGrad(dWhh, owned: true)
             bhh.accumulateGrad(db, owned: false)
             bih.accumulateGrad(db, owned: false)
-            wih.accumulateGrad(dWihT.map { permuted($0, [1, 0]) } ?? dWih, owned: true)
-            if let dx { x.accumulateGrad(dx, owned: true) }
+            input.accumulateGradients(dW: dWih, dWT: dWihT, dx: dx)
         }
     }
     return out

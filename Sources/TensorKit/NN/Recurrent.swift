@@ -100,6 +100,22 @@ struct StepInput {
                       dx + t * batch * inSize, ldc: inSize)
         }
     }
+
+    /// Hands the summed input-side gradients to W_ih (dWT, for one-hot x, transposed back) and x.
+    func accumulateGradients(dW: Tensor?, dWT: Tensor?, dx: Tensor?) {
+        if let dWT { wih.accumulateGrad(permuted(dWT, [1, 0]), owned: true) } else if let dW { wih.accumulateGrad(dW, owned: true) }
+        if let dx { x.accumulateGrad(dx, owned: true) }
+    }
+}
+
+/// The hidden side of one backward step, shared by RNN, GRU and LSTM:
+/// dh_{t-1} = dhBeta * dh + dG_t W_hh, (B, G) x (G, H); dW_hh = (first ? 0 : dW_hh) + dG_t^T h_{t-1}.
+func hiddenStepBackward(batch: Int, hidden h: Int, gates g: Int, _ dG: UnsafePointer<Float>,
+                        whh: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+                        dh: UnsafeMutablePointer<Float>, dhBeta: Float,
+                        dWhh: UnsafeMutablePointer<Float>, first: Bool) {
+    BLAS.gemm(m: batch, n: h, k: g, dG, lda: g, whh, ldb: h, beta: dhBeta, dh, ldc: h)
+    BLAS.gemm(transA: true, m: g, n: h, k: batch, dG, lda: g, hPrev, ldb: h, beta: first ? 0 : 1, dWhh, ldc: h)
 }
 
 /// Copies the initial state (B, H) into `dst`, or zeros when there is none.
