@@ -15,11 +15,9 @@ struct Render: ParsableCommand {
     func run() throws {
         let clock = Date()
         let book = try common.loadBook()
-        var problems = BookChecker(book: book).run(includeGeneratedSources: false)
         // The translations (book.json's languages after the first) are rendered into site/<code>/.
-        // The checker reports their problems too: each is reported once.
         let translated = TranslationLoader.load(book)
-        problems += translated.diagnostics.filter { !problems.contains($0) }
+        let problems = BookChecker(book: book).run(includeGeneratedSources: false, translations: translated)
         report(problems)
         // Errors in the original stop here; errors in a translation do not keep the chapters
         // from running and rendering (the command still fails at the end).

@@ -5,10 +5,13 @@ public struct BookChecker {
     public let book: Book
     public init(book: Book) { self.book = book }
 
-    public func run(includeGeneratedSources: Bool = true) -> [Diagnostic] {
+    /// Every problem of the book and its translations; pass `translations` when the caller
+    /// has already loaded them (`TranslationLoader.load(book)`), so they are read once.
+    public func run(includeGeneratedSources: Bool = true,
+                    translations loaded: (books: [String: Book], diagnostics: [Diagnostic])? = nil) -> [Diagnostic] {
         var problems = labelProblems() + referenceProblems() + figureProblems()
         if includeGeneratedSources { problems += Tangler(book: book).check() }
-        let translations = TranslationLoader.load(book)
+        let translations = loaded ?? TranslationLoader.load(book)
         problems += translations.diagnostics
         for code in translations.books.keys.sorted() {
             problems += BookChecker(book: translations.books[code]!).referenceProblems()
