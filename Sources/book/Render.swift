@@ -30,13 +30,7 @@ struct Render: ParsableCommand {
 
         let runner = ChapterRunner(book: book, settings: options.settings(book))
         let runs = runner.run(book.chapters, force: options.force)
-        var failures: [Diagnostic] = []
-        for chapter in book.chapters {
-            guard let failure = runs[chapter.name]?.failure else { continue }
-            let what = failure.cell.map { "cell \($0) " } ?? ""
-            failures.append(Diagnostic(SourceLocation(file: chapter.path, line: failure.line ?? 0),
-                                       "\(what)failed (\(failure.kind.rawValue)): \(failure.message)"))
-        }
+        let failures = book.chapters.compactMap { chapter in runs[chapter.name]?.failure?.diagnostic(in: chapter) }
 
         let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
         let renderer = SiteRenderer(book: book, runs: runs, options: SiteOptions(bookRoot: book.root), translations: translations)

@@ -16,9 +16,10 @@ struct Run: ParsableCommand {
         let book = try common.loadBook()
         try Tangler(book: book).write()
         let runner = ChapterRunner(book: book, settings: options.settings(book))
-        let runs = runner.run(try select(chapters, from: book), force: options.force)
+        let selected = try select(chapters, from: book)
+        let runs = runner.run(selected, force: options.force)
         var failed = false
-        for chapter in try select(chapters, from: book) {
+        for chapter in selected {
             guard let run = runs[chapter.name] else { continue }
             for cell in run.cells {
                 print("--- \(chapter.path) cell \(cell.index)\(cell.seconds.map { String(format: " (%.2f s)", $0) } ?? "")")
@@ -31,7 +32,7 @@ struct Run: ParsableCommand {
             }
             if let failure = run.failure {
                 failed = true
-                report([Diagnostic(SourceLocation(file: chapter.path, line: failure.line ?? 0), failure.message)])
+                report([failure.diagnostic(in: chapter)])
             }
         }
         if failed { throw ExitCode.failure }

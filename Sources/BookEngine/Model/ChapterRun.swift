@@ -61,6 +61,12 @@ public struct RunFailure: Codable, Sendable, Equatable {
         self.line = line
         self.message = message
     }
+
+    /// The failure as an error at its chapter line (`Chapters/x.md:12: error: cell 3 failed (trap): ...`).
+    public func diagnostic(in chapter: Chapter) -> Diagnostic {
+        let what = cell.map { "cell \($0) " } ?? ""
+        return Diagnostic(chapter.location(line ?? 0), "\(what)failed (\(kind.rawValue)): \(message)")
+    }
 }
 
 /// When and how a chapter's outputs were produced (shown on its page).
