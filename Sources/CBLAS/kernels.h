@@ -116,29 +116,25 @@ TK512 void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long row
     }
 }
 
-/// out[j] += sum over rows of m[r][j] for a (rows, cols) matrix: column sums kept in registers
-/// (64 columns at a time) rather than read and written back for every row.
-TK512 void tk_colsum_add_avx512(const float *m, long rows, long cols, float *out) {
-    for (long j = 0; j < cols; j += 64) {
-        long w = cols - j < 64 ? cols - j : 64;
-        __mmask16 k[4];
-        for (int q = 0; q < 4; q++) {
-            long lanes = w - 16 * q;
-            k[q] = lanes >= 16 ? (__mmask16)0xFFFF : lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1);
+/// out[j] += sum over rows of m[r][j] for a (rows, cols) matrix with row stride ld: column sums
+/// kept in registers rather than read and written back for every row.
+TK512 void tk_colsum_add_avx512(const float *m, long rows, long cols, long ld, float *out) {
+    // one 16-column strip at a time, four rows per iteration into four accumulators: the adds
+    // of one strip would otherwise wait on each other's latency
+    for (long j = 0; j < cols; j += 16) {
+        __mmask16 k = cols - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (cols - j)) - 1);
+        __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
+        const float *p = m + j;
+        long r = 0;
+        for (; r + 4 <= rows; r += 4, p += 4 * ld) {
+            s0 = _mm512_add_ps(s0, _mm512_maskz_loadu_ps(k, p));
+            s1 = _mm512_add_ps(s1, _mm512_maskz_loadu_ps(k, p + ld));
+            s2 = _mm512_add_ps(s2, _mm512_maskz_loadu_ps(k, p + 2 * ld));
+            s3 = _mm512_add_ps(s3, _mm512_maskz_loadu_ps(k, p + 3 * ld));
         }
-        __m512 a0 = _mm512_setzero_ps(), a1 = _mm512_setzero_ps(), a2 = _mm512_setzero_ps(), a3 = _mm512_setzero_ps();
-        for (long r = 0; r < rows; r++) {
-            const float *row = m + r * cols + j;
-            a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(k[0], row));
-            a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(k[1], row + 16));
-            a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(k[2], row + 32));
-            a3 = _mm512_add_ps(a3, _mm512_maskz_loadu_ps(k[3], row + 48));
-        }
-        float *o = out + j;
-        _mm512_mask_storeu_ps(o, k[0], _mm512_add_ps(a0, _mm512_maskz_loadu_ps(k[0], o)));
-        _mm512_mask_storeu_ps(o + 16, k[1], _mm512_add_ps(a1, _mm512_maskz_loadu_ps(k[1], o + 16)));
-        _mm512_mask_storeu_ps(o + 32, k[2], _mm512_add_ps(a2, _mm512_maskz_loadu_ps(k[2], o + 32)));
-        _mm512_mask_storeu_ps(o + 48, k[3], _mm512_add_ps(a3, _mm512_maskz_loadu_ps(k[3], o + 48)));
+        for (; r < rows; r++, p += ld) s0 = _mm512_add_ps(s0, _mm512_maskz_loadu_ps(k, p));
+        __m512 sum = _mm512_add_ps(_mm512_add_ps(s0, s1), _mm512_add_ps(s2, s3));
+        _mm512_mask_storeu_ps(out + j, k, _mm512_add_ps(sum, _mm512_maskz_loadu_ps(k, out + j)));
     }
 }
 
@@ -164,18 +160,43 @@ TK512 void tk_add_avx512(float *y, const float *x, long n) {
     }
 }
 
+/// d = g * (1 - y^2) (tanh's derivative through its output y), or d += that when accumulate.
+TK512 void tk_tanh_backward_avx512(const float *g, const float *y, float *d, long n, int accumulate) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (long i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 yv = _mm512_maskz_loadu_ps(m, y + i);
+        __m512 v = _mm512_mul_ps(_mm512_maskz_loadu_ps(m, g + i), _mm512_fnmadd_ps(yv, yv, one));
+        if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, d + i));
+        _mm512_mask_storeu_ps(d + i, m, v);
+    }
+}
+
+/// d = g * y * (1 - y) (sigmoid's derivative through its output y), or d += that.
+TK512 void tk_sigmoid_backward_avx512(const float *g, const float *y, float *d, long n, int accumulate) {
+    const __m512 one = _mm512_set1_ps(1.0f);
+    for (long i = 0; i < n; i += 16) {
+        __mmask16 m = n - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - i)) - 1);
+        __m512 yv = _mm512_maskz_loadu_ps(m, y + i);
+        __m512 v = _mm512_mul_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, g + i), yv), _mm512_sub_ps(one, yv));
+        if (accumulate) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(m, d + i));
+        _mm512_mask_storeu_ps(d + i, m, v);
+    }
+}
+
 /// dst (b, a, c) = src (a, b, c) with axes 0 and 1 exchanged, for rows of c <= 64 floats
 /// (masked 16-lane copies), in tiles of 16 so the reads run along memory.
-TK512 void tk_swap01_avx512(const float *src, float *dst, long a, long b, long c) {
+/// Rows i0 <= i < i1 of dst (b, a, c) = src (a, b, c) with axes 0 and 1 swapped.
+TK512 void tk_swap01_rows_avx512(const float *src, float *dst, long a, long b, long c, long i0, long i1) {
     __mmask16 k[4];
     for (int q = 0; q < 4; q++) {
         long lanes = c - 16 * q;
         k[q] = lanes >= 16 ? (__mmask16)0xFFFF : lanes <= 0 ? (__mmask16)0 : (__mmask16)((1u << lanes) - 1);
     }
-    for (long i0 = 0; i0 < b; i0 += 16) {
-        long i1 = i0 + 16 < b ? i0 + 16 : b;
+    for (long t0 = i0; t0 < i1; t0 += 16) {
+        long t1 = t0 + 16 < i1 ? t0 + 16 : i1;
         for (long j = 0; j < a; j++) {
-            for (long i = i0; i < i1; i++) {
+            for (long i = t0; i < t1; i++) {
                 const float *s = src + (j * b + i) * c;
                 float *d = dst + (i * a + j) * c;
                 for (int q = 0; q < 4 && k[q]; q++)
@@ -398,10 +419,12 @@ static inline void tk_exp_avx512(const float *x, float *y, long n) {}
 static inline void tk_tanh_avx512(const float *x, float *y, long n) {}
 static inline void tk_sigmoid_avx512(const float *x, float *y, long n) {}
 static inline void tk_softmax_rows_avx512(const float *x, float *y, float *lse, long rows, long cols) {}
-static inline void tk_colsum_add_avx512(const float *m, long rows, long cols, float *out) {}
+static inline void tk_colsum_add_avx512(const float *m, long rows, long cols, long ld, float *out) {}
 static inline void tk_add_avx512(float *y, const float *x, long n) {}
+static inline void tk_tanh_backward_avx512(const float *g, const float *y, float *d, long n, int accumulate) {}
+static inline void tk_sigmoid_backward_avx512(const float *g, const float *y, float *d, long n, int accumulate) {}
 static inline void tk_scale_avx512(float *y, float s, long n) {}
-static inline void tk_swap01_avx512(const float *src, float *dst, long a, long b, long c) {}
+static inline void tk_swap01_rows_avx512(const float *src, float *dst, long a, long b, long c, long i0, long i1) {}
 static inline void tk_lstm_forward_avx512(long batch, long h, float *at, const float *gi, const float *bhh,
                                           const float *cprev, float *cnext, float *tc, float *hnext) {}
 static inline void tk_lstm_backward_avx512(long batch, long h, const float *at, const float *tc, const float *cprev,

@@ -149,18 +149,25 @@ extension Tensor {
     /// Like `withGradBuffer`, but zero-fills a fresh buffer (for ops that scatter or add into parts).
     func withZeroedGradBuffer(_ body: (_ grad: UnsafeMutablePointer<Float>) -> Void) {
         withGradBuffer { g, fresh in
-            if fresh { g.initialize(repeating: 0, count: count) }
+            if fresh {
+                Parallel.forRanges(count, align: 16, work: count / 4) { r in
+                    (g + r.lowerBound).initialize(repeating: 0, count: r.count)
+                }
+            }
             body(g)
         }
     }
 }
 
 @inline(__always) func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
-    if BLAS.avx512 && n >= 64 {
-        tk_add_avx512(y, x, n)
-        return
+    Parallel.forRanges(n, align: 16, work: n) { r in
+        let (y, x, n) = (y + r.lowerBound, x + r.lowerBound, r.count)
+        if BLAS.avx512 && n >= 64 {
+            tk_add_avx512(y, x, n)
+            return
+        }
+        for i in 0..<n { y[i] += x[i] }
     }
-    for i in 0..<n { y[i] += x[i] }
 }
 
 @inline(__always) func addBuffers(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,

@@ -27,8 +27,17 @@ public struct IntTensor: Equatable, CustomStringConvertible {
     public func transposed() -> IntTensor {
         if rank != 2 { fatalError("transposed: expected a 2-D IntTensor, got shape \(shape)") }
         let r = shape[0], c = shape[1]
-        var out = [Int](repeating: 0, count: values.count)
-        for i in 0..<r { for j in 0..<c { out[j * r + i] = values[i * c + j] } }
+        let out = [Int](unsafeUninitializedCapacity: values.count) { dst, written in
+            values.withUnsafeBufferPointer { src in
+                // in tiles of 16 rows, so the writes go to a few lines at a time
+                for i0 in stride(from: 0, to: r, by: 16) {
+                    for j in 0..<c {
+                        for i in i0..<min(i0 + 16, r) { dst[j * r + i] = src[i * c + j] }
+                    }
+                }
+            }
+            written = values.count
+        }
         return IntTensor(out, shape: [c, r])
     }
 

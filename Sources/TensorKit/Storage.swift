@@ -12,6 +12,12 @@ final class Storage {
     /// Links in PendingValues' list while a deferred product is pending. Unowned: the list must
     /// not keep storages alive; deinit unlinks.
     var isRegistered = false
+    /// Set once a parameter (a leaf that requires grad) uses this buffer: SGD writes it in
+    /// place, so a deferred stack must copy it rather than refer to it.
+    var isParameter = false
+    /// The parts of a stack whose copy is deferred (see `Tensor.concat`), each `partCount`
+    /// elements, in order; consumers that know about them read the parts instead.
+    var stackParts: (parts: [Tensor], partCount: Int)?
     unowned(unsafe) var prevPending: Storage?
     unowned(unsafe) var nextPending: Storage?
 

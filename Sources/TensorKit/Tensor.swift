@@ -11,8 +11,13 @@ import Foundation
 // - Recurrent layers are one op per layer over the whole sequence (NN/).
 // - Hot loops run in AVX-512 kernels chosen at run time (CBLAS/kernels.h), with portable Swift
 //   fallbacks; larger products go to OpenBLAS on one thread.
+// - Large operations are split by rows across a small worker pool (Kernels/Parallel.swift);
+//   splits never cut through a sum, so results do not depend on the number of threads.
+// - Stacks of op results are copied only if read whole: an RNN's step outputs are read back
+//   step by step or by one matrix product, straight from the parts (Ops/Shape.swift).
 // - Global state (grad mode, random generator, buffer pool, pending list) assumes that one
-//   thread at a time uses TensorKit, as the book's programs do.
+//   thread at a time uses TensorKit, as the book's programs do; the worker threads only run
+//   kernels on buffers the calling thread hands them.
 
 /// An n-dimensional array of Float32 on the CPU, row-major and contiguous, that records the
 /// operations applied to it so that `backward()` can compute gradients.
@@ -37,7 +42,9 @@ public final class Tensor {
     /// Traversal mark for `backward()`'s topological sort.
     var visitMark = 0
     /// Whether gradients flow to this tensor.
-    public var requiresGrad: Bool
+    public var requiresGrad: Bool {
+        didSet { if requiresGrad && node == nil { storage.isParameter = true } }
+    }
 
     /// Makes a tensor from row-major scalars.
     public init(_ scalars: [Float], shape: [Int], requiresGrad: Bool = false) {
@@ -51,6 +58,7 @@ public final class Tensor {
         self.offset = 0
         self.oneHot = nil
         self.requiresGrad = requiresGrad
+        storage.isParameter = requiresGrad
         scalars.withUnsafeBufferPointer { src in
             if n > 0 { storage.allocated.update(from: src.baseAddress!, count: n) }
         }

@@ -54,8 +54,12 @@ enum BLAS {
             return
         }
         _ = configured
-        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        // rows of C split across the worker pool; op(A)'s row r starts at a + r (transposed) or a + r * lda
+        Parallel.forRanges(m, align: 8, work: m * n * k) { rows in
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(rows.count), Int32(n), Int32(k), alpha, a + rows.lowerBound * (transA ? 1 : lda),
+                        Int32(lda), b, Int32(ldb), beta, c + rows.lowerBound * ldc, Int32(ldc))
+        }
     }
 
     /// The AVX-512 kernel; a transposed B (always a small weight here) is transposed on the stack first.
@@ -63,15 +67,22 @@ enum BLAS {
                           _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>? = nil,
                           _ c: UnsafeMutablePointer<Float>, ldc: Int) {
         let ars = transA ? 1 : lda, aks = transA ? lda : 1
+        // rows of C split across the worker pool (in blocks of the kernel's 8 rows)
+        func product(_ b: UnsafePointer<Float>, _ ldb: Int) {
+            Parallel.forRanges(m, align: 8, work: m * n * k) { rows in
+                tk_gemm_avx512(rows.count, n, k, a + rows.lowerBound * ars, ars, aks, b, ldb, beta, bias,
+                               c + rows.lowerBound * ldc, ldc)
+            }
+        }
         if !transB {
-            tk_gemm_avx512(m, n, k, a, ars, aks, b, ldb, beta, bias, c, ldc)
+            product(b, ldb)
             return
         }
         withUnsafeTemporaryAllocation(of: Float.self, capacity: n * k) { bt in
             // b is (n, k) with row stride ldb; bt = b^T is (k, n)
             let t = bt.baseAddress!
             for i in 0..<n { for q in 0..<k { t[q * n + i] = b[i * ldb + q] } }
-            tk_gemm_avx512(m, n, k, a, ars, aks, t, n, beta, bias, c, ldc)
+            product(t, n)
         }
     }
 }

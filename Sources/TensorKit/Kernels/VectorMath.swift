@@ -82,14 +82,25 @@ typealias V8 = SIMD8<Float>
 
 // The buffer versions use the AVX-512 kernels from kernels.h when the CPU has them.
 
+// Long buffers are split across the worker pool, in pieces of whole vectors.
+
 func vExp(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-    if BLAS.avx512 { tk_exp_avx512(x, out, n) } else { mapBuffer(x, out, n, exp8) }
+    Parallel.forRanges(n, align: 16, work: 4 * n) { r in
+        let (x, out, n) = (x + r.lowerBound, out + r.lowerBound, r.count)
+        if BLAS.avx512 { tk_exp_avx512(x, out, n) } else { mapBuffer(x, out, n, exp8) }
+    }
 }
 
 func vTanh(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-    if BLAS.avx512 { tk_tanh_avx512(x, out, n) } else { mapBuffer(x, out, n, tanh8) }
+    Parallel.forRanges(n, align: 16, work: 4 * n) { r in
+        let (x, out, n) = (x + r.lowerBound, out + r.lowerBound, r.count)
+        if BLAS.avx512 { tk_tanh_avx512(x, out, n) } else { mapBuffer(x, out, n, tanh8) }
+    }
 }
 
 func vSigmoid(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int) {
-    if BLAS.avx512 { tk_sigmoid_avx512(x, out, n) } else { mapBuffer(x, out, n, sigmoid8) }
+    Parallel.forRanges(n, align: 16, work: 4 * n) { r in
+        let (x, out, n) = (x + r.lowerBound, out + r.lowerBound, r.count)
+        if BLAS.avx512 { tk_sigmoid_avx512(x, out, n) } else { mapBuffer(x, out, n, sigmoid8) }
+    }
 }

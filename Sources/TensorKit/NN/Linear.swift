@@ -67,13 +67,17 @@ public func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
 }
 
 /// into[j] += sum over rows of m[r, j], for a (rows, cols) buffer.
+/// Columns are split across the worker pool (each sum still runs down its rows in order).
 func addColumnSums(_ m: UnsafePointer<Float>, rows: Int, cols: Int, into out: UnsafeMutablePointer<Float>) {
-    if BLAS.avx512 {
-        tk_colsum_add_avx512(m, rows, cols, out)
-        return
-    }
-    for r in 0..<rows {
-        let row = m + r * cols
-        for j in 0..<cols { out[j] += row[j] }
+    Parallel.forRanges(cols, align: 16, work: rows * cols) { c in
+        let m = m + c.lowerBound, out = out + c.lowerBound
+        if BLAS.avx512 {
+            tk_colsum_add_avx512(m, rows, c.count, cols, out)
+            return
+        }
+        for r in 0..<rows {
+            let row = m + r * cols
+            for j in 0..<c.count { out[j] += row[j] }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CBLAS
 // Elementwise arithmetic with broadcasting, and the pointwise nonlinearities.
 // Each op computes its result and records, right beside it, how its gradient flows back.
 
@@ -158,8 +159,10 @@ public func tanh(_ x: Tensor) -> Tensor {
     let out = Tensor(uninitialized: x.shape)
     if let recipe = x.pendingRecipe {
         // tanh(X W + H U + b), the RNN step: the sum is computed into out and never stored
-        recipe.compute(into: out.data)
-        vTanh(out.data, out.data, x.count)
+        let y = out.data, cols = recipe.cols
+        recipe.computeInParallel(into: y) { rows in
+            vTanh(y + rows.lowerBound * cols, y + rows.lowerBound * cols, rows.count * cols)
+        }
     } else {
         vTanh(x.data, out.data, x.count)
     }
@@ -167,7 +170,19 @@ public func tanh(_ x: Tensor) -> Tensor {
         let y = out.detached()
         out.record([x]) { g in
             let gp = g.data, yp = y.data
-            x.withGradBuffer { d, fresh in storeOrAdd(d, fresh, x.count) { gp[$0] * (1 - yp[$0] * yp[$0]) } }
+            x.withGradBuffer { d, fresh in
+                // written out (not storeOrAdd) so each worker's loop is inlined and vectorised
+                Parallel.forRanges(x.count, align: 16, work: x.count) { r in
+                    if BLAS.avx512 {
+                        let o = r.lowerBound
+                        tk_tanh_backward_avx512(gp + o, yp + o, d + o, r.count, fresh ? 0 : 1)
+                    } else if fresh {
+                        for i in r { d[i] = gp[i] * (1 - yp[i] * yp[i]) }
+                    } else {
+                        for i in r { d[i] += gp[i] * (1 - yp[i] * yp[i]) }
+                    }
+                }
+            }
         }
     }
     return out
@@ -181,7 +196,18 @@ public func sigmoid(_ x: Tensor) -> Tensor {
         let y = out.detached()
         out.record([x]) { g in
             let gp = g.data, yp = y.data
-            x.withGradBuffer { d, fresh in storeOrAdd(d, fresh, x.count) { gp[$0] * yp[$0] * (1 - yp[$0]) } }
+            x.withGradBuffer { d, fresh in
+                Parallel.forRanges(x.count, align: 16, work: x.count) { r in
+                    if BLAS.avx512 {
+                        let o = r.lowerBound
+                        tk_sigmoid_backward_avx512(gp + o, yp + o, d + o, r.count, fresh ? 0 : 1)
+                    } else if fresh {
+                        for i in r { d[i] = gp[i] * yp[i] * (1 - yp[i]) }
+                    } else {
+                        for i in r { d[i] += gp[i] * yp[i] * (1 - yp[i]) }
+                    }
+                }
+            }
         }
     }
     return out

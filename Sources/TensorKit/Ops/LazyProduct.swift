@@ -31,48 +31,107 @@ final class LazyProduct {
     /// Writes the value into `out` (another tensor's buffer: a consumer such as tanh computes
     /// the product straight into its own output), keeping the operands.
     func compute(into out: UnsafeMutablePointer<Float>) {
-        let m = cols
+        computeInParallel(into: out) { _ in }
+    }
+
+    /// Computes the value into `out` in row blocks across the worker pool, and calls `then`
+    /// on each block's rows (offsets into out / cols) as soon as they are done, while they
+    /// are still in cache (tanh of the RNN step).
+    func computeInParallel(into out: UnsafeMutablePointer<Float>, then: (Range<Int>) -> Void) {
+        // operands read here, on the calling thread: reading may compute a pending value
+        // (a one-hot operand is never read densely: its rows are indices; a deferred stack is
+        // read part by part)
+        let terms: [Term] = products.map { a, b in
+            let k = b.shape[0], bp = UnsafePointer(b.data)
+            if let hot = a.oneHot { return Term(a: bp, parts: [], partRows: 0, b: bp, k: k, hot: hot, row0: a.offset / k) }
+            if let (parts, partRows) = a.stackedRows(width: k) {
+                return Term(a: parts[0], parts: parts, partRows: partRows, b: bp, k: k, hot: nil, row0: 0)
+            }
+            return Term(a: UnsafePointer(a.data), parts: [], partRows: 0, b: bp, k: k, hot: nil, row0: 0)
+        }
+        let bias = biases.map { UnsafePointer($0.data) }
+        let work = rows * cols * (terms.reduce(1) { $0 + ($1.hot == nil ? $1.k : 1) })
+        Parallel.forRanges(rows, align: 8, work: work) { r in
+            var lo = r.lowerBound
+            while lo < r.upperBound {
+                // rows lo..<hi lie within one part of every stacked operand
+                var hi = r.upperBound
+                for t in terms where t.partRows > 0 { hi = min(hi, (lo / t.partRows + 1) * t.partRows) }
+                compute(terms.map { $0.from(row: lo) }, bias, rows: lo..<hi, into: out)
+                lo = hi
+            }
+            then(r)
+        }
+    }
+
+    /// One product's left operand: dense rows from `a`, the parts of a deferred stack, or
+    /// one-hot indices (rows from row0 on); b is (k, cols).
+    private struct Term {
+        var a: UnsafePointer<Float>
+        var parts: [UnsafePointer<Float>]
+        var partRows: Int
+        let b: UnsafePointer<Float>
+        let k: Int
+        let hot: OneHotIndices?
+        var row0: Int
+
+        /// The same operand with `a` pointing at row `r` (one-hot: row0 moved on by r).
+        func from(row r: Int) -> Term {
+            var t = self
+            if hot != nil {
+                t.row0 += r
+            } else if partRows > 0 {
+                let p = r / partRows
+                t.a = parts[p] + (r - p * partRows) * k
+            } else {
+                t.a = a + r * k
+            }
+            return t
+        }
+    }
+
+    /// Rows `r` of the value, into the same rows of out; each term's `a` (or row0) already
+    /// points at row r.lowerBound.
+    private func compute(_ terms: [Term], _ biases: [UnsafePointer<Float>], rows r: Range<Int>,
+                         into out: UnsafeMutablePointer<Float>) {
+        let m = cols, n = r.count, out = out + r.lowerBound * m
         var written = false
-        if let first = biases.first {
-            let b0 = first.data
-            if biases.count == 1, let (a, b) = products.first, a.oneHot == nil {
+        if let b0 = biases.first {
+            if biases.count == 1, let t = terms.first, t.hot == nil {
                 // the common case: one bias folded into the first gemm's initial values
-                let k = b.shape[0]
-                BLAS.gemmBias(m: rows, n: m, k: k, a.data, lda: k, b.data, ldb: m, bias: b0, out, ldc: m)
-                accumulate(products.dropFirst(), into: out, written: true)
+                BLAS.gemmBias(m: n, n: m, k: t.k, t.a, lda: t.k, t.b, ldb: m, bias: b0, out, ldc: m)
+                accumulate(terms.dropFirst(), rows: n, into: out, written: true)
                 return
             }
-            for r in 0..<rows { copyFloats(b0, out + r * m, m) }
-            for extra in biases.dropFirst() {
-                let bp = extra.data
-                for r in 0..<rows {
-                    let row = out + r * m
+            for i in 0..<n { copyFloats(b0, out + i * m, m) }
+            for bp in biases.dropFirst() {
+                for i in 0..<n {
+                    let row = out + i * m
                     for j in 0..<m { row[j] += bp[j] }
                 }
             }
             written = true
         }
-        accumulate(products[...], into: out, written: written)
+        accumulate(terms[...], rows: n, into: out, written: written)
     }
 
-    private func accumulate(_ terms: ArraySlice<(a: Tensor, b: Tensor)>, into out: UnsafeMutablePointer<Float>,
+    private func accumulate(_ terms: ArraySlice<Term>, rows n: Int, into out: UnsafeMutablePointer<Float>,
                             written: Bool) {
         var written = written
         let m = cols
-        for (a, b) in terms {
-            let k = b.shape[0]
-            if let hot = a.oneHot {
+        for t in terms {
+            if let hot = t.hot {
                 if written {
-                    oneHotGatherAdd(hot, rowOffset: a.offset / k, rows: rows, b.data, m, out)
+                    oneHotGatherAdd(hot, rowOffset: t.row0, rows: n, t.b, m, out)
                 } else {
-                    oneHotGather(hot, rowOffset: a.offset / k, rows: rows, b.data, m, out)
+                    oneHotGather(hot, rowOffset: t.row0, rows: n, t.b, m, out)
                 }
             } else {
-                BLAS.gemm(m: rows, n: m, k: k, a.data, lda: k, b.data, ldb: m, beta: written ? 1 : 0, out, ldc: m)
+                BLAS.gemm(m: n, n: m, k: t.k, t.a, lda: t.k, t.b, ldb: m, beta: written ? 1 : 0, out, ldc: m)
             }
             written = true
         }
-        if !written { out.initialize(repeating: 0, count: rows * m) }
+        if !written { out.initialize(repeating: 0, count: n * m) }
     }
 
     private func release() {

@@ -33,6 +33,15 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
 /// Row-wise softmax of a (rows, cols) buffer into y; writes each row's log-sum-exp into lse.
 func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
                  rows: Int, cols c: Int) {
+    // rows are independent: split them across the worker pool
+    Parallel.forRanges(rows, work: 8 * rows * c) { r in
+        let o = r.lowerBound
+        softmaxRowBlock(x + o * c, y + o * c, lse: lse + o, rows: r.count, cols: c)
+    }
+}
+
+private func softmaxRowBlock(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                             lse: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) {
     if BLAS.avx512 {
         tk_softmax_rows_avx512(x, y, lse, rows, c)
         return
@@ -70,19 +79,30 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
     let lseTensor = Tensor(uninitialized: [n])
     let lse = lseTensor.data, x = logits.data
     softmaxRows(x, probs.data, lse: lse, rows: n, cols: c)
-    var total: Double = 0
-    targets.values.withUnsafeBufferPointer { t in
-        for r in 0..<n { total += Double(lse[r] - x[r * c + t[r]]) }
-    }
-    let out = Tensor(Float(total / Double(max(n, 1))))
-    if Tensor.recording(logits) {
-        // Turn probs into dloss/dlogits = (softmax - onehot(target)) / N now, while it is in cache;
-        // backward then hands the buffer over as it is when the upstream gradient is 1 (a loss).
-        let p = probs.data, invN = 1 / Float(max(n, 1))
-        if BLAS.avx512 { tk_scale_avx512(p, invN, n * c) } else { for i in 0..<(n * c) { p[i] *= invN } }
+    let recording = Tensor.recording(logits)
+    let p = probs.data, invN = 1 / Float(max(n, 1))
+    // One pass over row blocks: each block's share of the loss (added up in block order, so the
+    // total does not depend on the thread count) and, when training, dloss/dlogits =
+    // (softmax - onehot(target)) / N while the rows are in cache; backward then hands the
+    // buffer over as it is when the upstream gradient is 1 (a loss).
+    let blockRows = 4096
+    var partials = [Double](repeating: 0, count: (n + blockRows - 1) / blockRows)
+    partials.withUnsafeMutableBufferPointer { partial in
         targets.values.withUnsafeBufferPointer { t in
-            for r in 0..<n { p[r * c + t[r]] -= invN }
+            Parallel.forBlocks(n, size: blockRows) { b, rows in
+                var sum: Double = 0
+                for r in rows { sum += Double(lse[r] - x[r * c + t[r]]) }
+                partial[b] = sum
+                guard recording else { return }
+                let block = p + rows.lowerBound * c, count = rows.count * c
+                if BLAS.avx512 { tk_scale_avx512(block, invN, count) } else { for i in 0..<count { block[i] *= invN } }
+                for r in rows { p[r * c + t[r]] -= invN }
+            }
         }
+    }
+    let total = partials.reduce(0, +)
+    let out = Tensor(Float(total / Double(max(n, 1))))
+    if recording {
         out.record([logits]) { g in
             let scale = g.data[0]
             if scale == 1 {

@@ -63,7 +63,15 @@ extension Tensor {
     /// The contiguous elements [start, start+n) as `newShape`, differentiable.
     private func sliceRows(_ start: Int, _ n: Int, _ newShape: [Int]) -> Tensor {
         let hot = (oneHot != nil && newShape.last == shape.last) ? oneHot : nil
-        let out = Tensor(view: storage, offset: offset + start, shape: newShape, oneHot: hot)
+        let out: Tensor
+        if let (parts, partCount) = storage.stackParts, storage.pendingFill != nil, partCount == n,
+           (offset + start) % n == 0 {
+            // exactly one part of a deferred stack: a view of that part, so the stack is never copied
+            let part = parts[(offset + start) / n]
+            out = Tensor(view: part.storage, offset: part.offset, shape: newShape)
+        } else {
+            out = Tensor(view: storage, offset: offset + start, shape: newShape, oneHot: hot)
+        }
         if Tensor.recording(self) {
             out.record([self]) { [self] g in
                 let gp = g.data
@@ -127,17 +135,27 @@ extension Tensor {
             if a != b { shapeMismatch("concat", first.shape, t.shape) }
             outShape[ax] += t.shape[ax]
         }
-        let out = Tensor(uninitialized: outShape)
         let outer = first.shape[..<ax].reduce(1, *), inner = first.shape[(ax + 1)...].reduce(1, *)
         let total = outShape[ax]
-        let y = out.data
         var start = 0
         var starts: [Int] = []
         for t in tensors {
-            let d = t.shape[ax], x = t.data
-            for o in 0..<outer { copyFloats(x + o * d * inner, y + (o * total + start) * inner, d * inner) }
             starts.append(start)
-            start += d
+            start += t.shape[ax]
+        }
+        let out: Tensor
+        if outer == 1 && tensors.count > 1 && tensors.allSatisfy({ $0.count == first.count && $0.node != nil
+                                                                     && !$0.storage.isParameter }) {
+            // Equal parts along axis 0 that are results of recorded ops (never written again): the
+            // copy is deferred until someone reads the whole. An RNN's stacked step outputs are
+            // read back one step at a time (sliceRows) or by one matrix product (LazyProduct),
+            // which read the parts where they are.
+            out = Tensor(view: Storage(capacity: total * inner, deferred: true), offset: 0, shape: outShape)
+            out.storage.stackParts = (tensors, first.count)
+            out.storage.pendingFill = { y in copyParts(tensors, into: y, axis: ax, outer: 1, inner: inner, total: total, starts: starts) }
+        } else {
+            out = Tensor(uninitialized: outShape)
+            copyParts(tensors, into: out.data, axis: ax, outer: outer, inner: inner, total: total, starts: starts)
         }
         if recording(tensors) {
             out.record(tensors) { g in
@@ -163,6 +181,30 @@ extension Tensor {
     }
 }
 
+/// concat's copy: part p goes to y from (o * total + starts[p]) * inner for each outer index o.
+private func copyParts(_ tensors: [Tensor], into y: UnsafeMutablePointer<Float>, axis ax: Int, outer: Int, inner: Int,
+                       total: Int, starts: [Int]) {
+    // read every part on this thread first: reading may compute a pending value
+    let sources = tensors.map { UnsafePointer($0.data) }
+    Parallel.forRanges(tensors.count, work: outer * total * inner) { parts in
+        for p in parts {
+            let d = tensors[p].shape[ax], x = sources[p], s = starts[p]
+            for o in 0..<outer { copyFloats(x + o * d * inner, y + (o * total + s) * inner, d * inner) }
+        }
+    }
+}
+
+extension Tensor {
+    /// When this tensor is a whole deferred stack (see concat) whose parts are whole rows of
+    /// width `rowWidth`: each part's first element and the rows per part. Reading the parts
+    /// here may compute pending values, so call it on the thread that owns the tensors.
+    func stackedRows(width rowWidth: Int) -> (parts: [UnsafePointer<Float>], rowsPerPart: Int)? {
+        guard let (parts, partCount) = storage.stackParts, storage.pendingFill != nil, offset == 0,
+              count == storage.capacity, rowWidth > 0, partCount % rowWidth == 0 else { return nil }
+        return (parts.map { UnsafePointer($0.data) }, partCount / rowWidth)
+    }
+}
+
 /// A contiguous copy of `x` with its axes reordered: out axis i is x's axis perm[i] (no graph).
 func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
     let outShape = perm.map { x.shape[$0] }
@@ -176,7 +218,9 @@ func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
         // in tiles of 16 rows, so reads run along memory instead of jumping b*c floats each row
         let a = x.shape[0], b = x.shape[1], c = x.shape[2]
         if BLAS.avx512 && c <= 64 {
-            tk_swap01_avx512(src, dst, a, b, c)
+            Parallel.forRanges(b, align: 16, work: a * b * c) { r in
+                tk_swap01_rows_avx512(src, dst, a, b, c, r.lowerBound, r.upperBound)
+            }
             return out
         }
         for i0 in stride(from: 0, to: b, by: 16) {
