@@ -63,15 +63,19 @@ extension Tensor {
     /// The contiguous elements [start, start+n) as `newShape`, differentiable.
     private func sliceRows(_ start: Int, _ n: Int, _ newShape: [Int]) -> Tensor {
         let hot = (oneHot != nil && newShape.last == shape.last) ? oneHot : nil
-        let out: Tensor
         if let (parts, partCount) = storage.stackParts, storage.pendingFill != nil, partCount == n,
            (offset + start) % n == 0 {
-            // exactly one part of a deferred stack: a view of that part, so the stack is never copied
+            // Exactly one part of a deferred stack: a view of that part, so the stack is never
+            // copied, and its gradient goes straight to the part (the stack's own backward, which
+            // comes later, hands the part only what other readers of the whole sent).
             let part = parts[(offset + start) / n]
-            out = Tensor(view: part.storage, offset: part.offset, shape: newShape)
-        } else {
-            out = Tensor(view: storage, offset: offset + start, shape: newShape, oneHot: hot)
+            let out = Tensor(view: part.storage, offset: part.offset, shape: newShape)
+            if Tensor.recording(self) {
+                out.record([self]) { g in part.accumulateGrad(g.viewAs(part.shape), owned: GradMode.incomingOwned) }
+            }
+            return out
         }
+        let out = Tensor(view: storage, offset: offset + start, shape: newShape, oneHot: hot)
         if Tensor.recording(self) {
             out.record([self]) { [self] g in
                 let gp = g.data
