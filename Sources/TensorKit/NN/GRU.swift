@@ -64,31 +64,37 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let gates = Tensor(uninitialized: [steps, batch, g])      // saved r, z, hn = W_hn h + b_hn
     let ns = Tensor(uninitialized: [steps, batch, h])         // saved n
     let hsP = hs.data, gatesP = gates.data, nsP = ns.data, giP = gi.data, bhhP = bhh.data
+    let whhTP = UnsafePointer(whhT.data)
     loadInitialState(h0, hsP, bh)
     for t in 0..<steps {
-        let hPrev = hsP + t * bh, hNext = hPrev + bh
-        let gt = gatesP + t * bg, nt = nsP + t * bh
-        input.project(step: t, into: giP)
-        // gt (B, 3H) = h_{t-1} W_hh^T
-        BLAS.gemm(m: batch, n: g, k: h, hPrev, lda: h, whhT.data, ldb: g, beta: 0, gt, ldc: g)
-        if BLAS.avx512 {
-            tk_gru_forward_avx512(batch, h, gt, giP, bhhP, hPrev, nt, hNext)
-            continue
-        }
-        for b in 0..<batch {
-            let row = gt + b * g, irow = giP + b * g, nrow = nt + b * h
-            for j in 0..<(2 * h) { row[j] += irow[j] + bhhP[j] }
-            vSigmoid(row, row, 2 * h)                         // r, z
-            for j in 0..<h {
-                let hn = row[2 * h + j] + bhhP[2 * h + j]
-                row[2 * h + j] = hn
-                nrow[j] = irow[2 * h + j] + row[j] * hn       // pre-activation of n
+        // one pass over blocks of rows (across the worker pool): a row's projection, recurrent
+        // product and gates need nothing from the other rows
+        Parallel.forRanges(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
+            let o = rows.lowerBound, n = rows.count
+            let hPrev = hsP + t * bh + o * h, hNext = hsP + (t + 1) * bh + o * h
+            let gt = gatesP + t * bg + o * g, nt = nsP + t * bh + o * h, gi = giP + o * g
+            input.project(step: t, rows: rows, into: gi)
+            // gt (rows, 3H) = h_{t-1} W_hh^T
+            BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, gt, ldc: g)
+            if BLAS.avx512 {
+                tk_gru_forward_avx512(n, h, gt, gi, bhhP, hPrev, nt, hNext)
+                return
             }
-        }
-        vTanh(nt, nt, bh)
-        for b in 0..<batch {
-            let z = gt + b * g + h, n = nt + b * h, hp = hPrev + b * h, hn = hNext + b * h
-            for j in 0..<h { hn[j] = n[j] + z[j] * (hp[j] - n[j]) }  // (1 - z) n + z h
+            for b in 0..<n {
+                let row = gt + b * g, irow = gi + b * g, nrow = nt + b * h
+                for j in 0..<(2 * h) { row[j] += irow[j] + bhhP[j] }
+                vSigmoid(row, row, 2 * h)                         // r, z
+                for j in 0..<h {
+                    let hn = row[2 * h + j] + bhhP[2 * h + j]
+                    row[2 * h + j] = hn
+                    nrow[j] = irow[2 * h + j] + row[j] * hn       // pre-activation of n
+                }
+            }
+            vTanh(nt, nt, n * h)
+            for b in 0..<n {
+                let z = gt + b * g + h, nb = nt + b * h, hp = hPrev + b * h, hn = hNext + b * h
+                for j in 0..<h { hn[j] = nb[j] + z[j] * (hp[j] - nb[j]) }  // (1 - z) n + z h
+            }
         }
     }
     let out = Tensor(view: hs.storage, offset: bh, shape: [steps, batch, h])
@@ -104,19 +110,24 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             let dWih = wih.requiresGrad ? Tensor(uninitialized: wih.shape) : nil
             let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, g]) : nil
             let dWhh = Tensor(uninitialized: whh.shape)
-            let dbih = Tensor.zeros([g]), dbhh = Tensor.zeros([g])
+            let dbih = BlockPartials(batch: batch, width: g), dbhh = BlockPartials(batch: batch, width: g)
             let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
             let dGiP = dGi.data, dGhP = dGh.data, dhP = dh.data, gP = gOut.data
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let hPrev = hsP + t * bh, gt = gatesP + t * bg, nt = nsP + t * bh, go = gP + t * bh
                 let first = t == steps - 1
-                if BLAS.avx512 {
-                    // also adds the bias gradients (column sums of dGi, dGh)
-                    tk_gru_backward_avx512(batch, h, gt, nt, hPrev, go, dhP, dGiP, dGhP, dbih.data, dbhh.data)
-                } else {
-                    gruStepBackward(batch, h, gt, nt, hPrev, go, dhP, dGiP, dGhP)
-                    addColumnSums(dGhP, rows: batch, cols: g, into: dbhh.data)
-                    addColumnSums(dGiP, rows: batch, cols: g, into: dbih.data)
+                Parallel.forBlocks(batch, size: dbih.blockRows) { block, rows in
+                    let o = rows.lowerBound, n = rows.count
+                    let (gt, nt, hPrev, go) = (gt + o * g, nt + o * h, hPrev + o * h, go + o * h)
+                    let (dh, dGi, dGh) = (dhP + o * h, dGiP + o * g, dGhP + o * g)
+                    if BLAS.avx512 {
+                        // also adds the bias gradients (column sums of dGi, dGh) into the block's partials
+                        tk_gru_backward_avx512(n, h, gt, nt, hPrev, go, dh, dGi, dGh, dbih.block(block), dbhh.block(block))
+                    } else {
+                        gruStepBackward(n, h, gt, nt, hPrev, go, dh, dGi, dGh)
+                        addColumnSums(dGh, rows: n, cols: g, into: dbhh.block(block))
+                        addColumnSums(dGi, rows: n, cols: g, into: dbih.block(block))
+                    }
                 }
                 // the step kernel left z * dL/dh_t in dh (the path through h_{t-1} directly); add dGh_t W_hh
                 hiddenStepBackward(batch: batch, hidden: h, gates: g, dGhP, whh: whh.data, hPrev: hPrev,
@@ -126,8 +137,8 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             }
             h0?.accumulateGrad(dh, owned: true)
             whh.accumulateGrad(dWhh, owned: true)
-            bhh.accumulateGrad(dbhh, owned: true)
-            bih.accumulateGrad(dbih, owned: true)
+            bhh.accumulateGrad(dbhh.total(), owned: true)
+            bih.accumulateGrad(dbih.total(), owned: true)
             input.accumulateGradients(dW: dWih, dWT: dWihT, dx: dx)
         }
     }

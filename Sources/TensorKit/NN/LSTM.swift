@@ -75,29 +75,35 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
     let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data, giP = gi.data, bhhP = bhh.data
     loadInitialState(h0, ysP, bh)
     loadInitialState(c0, csP, bh)
+    let whhTP = UnsafePointer(whhT.data)
     for t in 0..<steps {
-        let hPrev = ysP + t * bh, hNext = hPrev + bh, cPrev = csP + t * bh, cNext = cPrev + bh
-        let at = actsP + t * bg, tc = tcsP + t * bh
-        input.project(step: t, into: giP)
-        // at (B, 4H) = h_{t-1} W_hh^T, then gi_t + b_hh and the gate activations
-        BLAS.gemm(m: batch, n: g, k: h, hPrev, lda: h, whhT.data, ldb: g, beta: 0, at, ldc: g)
-        if BLAS.avx512 {
-            tk_lstm_forward_avx512(batch, h, at, giP, bhhP, cPrev, cNext, tc, hNext)
-            continue
-        }
-        for b in 0..<batch {
-            let row = at + b * g, irow = giP + b * g
-            for j in 0..<g { row[j] += irow[j] + bhhP[j] }
-            vSigmoid(row, row, 2 * h)                         // i, f
-            vTanh(row + 2 * h, row + 2 * h, h)                // g
-            vSigmoid(row + 3 * h, row + 3 * h, h)             // o
-            let cp = cPrev + b * h, cn = cNext + b * h
-            for j in 0..<h { cn[j] = row[h + j] * cp[j] + row[j] * row[2 * h + j] }
-        }
-        vTanh(cNext, tc, bh)
-        for b in 0..<batch {
-            let o = at + b * g + 3 * h, tcb = tc + b * h, hn = hNext + b * h
-            for j in 0..<h { hn[j] = o[j] * tcb[j] }
+        // one pass over blocks of rows (across the worker pool): rows are independent
+        Parallel.forRanges(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
+            let o = rows.lowerBound, n = rows.count
+            let hPrev = ysP + t * bh + o * h, hNext = ysP + (t + 1) * bh + o * h
+            let cPrev = csP + t * bh + o * h, cNext = csP + (t + 1) * bh + o * h
+            let at = actsP + t * bg + o * g, tc = tcsP + t * bh + o * h, gi = giP + o * g
+            input.project(step: t, rows: rows, into: gi)
+            // at (rows, 4H) = h_{t-1} W_hh^T, then gi_t + b_hh and the gate activations
+            BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, at, ldc: g)
+            if BLAS.avx512 {
+                tk_lstm_forward_avx512(n, h, at, gi, bhhP, cPrev, cNext, tc, hNext)
+                return
+            }
+            for b in 0..<n {
+                let row = at + b * g, irow = gi + b * g
+                for j in 0..<g { row[j] += irow[j] + bhhP[j] }
+                vSigmoid(row, row, 2 * h)                         // i, f
+                vTanh(row + 2 * h, row + 2 * h, h)                // g
+                vSigmoid(row + 3 * h, row + 3 * h, h)             // o
+                let cp = cPrev + b * h, cn = cNext + b * h
+                for j in 0..<h { cn[j] = row[h + j] * cp[j] + row[j] * row[2 * h + j] }
+            }
+            vTanh(cNext, tc, n * h)
+            for b in 0..<n {
+                let ob = at + b * g + 3 * h, tcb = tc + b * h, hn = hNext + b * h
+                for j in 0..<h { hn[j] = ob[j] * tcb[j] }
+            }
         }
     }
     (ysP + (steps + 1) * bh).update(from: csP + steps * bh, count: bh)
@@ -114,18 +120,23 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
             let dh = Tensor.zeros([batch, h]), dc = Tensor(uninitialized: [batch, h])
             let dWih = Tensor(uninitialized: wih.shape), dWhh = Tensor(uninitialized: whh.shape)
             let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, g]) : nil
-            let db = Tensor.zeros([g])
+            let db = BlockPartials(batch: batch, width: g)
             let dx = x.requiresGrad ? Tensor(uninitialized: x.shape) : nil
             let dGP = dG.data, dhP = dh.data, dcP = dc.data, gP = gOut.data
             dcP.update(from: gP + steps * bh, count: bh)
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let at = actsP + t * bg, tc = tcsP + t * bh, cPrev = csP + t * bh, hPrev = ysP + t * bh
                 let go = gP + t * bh, first = t == steps - 1
-                if BLAS.avx512 {
-                    tk_lstm_backward_avx512(batch, h, at, tc, cPrev, go, dhP, dcP, dGP, db.data)
-                } else {
-                    lstmStepBackward(batch, h, at, tc, cPrev, go, dhP, dcP, dGP)
-                    addColumnSums(dGP, rows: batch, cols: g, into: db.data)
+                Parallel.forBlocks(batch, size: db.blockRows) { block, rows in
+                    let o = rows.lowerBound, n = rows.count
+                    let (at, tc, cPrev, go) = (at + o * g, tc + o * h, cPrev + o * h, go + o * h)
+                    let (dh, dc, dG) = (dhP + o * h, dcP + o * h, dGP + o * g)
+                    if BLAS.avx512 {
+                        tk_lstm_backward_avx512(n, h, at, tc, cPrev, go, dh, dc, dG, db.block(block))
+                    } else {
+                        lstmStepBackward(n, h, at, tc, cPrev, go, dh, dc, dG)
+                        addColumnSums(dG, rows: n, cols: g, into: db.block(block))
+                    }
                 }
                 hiddenStepBackward(batch: batch, hidden: h, gates: g, dGP, whh: whh.data, hPrev: hPrev,
                                    dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
@@ -135,8 +146,9 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
             h0?.accumulateGrad(dh, owned: true)
             c0?.accumulateGrad(dc, owned: true)
             whh.accumulateGrad(dWhh, owned: true)
-            bhh.accumulateGrad(db, owned: false)
-            bih.accumulateGrad(db, owned: false)
+            let dbTotal = db.total()
+            bhh.accumulateGrad(dbTotal, owned: false)
+            bih.accumulateGrad(dbTotal, owned: false)
             input.accumulateGradients(dW: dWih, dWT: dWihT, dx: dx)
         }
     }

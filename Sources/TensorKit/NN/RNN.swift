@@ -67,16 +67,21 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let hs = Tensor(uninitialized: [steps + 1, batch, h])     // hs[0] = h0, hs[t+1] = h_t
     let hsP = hs.data, bhhP = bhh.data
     loadInitialState(h0, hsP, bh)
+    let whhTP = UnsafePointer(whhT.data)
     for t in 0..<steps {
-        let hPrev = hsP + t * bh, hNext = hPrev + bh
-        // hNext = (W_ih x_t + b_ih) + h_{t-1} W_hh^T + b_hh, then φ
-        input.project(step: t, into: hNext)
-        BLAS.gemm(m: batch, n: h, k: h, hPrev, lda: h, whhT.data, ldb: h, beta: 1, hNext, ldc: h)
-        for b in 0..<batch {
-            let row = hNext + b * h
-            for j in 0..<h { row[j] += bhhP[j] }
+        // one pass over blocks of rows (across the worker pool): rows are independent
+        Parallel.forRanges(batch, align: 8, work: batch * h * (h + input.inSize + 8)) { rows in
+            let n = rows.count
+            let hPrev = hsP + t * bh + rows.lowerBound * h, hNext = hsP + (t + 1) * bh + rows.lowerBound * h
+            // hNext = (W_ih x_t + b_ih) + h_{t-1} W_hh^T + b_hh, then φ
+            input.project(step: t, rows: rows, into: hNext)
+            BLAS.gemm(m: n, n: h, k: h, hPrev, lda: h, whhTP, ldb: h, beta: 1, hNext, ldc: h)
+            for b in 0..<n {
+                let row = hNext + b * h
+                for j in 0..<h { row[j] += bhhP[j] }
+            }
+            if relu { for i in 0..<(n * h) { hNext[i] = max(hNext[i], 0) } } else { vTanh(hNext, hNext, n * h) }
         }
-        if relu { for i in 0..<bh { hNext[i] = max(hNext[i], 0) } } else { vTanh(hNext, hNext, bh) }
     }
     let out = Tensor(view: hs.storage, offset: bh, shape: [steps, batch, h])
     var inputs = [x, wih, whh, bih, bhh]
@@ -94,10 +99,12 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             let dGP = dG.data, dhP = dh.data, gP = gOut.data
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let ht = hsP + (t + 1) * bh, hPrev = hsP + t * bh, go = gP + t * bh, first = t == steps - 1
-                if relu {
-                    for i in 0..<bh { dGP[i] = ht[i] > 0 ? go[i] + dhP[i] : 0 }
-                } else {
-                    for i in 0..<bh { dGP[i] = (go[i] + dhP[i]) * (1 - ht[i] * ht[i]) }
+                Parallel.forRanges(bh, align: 16, work: bh) { r in
+                    if relu {
+                        for i in r { dGP[i] = ht[i] > 0 ? go[i] + dhP[i] : 0 }
+                    } else {
+                        for i in r { dGP[i] = (go[i] + dhP[i]) * (1 - ht[i] * ht[i]) }
+                    }
                 }
                 addColumnSums(dGP, rows: batch, cols: h, into: db.data)
                 hiddenStepBackward(batch: batch, hidden: h, gates: h, dGP, whh: whh.data, hPrev: hPrev,

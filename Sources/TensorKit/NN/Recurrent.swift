@@ -50,6 +50,9 @@ struct StepInput {
     let batch: Int, inSize: Int, gates: Int
     /// W_ih^T (in, G): row v is what token v contributes, for gathers and plain products.
     let wT: Tensor
+    /// The buffers the projection reads, fetched here on the calling thread (reading a tensor
+    /// may compute a pending value), so worker threads can project rows; x's only if dense.
+    private let xP: UnsafePointer<Float>?, wTP: UnsafePointer<Float>, bP: UnsafePointer<Float>
 
     init(_ x: Tensor, _ wih: Tensor, _ bih: Tensor) {
         self.x = x
@@ -59,24 +62,33 @@ struct StepInput {
         inSize = wih.shape[1]
         gates = wih.shape[0]
         wT = permuted(wih, [1, 0])
+        xP = x.oneHot == nil ? UnsafePointer(x.data) : nil
+        wTP = UnsafePointer(wT.data)
+        bP = UnsafePointer(bih.data)
     }
 
     /// out (B, G) = x_t W_ih^T + b_ih.
     func project(step t: Int, into out: UnsafeMutablePointer<Float>) {
-        let g = gates, b = bih.data
+        project(step: t, rows: 0..<batch, into: out)
+    }
+
+    /// Rows `rows` of step t's projection into out, which points at the first of them. Reads
+    /// only buffers that exist already, so worker threads may call it.
+    func project(step t: Int, rows: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        let g = gates, b = bP
         if let hot = x.oneHot {
             // row r = W_ih^T[token r] + b_ih, in one pass
-            let table = wT.data
+            let table = wTP
             hot.indices.withUnsafeBufferPointer { idx in
                 let first = x.offset / inSize + t * batch
-                for r in 0..<batch {
-                    let src = table + Int(idx[first + r]) * g, dst = out + r * g
+                for r in rows {
+                    let src = table + Int(idx[first + r]) * g, dst = out + (r - rows.lowerBound) * g
                     for j in 0..<g { dst[j] = src[j] + b[j] }
                 }
             }
         } else {
-            BLAS.gemmBias(m: batch, n: g, k: inSize, x.data + t * batch * inSize, lda: inSize, wT.data, ldb: g,
-                          bias: b, out, ldc: g)
+            BLAS.gemmBias(m: rows.count, n: g, k: inSize, xP! + (t * batch + rows.lowerBound) * inSize, lda: inSize,
+                          wTP, ldb: g, bias: b, out, ldc: g)
         }
     }
 
@@ -116,6 +128,32 @@ func hiddenStepBackward(batch: Int, hidden h: Int, gates g: Int, _ dG: UnsafePoi
                         dWhh: UnsafeMutablePointer<Float>, first: Bool) {
     BLAS.gemm(m: batch, n: h, k: g, dG, lda: g, whh, ldb: h, beta: dhBeta, dh, ldc: h)
     BLAS.gemm(transA: true, m: g, n: h, k: batch, dG, lda: g, hPrev, ldb: h, beta: first ? 0 : 1, dWhh, ldc: h)
+}
+
+/// Per-block partial sums of a bias gradient (G) over a batch split into fixed row blocks, so a
+/// step's gate kernel can run on the blocks at once and the sums still come out the same
+/// whatever the number of threads: each block adds into its own row of partials, and `total`
+/// adds the rows in block order.
+struct BlockPartials {
+    let blockRows: Int, blocks: Int, width: Int
+    let buffer: Tensor
+
+    init(batch: Int, width: Int) {
+        blockRows = productBlockRows(batch)
+        blocks = (batch + blockRows - 1) / blockRows
+        self.width = width
+        buffer = Tensor.zeros([blocks, width])
+    }
+
+    /// Block b's partial sums.
+    func block(_ b: Int) -> UnsafeMutablePointer<Float> { buffer.data + b * width }
+
+    /// The sum of the blocks' partials, in block order.
+    func total() -> Tensor {
+        let out = Tensor.zeros([width])
+        for b in 0..<blocks { addInPlace(out.data, block(b), width) }
+        return out
+    }
 }
 
 /// Copies the initial state (B, H) into `dst`, or zeros when there is none.

@@ -72,6 +72,41 @@ final class ParallelTests: XCTestCase {
         }
     }
 
+    /// The fused RNN, GRU and LSTM layers split each step's rows, and sum their bias gradients
+    /// in fixed blocks: outputs and every gradient are bit-identical with one thread.
+    func testRecurrentLayersDoNotDependOnThreadCount() {
+        func run(_ layer: String) -> [[Float]] {
+            manualSeed(11)
+            let batch = 256, steps = 5, inputSize = 20, hidden = 32
+            let x = Tensor.randn([steps, batch, inputSize])
+            x.requiresGrad = true
+            let out: Tensor, params: [Tensor]
+            switch layer {
+            case "rnn":
+                let m = RNN(inputSize: inputSize, hiddenSize: hidden, numLayers: 2)
+                (out, params) = (m(x).output, m.parameters)
+            case "gru":
+                let m = GRU(inputSize: inputSize, hiddenSize: hidden, numLayers: 2)
+                (out, params) = (m(x).output, m.parameters)
+            default:
+                let m = LSTM(inputSize: inputSize, hiddenSize: hidden, numLayers: 2)
+                (out, params) = (m(x).output, m.parameters)
+            }
+            (out * out).sum().backward()
+            return [out.scalars, x.grad!.scalars] + params.map { $0.grad!.scalars }
+        }
+        for layer in ["rnn", "gru", "lstm"] {
+            WorkerPool.limit = 1
+            let serial = run(layer)
+            WorkerPool.limit = .max
+            let parallel = run(layer)
+            for (i, (s, p)) in zip(serial, parallel).enumerated() {
+                let differing = zip(s, p).filter { $0.bitPattern != $1.bitPattern }.count
+                XCTAssertEqual(differing, 0, "\(layer) result \(i) (0: output, 1: dx, then parameters): \(differing) of \(s.count) differ")
+            }
+        }
+    }
+
     /// Stacking recorded results defers the copy; slices and products read the parts in place
     /// and agree with the copied values, gradients included.
     func testDeferredStackMatchesACopy() {
