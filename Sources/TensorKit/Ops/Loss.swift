@@ -77,19 +77,20 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
         fatalError("crossEntropy: target \(t) is out of range for \(c) classes")
     }
     let lseTensor = Tensor(uninitialized: [n])
-    let lse = lseTensor.data, x = logits.data
-    softmaxRows(x, probs.data, lse: lse, rows: n, cols: c)
+    let lse = lseTensor.data, x = UnsafePointer(logits.data)
     let recording = Tensor.recording(logits)
     let p = probs.data, invN = 1 / Float(max(n, 1))
-    // One pass over row blocks: each block's share of the loss (added up in block order, so the
-    // total does not depend on the thread count) and, when training, dloss/dlogits =
-    // (softmax - onehot(target)) / N while the rows are in cache; backward then hands the
+    // One pass over row blocks: the block's softmax, its share of the loss (added up in block
+    // order, so the total does not depend on the thread count) and, when training, dloss/dlogits
+    // = (softmax - onehot(target)) / N while the rows are in cache; backward then hands the
     // buffer over as it is when the upstream gradient is 1 (a loss).
     let blockRows = 4096
     var partials = [Double](repeating: 0, count: (n + blockRows - 1) / blockRows)
     partials.withUnsafeMutableBufferPointer { partial in
         targets.values.withUnsafeBufferPointer { t in
             Parallel.forBlocks(n, size: blockRows) { b, rows in
+                let r0 = rows.lowerBound
+                softmaxRows(x + r0 * c, p + r0 * c, lse: lse + r0, rows: rows.count, cols: c)
                 var sum: Double = 0
                 for r in rows { sum += Double(lse[r] - x[r * c + t[r]]) }
                 partial[b] = sum
