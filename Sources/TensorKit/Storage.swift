@@ -18,6 +18,9 @@ final class Storage {
     /// The parts of a stack whose copy is deferred (see `Tensor.concat`), each `partCount`
     /// elements, in order; consumers that know about them read the parts instead.
     var stackParts: (parts: [Tensor], partCount: Int)?
+    /// For a deferred swap of axes 0 and 1 (see `Tensor.swapAxes`): the (a, b, c) tensor it
+    /// swaps; crossEntropy reads its rows where they are.
+    var swappedFrom: Tensor?
     unowned(unsafe) var prevPending: Storage?
     unowned(unsafe) var nextPending: Storage?
 

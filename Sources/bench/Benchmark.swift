@@ -51,10 +51,15 @@ func measure<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, _ option
         // epochs during which other processes used more than 10% of a CPU: their times are inflated
         ("contended_epochs", String(records.filter { $0.foreignCPUSeconds > 0.1 * $0.epochSeconds }.count)),
         ("predicted", json(predicted)),
+        ("threads", String(workerThreadCount)),
     ]
-    if let torch = torchTokensPerSecond(options.model == "scratch" ? "t2/scratch" : "t2/gru") {
-        fields.append(("torch_tokens_per_s", json(torch, digits: 0)))
-        fields.append(("ratio_vs_torch", json(trainTokens / trainSeconds / torch, digits: 3)))
+    if let torch = torchFigures(options.model == "scratch" ? "t2/scratch" : "t2/gru") {
+        fields.append(("torch_tokens_per_s", json(torch.tokensPerSecond, digits: 0)))
+        fields.append(("ratio_vs_torch", json(trainTokens / trainSeconds / torch.tokensPerSecond, digits: 3)))
+        // the same comparison through median epochs, which a few slow epochs on a shared
+        // machine do not move
+        let ownMedian = median(records.map { $0.trainSeconds })
+        fields.append(("median_epoch_ratio_vs_torch", json(torch.medianTrainEpochSeconds / ownMedian, digits: 3)))
     }
     print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
 }
@@ -69,15 +74,17 @@ func runChild(_ args: [String]) throws {
     if process.terminationStatus != 0 { throw BenchError("child \(args) exited with \(process.terminationStatus)") }
 }
 
-/// PyTorch's training tokens/s for `key` from ../shared/bench/torch_baseline.json's summary.
-func torchTokensPerSecond(_ key: String) -> Double? {
+/// PyTorch's training tokens/s and median training epoch for `key` from
+/// ../shared/bench/torch_baseline.json's summary.
+func torchFigures(_ key: String) -> (tokensPerSecond: Double, medianTrainEpochSeconds: Double)? {
     for path in ["../shared/bench/torch_baseline.json", "shared/bench/torch_baseline.json"] {
         guard let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let summary = object["summary"] as? [String: Any],
               let entry = summary[key] as? [String: Any],
-              let value = entry["tokens_per_s"] as? NSNumber else { continue }
-        return value.doubleValue
+              let value = entry["tokens_per_s"] as? NSNumber,
+              let epoch = entry["median_train_epoch_s"] as? NSNumber else { continue }
+        return (value.doubleValue, epoch.doubleValue)
     }
     return nil
 }

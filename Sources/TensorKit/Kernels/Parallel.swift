@@ -141,6 +141,10 @@ final class WorkerPool: @unchecked Sendable {
 
 @inline(__always) private func spinPause() { tk_spin_pause() }
 
+/// How many threads TensorKit splits a large operation across, the caller included
+/// (TENSORKIT_THREADS, or the available cores up to 4).
+public var workerThreadCount: Int { WorkerPool.shared.threads }
+
 enum Parallel {
     /// Below this much work (multiply-adds, or elements times a per-element cost), one thread
     /// is faster than handing out chunks.

@@ -72,12 +72,21 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
         shapeMismatch("crossEntropy", logits.shape, targets.shape)
     }
     let n = logits.shape[0], c = logits.shape[1]
-    let probs = Tensor(uninitialized: logits.shape)  // (N, C), kept for backward
     for t in targets.values where t < 0 || t >= c {
         fatalError("crossEntropy: target \(t) is out of range for \(c) classes")
     }
+    // Logits that are a deferred swapAxes(0, 1) of time-major (a, b, c) logits, flattened (a
+    // language model's): read the rows where they are, in that order, so the swap is never
+    // copied either way. Source row q is logits row (q % b) * a + q / b.
+    var source: Tensor?
+    if let s = logits.storage.swappedFrom, logits.storage.pendingFill != nil, logits.offset == 0,
+       logits.count == logits.storage.capacity, s.rank == 3, s.shape[2] == c {
+        source = s
+    }
+    let a = source?.shape[0] ?? 1, b = source?.shape[1] ?? n
+    let probs = Tensor(uninitialized: [n, c])  // in the rows' own order; kept for backward
     let lseTensor = Tensor(uninitialized: [n])
-    let lse = lseTensor.data, x = UnsafePointer(logits.data)
+    let lse = lseTensor.data, x = UnsafePointer((source ?? logits).data)
     let recording = Tensor.recording(logits)
     let p = probs.data, invN = 1 / Float(max(n, 1))
     // One pass over row blocks: the block's softmax, its share of the loss (added up in block
@@ -88,30 +97,35 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
     var partials = [Double](repeating: 0, count: (n + blockRows - 1) / blockRows)
     partials.withUnsafeMutableBufferPointer { partial in
         targets.values.withUnsafeBufferPointer { t in
-            Parallel.forBlocks(n, size: blockRows) { b, rows in
+            let swapped = source != nil
+            @inline(__always) func target(_ q: Int) -> Int { swapped ? t[(q % b) * a + q / b] : t[q] }
+            Parallel.forBlocks(n, size: blockRows) { block, rows in
                 let r0 = rows.lowerBound
                 softmaxRows(x + r0 * c, p + r0 * c, lse: lse + r0, rows: rows.count, cols: c)
                 var sum: Double = 0
-                for r in rows { sum += Double(lse[r] - x[r * c + t[r]]) }
-                partial[b] = sum
+                for r in rows { sum += Double(lse[r] - x[r * c + target(r)]) }
+                partial[block] = sum
                 guard recording else { return }
-                let block = p + rows.lowerBound * c, count = rows.count * c
-                if BLAS.avx512 { tk_scale_avx512(block, invN, count) } else { for i in 0..<count { block[i] *= invN } }
-                for r in rows { p[r * c + t[r]] -= invN }
+                let rowsP = p + r0 * c, count = rows.count * c
+                if BLAS.avx512 { tk_scale_avx512(rowsP, invN, count) } else { for i in 0..<count { rowsP[i] *= invN } }
+                for r in rows { p[r * c + target(r)] -= invN }
             }
         }
     }
     let total = partials.reduce(0, +)
     let out = Tensor(Float(total / Double(max(n, 1))))
     if recording {
+        // with a deferred swap the gradient is in the source's order: it goes to the source
+        // directly, and the swap (which gets none) is skipped in backward
+        let receiver = source ?? logits
         out.record([logits]) { g in
             let scale = g.data[0]
             if scale == 1 {
-                logits.accumulateGrad(probs, owned: true)
+                receiver.accumulateGrad(probs.viewAs(receiver.shape), owned: true)
                 return
             }
             let p = probs.data
-            logits.withGradBuffer { d, fresh in storeOrAdd(d, fresh, n * c) { p[$0] * scale } }
+            receiver.withGradBuffer { d, fresh in storeOrAdd(d, fresh, n * c) { p[$0] * scale } }
         }
     }
     return out

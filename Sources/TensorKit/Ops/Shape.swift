@@ -32,7 +32,16 @@ extension Tensor {
         if a == b { return reshaped(shape) }
         var perm = Array(0..<rank)
         perm.swapAt(a, b)
-        let out = permuted(self, perm)
+        let out: Tensor
+        if perm == [1, 0, 2] && node != nil && !storage.isParameter {
+            // A recorded result (never written again), time-major logits turned batch-major: the
+            // copy is deferred until someone reads it, and crossEntropy reads the rows in place.
+            out = Tensor(view: Storage(capacity: count, deferred: true), offset: 0, shape: perm.map { shape[$0] })
+            out.storage.swappedFrom = self
+            out.storage.pendingFill = { [self] p in permute(self, perm, into: p) }
+        } else {
+            out = permuted(self, perm)
+        }
         if Tensor.recording(self) {
             out.record([self]) { [self] g in accumulateGrad(permuted(g, perm), owned: true) }
         }
@@ -211,12 +220,18 @@ extension Tensor {
 
 /// A contiguous copy of `x` with its axes reordered: out axis i is x's axis perm[i] (no graph).
 func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
+    let out = Tensor(uninitialized: perm.map { x.shape[$0] })
+    permute(x, perm, into: out.data)
+    return out
+}
+
+/// Writes `x` with its axes reordered (out axis i is x's axis perm[i]) into dst.
+func permute(_ x: Tensor, _ perm: [Int], into dst: UnsafeMutablePointer<Float>) {
     let outShape = perm.map { x.shape[$0] }
     var inStrides = [Int](repeating: 1, count: x.rank)
     for d in stride(from: x.rank - 2, through: 0, by: -1) { inStrides[d] = inStrides[d + 1] * x.shape[d + 1] }
     let strides = perm.map { inStrides[$0] }
-    let out = Tensor(uninitialized: outShape)
-    let src = x.data, dst = out.data
+    let src = x.data
     if x.rank == 3 && perm == [1, 0, 2] {
         // (a, b, c) -> (b, a, c): rows of c move as blocks (swapAxes(0, 1) of time-major data)
         // in tiles of 16 rows, so reads run along memory instead of jumping b*c floats each row
@@ -225,19 +240,18 @@ func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
             Parallel.forRanges(b, align: 16, work: a * b * c) { r in
                 tk_swap01_rows_avx512(src, dst, a, b, c, r.lowerBound, r.upperBound)
             }
-            return out
+            return
         }
         for i0 in stride(from: 0, to: b, by: 16) {
             for j in 0..<a {
                 for i in i0..<min(i0 + 16, b) { copyFloats(src + (j * b + i) * c, dst + (i * a + j) * c, c) }
             }
         }
-        return out
+        return
     }
     forEachRun(outShape, strides, strides) { o, i, _, n, s, _ in
         if s == 1 { copyFloats(src + i, dst + o, n) } else { for j in 0..<n { dst[o + j] = src[i + j * s] } }
     }
-    return out
 }
 
 /// Copies n floats; short runs use a loop, which beats a memmove call per row.

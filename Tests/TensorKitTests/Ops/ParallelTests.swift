@@ -134,6 +134,34 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(wGrad, w.grad!.scalars)
     }
 
+    /// swapAxes(0, 1) of recorded time-major logits is deferred; crossEntropy reads the rows in
+    /// place and sends the gradient straight to the unswapped tensor, with the same values as
+    /// through a copy.
+    func testDeferredSwapFeedsCrossEntropyInPlace() {
+        manualSeed(3)
+        let (steps, batch, vocab) = (5, 7, 6)
+        let w = Tensor.randn([steps * batch, vocab], requiresGrad: true)
+        let targets = IntTensor((0..<(batch * steps)).map { ($0 * 5 + 1) % vocab }, shape: [batch * steps])
+        func loss(copy: Bool) -> (Float, [Float]) {
+            w.zeroGrad()
+            let timeMajor = (w * 1).reshaped([steps, batch, vocab])
+            var swapped = timeMajor.swapAxes(0, 1)  // (batch, steps, vocab)
+            if copy {
+                swapped = swapped * 1  // reads the swap: a plain copy
+            } else {
+                XCTAssertNotNil(swapped.storage.swappedFrom)
+            }
+            let l = crossEntropy(swapped.reshaped([-1, vocab]), targets)
+            if !copy { XCTAssertNotNil(swapped.storage.pendingFill, "the swap is never copied") }
+            l.backward()
+            return (l.item, w.grad!.scalars)
+        }
+        let (inPlace, inPlaceGrad) = loss(copy: false)
+        let (copied, copiedGrad) = loss(copy: true)
+        XCTAssertEqual(inPlace, copied, accuracy: 1e-6)
+        XCTAssertEqual(inPlaceGrad, copiedGrad)
+    }
+
     /// A parameter may change in place (SGD), so a stack holding one is copied at once.
     func testStackOfParametersIsCopied() {
         let p = Tensor([1, 2, 3], shape: [3], requiresGrad: true)
