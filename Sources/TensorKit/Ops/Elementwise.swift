@@ -169,23 +169,47 @@ public func tanh(_ x: Tensor) -> Tensor {
     if Tensor.recording(x) {
         let y = out.detached()
         out.record([x]) { g in
-            let gp = g.data, yp = y.data
-            x.withGradBuffer { d, fresh in
-                // written out (not storeOrAdd) so each worker's loop is inlined and vectorised
-                Parallel.forRanges(x.count, align: 16, work: x.count) { r in
-                    if BLAS.avx512 {
-                        let o = r.lowerBound
-                        tk_tanh_backward_avx512(gp + o, yp + o, d + o, r.count, fresh ? 0 : 1)
-                    } else if fresh {
-                        for i in r { d[i] = gp[i] * (1 - yp[i] * yp[i]) }
-                    } else {
-                        for i in r { d[i] += gp[i] * (1 - yp[i] * yp[i]) }
-                    }
-                }
-            }
+            x.withGradBuffer { d, fresh in backwardThroughOutput(TanhDerivative.self, g.data, y.data, d, x.count, fresh) }
         }
     }
     return out
+}
+
+/// An activation whose derivative is a function of its output y.
+protocol OutputDerivative {
+    static func derivative(_ y: Float) -> Float
+    /// The AVX-512 kernel: d = g * derivative(y), or d += that when accumulate is 1.
+    static func kernel(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+                       _ n: Int, _ accumulate: Int32)
+}
+
+enum TanhDerivative: OutputDerivative {
+    @inline(__always) static func derivative(_ y: Float) -> Float { 1 - y * y }
+    static func kernel(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+                       _ n: Int, _ accumulate: Int32) { tk_tanh_backward_avx512(g, y, d, n, accumulate) }
+}
+
+enum SigmoidDerivative: OutputDerivative {
+    @inline(__always) static func derivative(_ y: Float) -> Float { y * (1 - y) }
+    static func kernel(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+                       _ n: Int, _ accumulate: Int32) { tk_sigmoid_backward_avx512(g, y, d, n, accumulate) }
+}
+
+/// d = g * f'(y) (fresh) or d += that, split across the worker pool. Generic rather than a
+/// closure, so each worker's portable loop is specialised, inlined and vectorised.
+@inline(__always)
+func backwardThroughOutput<F: OutputDerivative>(_: F.Type, _ gp: UnsafePointer<Float>, _ yp: UnsafePointer<Float>,
+                                                _ d: UnsafeMutablePointer<Float>, _ n: Int, _ fresh: Bool) {
+    Parallel.forRanges(n, align: 16, work: n) { r in
+        if BLAS.avx512 {
+            let o = r.lowerBound
+            F.kernel(gp + o, yp + o, d + o, r.count, fresh ? 0 : 1)
+        } else if fresh {
+            for i in r { d[i] = gp[i] * F.derivative(yp[i]) }
+        } else {
+            for i in r { d[i] += gp[i] * F.derivative(yp[i]) }
+        }
+    }
 }
 
 /// Elementwise logistic sigmoid 1 / (1 + e^-x).
@@ -195,19 +219,7 @@ public func sigmoid(_ x: Tensor) -> Tensor {
     if Tensor.recording(x) {
         let y = out.detached()
         out.record([x]) { g in
-            let gp = g.data, yp = y.data
-            x.withGradBuffer { d, fresh in
-                Parallel.forRanges(x.count, align: 16, work: x.count) { r in
-                    if BLAS.avx512 {
-                        let o = r.lowerBound
-                        tk_sigmoid_backward_avx512(gp + o, yp + o, d + o, r.count, fresh ? 0 : 1)
-                    } else if fresh {
-                        for i in r { d[i] = gp[i] * yp[i] * (1 - yp[i]) }
-                    } else {
-                        for i in r { d[i] += gp[i] * yp[i] * (1 - yp[i]) }
-                    }
-                }
-            }
+            x.withGradBuffer { d, fresh in backwardThroughOutput(SigmoidDerivative.self, g.data, y.data, d, x.count, fresh) }
         }
     }
     return out
