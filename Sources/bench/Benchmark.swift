@@ -25,6 +25,8 @@ func runBenchmark(_ options: Options) throws {
 /// Trains `model` for `options.epochs` epochs with the harness's timed loop and prints the
 /// JSON line.
 func measure<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, _ options: Options) throws {
+    // PyTorch first, so both runs see the machine in the same state
+    let live = try options.torchPython.map { try measureTorch(python: $0, options) }
     let trainer = MeasuredTrainer(gradientClip: gradientClip)
     let records = trainer.fit(model, data, epochs: options.epochs) { epoch, r in
         if !options.quiet && (epoch == 1 || epoch % 10 == 0 || epoch == options.epochs) {
@@ -61,7 +63,47 @@ func measure<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, _ option
         let ownMedian = median(records.map { $0.trainSeconds })
         fields.append(("median_epoch_ratio_vs_torch", json(torch.medianTrainEpochSeconds / ownMedian, digits: 3)))
     }
+    if let live {
+        fields.append(("torch_live_version", json(live.version)))
+        fields.append(("torch_live_tokens_per_s", json(live.tokensPerSecond, digits: 0)))
+        fields.append(("ratio_vs_torch_live", json(trainTokens / trainSeconds / live.tokensPerSecond, digits: 3)))
+        let ownMedian = median(records.map { $0.trainSeconds })
+        fields.append(("median_epoch_ratio_vs_torch_live", json(live.medianTrainEpochSeconds / ownMedian, digits: 3)))
+    }
     print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+}
+
+/// What PyTorch's reference script (../shared/bench/torch_deep_rnn.py) measures now for this
+/// model, epochs and seed, with two threads like the recorded figures.
+func measureTorch(python: String, _ options: Options) throws
+    -> (version: String, tokensPerSecond: Double, medianTrainEpochSeconds: Double) {
+    guard let script = ["../shared/bench/torch_deep_rnn.py", "shared/bench/torch_deep_rnn.py"]
+        .first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+        throw BenchError("--torch: PyTorch's script is not at ../shared/bench/torch_deep_rnn.py")
+    }
+    let args = [script, "--model", options.model, "--epochs", String(options.epochs), "--threads", "2",
+                "--seed", String(options.seed)]
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [python] + args
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    if !options.quiet { FileHandle.standardError.write(Data("[torch] \(python) \(args.joined(separator: " "))\n".utf8)) }
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // the script's result is its last line: {"torch": version, "results": [{...}], ...}
+    guard process.terminationStatus == 0,
+          let line = text.split(separator: "\n").last,
+          let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+          let result = (object["results"] as? [[String: Any]])?.first,
+          let tokens = result["tokens_per_s"] as? NSNumber,
+          let epoch = result["median_train_epoch_s"] as? NSNumber else {
+        throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` exited with status "
+                         + "\(process.terminationStatus) without its JSON result; run it by hand to see why")
+    }
+    return (object["torch"] as? String ?? "?", tokens.doubleValue, epoch.doubleValue)
 }
 
 /// Re-runs this executable with `args`, passing its output through.

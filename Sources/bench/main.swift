@@ -1,7 +1,7 @@
 // Benchmarks the deep RNN chapter's two models (scratch stacked RNN and concise GRU), taken
 // from the D2L library the chapters' `save` cells generate, on The Time Machine with the
 // chapter's settings, printing one JSON line per model.
-// Usage: bench [--model scratch|gru|both] [--epochs N] [--seed S]
+// Usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet] [--torch PYTHON]
 import Foundation
 import TensorKit
 
@@ -10,6 +10,9 @@ struct Options {
     var epochs = 100
     var seed: UInt64 = 0
     var quiet = false
+    /// A Python with torch: run PyTorch's reference script just before each model, and compare
+    /// with that run too (the same minutes on the same machine) besides the recorded figures.
+    var torchPython: String?
 
     static func parse(_ args: [String]) throws -> Options {
         var o = Options()
@@ -31,8 +34,9 @@ struct Options {
                 guard let s = UInt64(try value()) else { throw BenchError("--seed: a non-negative integer") }
                 o.seed = s
             case "--quiet": o.quiet = true
+            case "--torch": o.torchPython = try value()
             case "-h", "--help":
-                print("usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet]")
+                print("usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet] [--torch PYTHON]")
                 exit(0)
             default: throw BenchError("unknown argument \(args[i])")
             }
@@ -59,6 +63,7 @@ do {
         for model in ["scratch", "gru"] {
             var args = ["--model", model, "--epochs", String(options.epochs), "--seed", String(options.seed)]
             if options.quiet { args.append("--quiet") }
+            if let python = options.torchPython { args += ["--torch", python] }
             try runChild(args)
         }
     } else {
