@@ -147,17 +147,10 @@ func median(_ xs: [Double]) -> Double {
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
+/// A JSON string literal (Foundation escapes what JSON needs: quotes, backslashes, controls).
 func json(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        default: out.unicodeScalars.append(c)
-        }
-    }
-    return out + "\""
+    guard let data = try? JSONSerialization.data(withJSONObject: s, options: [.fragmentsAllowed]) else { return "null" }
+    return String(decoding: data, as: UTF8.self)
 }
 
 func json(_ x: Double, digits: Int) -> String {
