@@ -3,7 +3,7 @@ import Foundation
 import BookSupport
 import TensorKit
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 57)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 58)
 /// The SHA-1 digest of `bytes` as 40 lowercase hexadecimal digits (FIPS 180-4).
 public func sha1Hex(_ bytes: [UInt8]) -> String {
     func rotl(_ x: UInt32, _ n: UInt32) -> UInt32 { (x << n) | (x >> (32 - n)) }
@@ -47,7 +47,7 @@ public func sha1Hex(_ bytes: [UInt8]) -> String {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 119)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 120)
 /// Why a data set could not be loaded.
 public enum DataError: Error, CustomStringConvertible {
     /// No copy of `file` in any place `looked`, and the download failed too.
@@ -76,7 +76,7 @@ public enum DataError: Error, CustomStringConvertible {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 159)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 160)
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -95,7 +95,7 @@ extension TimeMachine {
     public static func download() throws -> String {
         let environment = ProcessInfo.processInfo.environment["D2L_DATA"]
         let folders = (environment.map { [$0] } ?? [])
-            + ["../shared/data", "./data", cacheFolder]
+            + ["Chapters/data", "../shared/data", "./data", cacheFolder]
         var looked = environment == nil ? ["D2L_DATA (not set)"] : []
         for folder in folders {
             let path = folder + "/" + fileName
@@ -159,7 +159,7 @@ extension TimeMachine {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 269)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 270)
 extension TimeMachine {
     /// Replaces every run of non-letters by one space and lowercases the letters.
     public static func preprocess(_ text: String) -> String {
@@ -184,7 +184,7 @@ extension TimeMachine {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 314)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 315)
 extension TimeMachine {
     /// Splits text into one-character tokens.
     public static func tokenize(_ text: String) -> [String] {
@@ -193,7 +193,7 @@ extension TimeMachine {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 347)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 348)
 /// A bidirectional map between tokens and integer indices.
 public struct Vocab {
     /// The tokens in index order: sorted, `<unk>` included.
@@ -235,7 +235,7 @@ public struct Vocab {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 419)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 420)
 extension TimeMachine {
     /// The text as a list of token indices, and the vocabulary used to encode it.
     public static func build(_ rawText: String, vocab: Vocab? = nil)
@@ -247,7 +247,7 @@ extension TimeMachine {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 464)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 465)
 /// The Time Machine as a language-modeling data set: windows of `numSteps` tokens.
 public struct TimeMachine {
     public let batchSize: Int
@@ -289,7 +289,7 @@ public struct TimeMachine {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 533)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 534)
 extension TimeMachine {
     /// One minibatch: inputs and targets, (batch, numSteps) each.
     public typealias Batch = (X: IntTensor, Y: IntTensor)

@@ -8,32 +8,32 @@ Chapter.start(name: "text-sequences", about: "Text Sequences")
 manualSeed(Book.seed)
 
 Chapter.cell(2)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 104)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 105)
 print(sha1Hex(Array("abc".utf8)))
 print(sha1Hex([]))
 #sourceLocation()
 
 Chapter.cell(5)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 246)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 247)
 let rawText = try TimeMachine.download()
 let lines = rawText.split(separator: "\n")  // empty lines are dropped
 print(lines.prefix(4).joined(separator: "\n"))
 #sourceLocation()
 
 Chapter.cell(7)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 294)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 295)
 let text = TimeMachine.preprocess(rawText)
 print(text.prefix(60))
 #sourceLocation()
 
 Chapter.cell(9)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 323)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 324)
 let tokens = TimeMachine.tokenize(text)
 print(Array(tokens.prefix(16)))
 #sourceLocation()
 
 Chapter.cell(11)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 392)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 393)
 let vocab = Vocab(tokens: tokens)
 let indices = vocab[Array(tokens.prefix(10))]
 print("indices:", indices)
@@ -41,14 +41,14 @@ print("tokens: ", vocab.toTokens(indices))
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 409)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 410)
 let head = vocab.tokenFreqs.prefix(5) + vocab.tokenFreqs.suffix(3)
 print(Book.table(["token", "count"],
                  head.map { ["'\($0.token)'", String($0.count)] }))
 #sourceLocation()
 
 Chapter.cell(14)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 431)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 432)
 let (corpus, corpusVocab) = TimeMachine.build(rawText)
 print("tokens in the corpus:", corpus.count)
 print("vocabulary size:", corpusVocab.count)
@@ -56,7 +56,7 @@ print("vocabulary:", corpusVocab.idxToToken.joined(separator: "|"))
 #sourceLocation()
 
 Chapter.cell(16)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 509)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 510)
 let small = try TimeMachine(batchSize: 2, numSteps: 10)
 for i in 0..<2 {
     let x = small.vocab.toTokens(small.X[rows: i ..< i + 1].values).joined()
@@ -66,7 +66,7 @@ for i in 0..<2 {
 #sourceLocation()
 
 Chapter.cell(18)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 562)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 563)
 let data = try TimeMachine(batchSize: 1024, numSteps: 32)
 let trainBatches = data.trainDataloader()
 print("training batch sizes:  ", trainBatches.map { $0.X.shape[0] })
