@@ -27,8 +27,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
-        // The tensor library: plays PyTorch's part; knows nothing about books.
-        .target(name: "TensorKit", dependencies: ["CBLAS"]),
+        // The tensor library: plays PyTorch's part; knows nothing about books. Its own C kernels
+        // (packed matrix product, fused gates, vector math) live in TensorKitKernels.
+        .target(name: "TensorKitKernels"),
+        .target(name: "TensorKit", dependencies: ["CBLAS", "TensorKitKernels"]),
 
         // The book engine: Markdown chapters -> tangled targets, runs, HTML, doctests.
         .target(name: "BookEngine", dependencies: ["CCmark"], resources: [.copy("Theme")]),
@@ -44,8 +46,10 @@ let package = Package(
         // Generated from the chapters' `save` cells by `book tangle` (d2l's #@save library).
         .target(name: "D2L", dependencies: ["TensorKit", "BookSupport"]),
 
-        // Benchmarks of the deep RNN chapter's two models (`./render.sh bench`).
-        .executableTarget(name: "bench", dependencies: ["D2L", "TensorKit", "BookSupport"]),
+        // Benchmarks of the deep RNN chapter's two models and the size sweep (`./render.sh bench`);
+        // torch_sweep.py is PyTorch's side of the sweep, run by `--torch`.
+        .executableTarget(name: "bench", dependencies: ["D2L", "TensorKit", "BookSupport", "CBLAS"],
+                          exclude: ["torch_sweep.py"]),
 
         .testTarget(name: "TensorKitTests", dependencies: ["TensorKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BookEngineTests", dependencies: ["BookEngine"], resources: [.copy("Books")]),

@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 import Foundation
 
 /// One recorded operation: its inputs and how to push its output's gradient into them.

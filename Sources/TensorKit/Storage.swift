@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 import Foundation
 
 /// A reference-counted Float buffer; tensor views share one, and it returns to the pool when freed.

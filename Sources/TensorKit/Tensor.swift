@@ -9,7 +9,7 @@ import Foundation
 // - Gradients are lent rather than copied where that is safe (Autograd.swift: `owned`).
 // - matmul results are deferred so `matmul + matmul + bias` fills one buffer (LazyProduct.swift).
 // - Recurrent layers are one op per layer over the whole sequence (NN/).
-// - Hot loops run in AVX-512 kernels chosen at run time (CBLAS/kernels.h), with portable Swift
+// - Hot loops run in AVX-512 kernels chosen at run time (TensorKitKernels/include/tk_kernels.h), with portable Swift
 //   fallbacks; larger products go to OpenBLAS on one thread.
 // - Large operations are split by rows across a small worker pool (Kernels/Parallel.swift);
 //   splits never cut through a sum, so results do not depend on the number of threads.

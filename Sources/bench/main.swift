@@ -2,6 +2,7 @@
 // from the D2L library the chapters' `save` cells generate, on The Time Machine with the
 // chapter's settings, printing one JSON line per model.
 // Usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet] [--torch PYTHON]
+//        bench --sweep [--config NAME] [--seconds S] [--seed S] [--quiet] [--torch PYTHON]
 import Foundation
 import TensorKit
 
@@ -13,6 +14,15 @@ struct Options {
     /// A Python with torch: run PyTorch's reference script just before each model, and compare
     /// with that run too (the same minutes on the same machine) besides the recorded figures.
     var torchPython: String?
+    /// The size sweep (Sweep.swift) instead of the chapter's training runs.
+    var sweep = false
+    /// One configuration of the sweep only.
+    var config: String?
+    /// Seconds of timed steps per configuration and library.
+    var seconds = 4.0
+    /// Internal: the sweep's child process for one configuration, and the peak it measured.
+    var sweepChild: String?
+    var peak = Double.nan
 
     static func parse(_ args: [String]) throws -> Options {
         var o = Options()
@@ -35,8 +45,20 @@ struct Options {
                 o.seed = s
             case "--quiet": o.quiet = true
             case "--torch": o.torchPython = try value()
+            case "--sweep": o.sweep = true
+            case "--config": o.config = try value()
+            case "--seconds":
+                guard let s = Double(try value()), s > 0, s.isFinite else { throw BenchError("--seconds: a positive number") }
+                o.seconds = s
+            case "--sweep-child": o.sweepChild = try value()
+            case "--peak":
+                guard let p = Double(try value()) else { throw BenchError("--peak: a number") }
+                o.peak = p
             case "-h", "--help":
-                print("usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet] [--torch PYTHON]")
+                print("""
+                    usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet] [--torch PYTHON]
+                           bench --sweep [--config NAME] [--seconds S] [--seed S] [--quiet] [--torch PYTHON]
+                    """)
                 exit(0)
             default: throw BenchError("unknown argument \(args[i])")
             }
@@ -58,7 +80,11 @@ if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
 
 do {
     let options = try Options.parse(Array(CommandLine.arguments.dropFirst()))
-    if options.model == "both" {
+    if let child = options.sweepChild {
+        try runSweepChild(child, peak: options.peak, options)
+    } else if options.sweep {
+        try runSweep(options)
+    } else if options.model == "both" {
         // Each model in its own process, so each peak RSS is that model's alone.
         for model in ["scratch", "gru"] {
             var args = ["--model", model, "--epochs", String(options.epochs), "--seed", String(options.seed)]

@@ -1,8 +1,18 @@
 import CBLAS
+import TensorKitKernels
 import Foundation
 
-/// Matrix products: TensorKit's AVX-512 kernel for the small, tall-skinny shapes of RNN layers
-/// where it beats OpenBLAS, OpenBLAS (one thread) for everything else.
+/// The kernels TensorKit runs: its own AVX-512 ones (packed matrix product, small-shape product,
+/// fused gates, vector math), its own AVX2+FMA packed matrix product (the rest portable Swift), or
+/// the portable path macOS/arm64 takes: the system BLAS for products, Swift for the rest.
+public enum KernelSet: String, CaseIterable, Sendable {
+    case avx512, avx2, portable
+}
+
+/// Matrix products: on x86-64 with AVX2 or AVX-512, TensorKit's own packed kernel for every
+/// shape (with a register-blocked kernel for the tall-skinny shapes of small RNN layers), so the
+/// speed does not depend on whether the BLAS library recognises the CPU; elsewhere the system
+/// BLAS (OpenBLAS), whose chosen core is reported and checked.
 enum BLAS {
     /// One thread unless OPENBLAS_NUM_THREADS says otherwise: this machine kind's two vCPUs
     /// share one core's FP units, and a second BLAS thread only adds synchronisation.
@@ -12,12 +22,67 @@ enum BLAS {
         }
     }()
 
-    /// Whether the AVX-512 kernels run (the CPU has them, and TENSORKIT_KERNELS is not "blas").
-    /// Tests switch it off to check the portable code paths too.
-    nonisolated(unsafe) static var avx512: Bool = {
+    /// The kernels in use: the best the CPU supports, or TENSORKIT_KERNELS (avx512, avx2,
+    /// portable). Tests switch it to check every path on one machine.
+    nonisolated(unsafe) static var kernels: KernelSet = {
         _ = configured  // first use of any kernel: also settle OpenBLAS's threads now
-        return tk_cpu_has_avx512() != 0 && ProcessInfo.processInfo.environment["TENSORKIT_KERNELS"] != "blas"
+        let supported = supportedKernels
+        guard let name = ProcessInfo.processInfo.environment["TENSORKIT_KERNELS"], !name.isEmpty else {
+            return supported[0]
+        }
+        // "blas" is the old name of the portable path
+        guard let chosen = name == "blas" ? .portable : KernelSet(rawValue: name) else {
+            fatalError("TENSORKIT_KERNELS=\(name): expected one of avx512, avx2, portable")
+        }
+        guard supported.contains(chosen) else {
+            fatalError("TENSORKIT_KERNELS=\(name): this CPU supports only \(supported.map(\.rawValue).joined(separator: ", "))")
+        }
+        return chosen
     }()
+
+    /// The kernel sets this CPU runs, best first (portable always).
+    static let supportedKernels: [KernelSet] = {
+        var sets: [KernelSet] = []
+        if tk_cpu_has_avx512() != 0 && tk_cpu_has_avx2_fma() != 0 { sets.append(.avx512) }
+        if tk_cpu_has_avx2_fma() != 0 { sets.append(.avx2) }
+        return sets + [.portable]
+    }()
+
+    /// Whether the AVX-512 element-wise and gate kernels run.
+    static var avx512: Bool { kernels == .avx512 }
+
+    /// The core OpenBLAS chose when it loaded, and whether it is a generic one on a CPU that has
+    /// AVX2 (an old OpenBLAS that does not recognise the CPU falls back to such a core silently).
+    static let openBLASCore: (name: String, generic: Bool) = {
+        let name = String(cString: openblas_get_corename())
+        let old: Set<String> = ["prescott", "katmai", "coppermine", "northwood", "banias", "core2", "penryn",
+                                "dunnington", "nehalem", "atom", "athlon", "opteron", "opteron_sse3",
+                                "barcelona", "bobcat", "nano", "sandybridge", "bulldozer", "piledriver"]
+        return (name, old.contains(name.lowercased()) && tk_cpu_has_avx2_fma() != 0)
+    }()
+
+    /// Says once, on standard error, when the portable path runs OpenBLAS's generic core.
+    static let warnedGenericCore: Void = {
+        if openBLASCore.generic {
+            FileHandle.standardError.write(Data("""
+                TensorKit: OpenBLAS runs its generic \(openBLASCore.name) kernel on a CPU with AVX2; \
+                leave TENSORKIT_KERNELS unset for TensorKit's own kernels, or set OPENBLAS_CORETYPE \
+                (e.g. Haswell, SkylakeX) before the program starts.\n
+                """.utf8))
+        }
+    }()
+
+    /// The matrix-product kernel in use, in words.
+    static var kernelDescription: String {
+        switch kernels {
+        case .avx512:
+            return "tensorkit-avx512 (packed \(tk_gemm_mr(TK_GEMM_AVX512))x\(tk_gemm_nr(TK_GEMM_AVX512)) micro-kernel; 8x32 for small shapes)"
+        case .avx2:
+            return "tensorkit-avx2 (packed \(tk_gemm_mr(TK_GEMM_AVX2))x\(tk_gemm_nr(TK_GEMM_AVX2)) micro-kernel)"
+        case .portable:
+            return "openblas-\(openBLASCore.name.lowercased())" + (openBLASCore.generic ? " (generic core on an AVX2 CPU)" : "")
+        }
+    }
 
     /// C (m x n) = op(A) (m x k) * op(B) (k x n) + bias (n), broadcast over rows.
     static func gemmBias(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
@@ -26,6 +91,11 @@ enum BLAS {
         if avx512Eligible(transA: transA, transB: transB, n: n, k: k) {
             smallGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
                       beta: 0, bias: bias, c, ldc: ldc)
+            return
+        }
+        if kernels != .portable {
+            packedGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                       beta: 0, bias: bias, c, ldc: ldc)
             return
         }
         for r in 0..<m { copyFloats(bias, c + r * ldc, n) }
@@ -53,12 +123,41 @@ enum BLAS {
                       beta: beta, c, ldc: ldc)
             return
         }
+        if kernels != .portable && alpha == 1 && (beta == 0 || beta == 1) {
+            packedGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                       beta: beta, bias: nil, c, ldc: ldc)
+            return
+        }
         _ = configured
+        _ = warnedGenericCore
         // rows of C split across the worker pool; op(A)'s row r starts at a + r (transposed) or a + r * lda
         Parallel.forRanges(m, align: 8, work: m * n * k) { rows in
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         Int32(rows.count), Int32(n), Int32(k), alpha, a + rows.lowerBound * (transA ? 1 : lda),
                         Int32(lda), b, Int32(ldb), beta, c + rows.lowerBound * ldc, Int32(ldc))
+        }
+    }
+
+    /// TensorKit's packed kernel (gemm.c) with the AVX-512 or AVX2 micro-kernel, C split across
+    /// the worker pool by columns when it is wide (each thread then packs only its part of B),
+    /// else by rows; whole micro-tiles either way, and the same bits for any split.
+    static func packedGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+                           _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>?,
+                           _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let isa = kernels == .avx512 ? TK_GEMM_AVX512 : TK_GEMM_AVX2
+        let ais = transA ? 1 : lda, aqs = transA ? lda : 1
+        let bqs = transB ? 1 : ldb, bjs = transB ? ldb : 1
+        let mr = tk_gemm_mr(isa), nr = tk_gemm_nr(isa)
+        if n < 8 * nr && m >= 2 * mr {
+            Parallel.forRanges(m, align: mr, work: m * n * k) { rows in
+                tk_sgemm_packed(isa, rows.count, n, k, a + rows.lowerBound * ais, ais, aqs, b, bqs, bjs,
+                                beta, bias, c + rows.lowerBound * ldc, ldc)
+            }
+        } else {
+            Parallel.forRanges(n, align: nr, work: m * n * k) { cols in
+                tk_sgemm_packed(isa, m, cols.count, k, a, ais, aqs, b + cols.lowerBound * bjs, bqs, bjs,
+                                beta, bias.map { $0 + cols.lowerBound }, c + cols.lowerBound, ldc)
+            }
         }
     }
 
@@ -86,3 +185,11 @@ enum BLAS {
         }
     }
 }
+
+/// The kernel set in use: the best this CPU supports, or `TENSORKIT_KERNELS` (avx512, avx2,
+/// portable; a set the CPU lacks stops the program with a message saying so).
+public var activeKernels: KernelSet { BLAS.kernels }
+
+/// The matrix-product kernel in use, in words (e.g. "tensorkit-avx512 (packed 8x48 micro-kernel; ...)"
+/// or "openblas-haswell"): benchmarks print it, so a slow generic kernel never runs unnoticed.
+public var matrixKernel: String { BLAS.kernelDescription }

@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 import Foundation
 import Synchronization
 

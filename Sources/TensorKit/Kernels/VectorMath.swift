@@ -1,6 +1,6 @@
-import CBLAS
+import TensorKitKernels
 
-// Vectorised exp / tanh / sigmoid over raw buffers (the portable fallback of kernels.h's). libm's scalar tanhf costs ~10 ns an
+// Vectorised exp / tanh / sigmoid over raw buffers (the portable fallback of tk_kernels.h's). libm's scalar tanhf costs ~10 ns an
 // element, which would dominate an RNN step; these run 8 lanes at a time on the baseline
 // x86-64 target (SSE2 only: no floor/round instructions, hence the magic-number rounding).
 
@@ -80,7 +80,7 @@ typealias V8 = SIMD8<Float>
     }
 }
 
-// The buffer versions use the AVX-512 kernels from kernels.h when the CPU has them.
+// The buffer versions use the AVX-512 kernels from tk_kernels.h when the CPU has them.
 
 // Long buffers are split across the worker pool, in pieces of whole vectors.
 

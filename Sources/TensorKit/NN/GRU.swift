@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 
 /// A multi-layer gated recurrent unit over time-major input, computing what PyTorch's nn.GRU does:
 /// r = σ(W_ir x + b_ir + W_hr h + b_hr), z = σ(W_iz x + b_iz + W_hz h + b_hz),
@@ -145,7 +145,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     return out
 }
 
-/// The portable version of tk_gru_backward_avx512 (see kernels.h).
+/// The portable version of tk_gru_backward_avx512 (see tk_kernels.h).
 func gruStepBackward(_ batch: Int, _ h: Int, _ gt: UnsafePointer<Float>, _ nt: UnsafePointer<Float>,
                      _ hPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafeMutablePointer<Float>,
                      _ dgi: UnsafeMutablePointer<Float>, _ dgh: UnsafeMutablePointer<Float>) {

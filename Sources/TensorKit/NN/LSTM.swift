@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 
 /// A multi-layer long short-term memory over time-major input, as PyTorch's nn.LSTM:
 /// gates i, f, g, o = σ, σ, tanh, σ of (W_i* x + b_i* + W_h* h + b_h*);
@@ -155,7 +155,7 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
     return out
 }
 
-/// The portable version of tk_lstm_backward_avx512 (see kernels.h), without the bias sums.
+/// The portable version of tk_lstm_backward_avx512 (see tk_kernels.h), without the bias sums.
 func lstmStepBackward(_ batch: Int, _ h: Int, _ at: UnsafePointer<Float>, _ tc: UnsafePointer<Float>,
                       _ cPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafePointer<Float>,
                       _ dcP: UnsafeMutablePointer<Float>, _ dG: UnsafeMutablePointer<Float>) {

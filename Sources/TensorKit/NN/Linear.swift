@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 
 /// A fully connected layer y = x W^T + b applied along the last axis of x (any rank).
 public final class Linear: Module {

@@ -1,6 +1,6 @@
 // Pieces shared by the fused RNN / GRU / LSTM layers. Each layer runs a whole sequence as ONE
 // autograd op: per step, a small gemm for the input projection and one for the recurrent term,
-// then fused gate arithmetic (AVX-512 kernels in kernels.h where available); backward walks the
+// then fused gate arithmetic (AVX-512 kernels in tk_kernels.h where available); backward walks the
 // steps in reverse over the saved activations, accumulating every weight gradient with gemms
 // whose operands stay in cache (a (B, gates*H) buffer, not a (T*B, gates*H) one per layer).
 

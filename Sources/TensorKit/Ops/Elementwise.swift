@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 // Elementwise arithmetic with broadcasting, and the pointwise nonlinearities.
 // Each op computes its result and records, right beside it, how its gradient flows back.
 

@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 import Foundation
 
 /// Softmax along `axis`: exp(x - max) / sum(exp(x - max)).

@@ -1,4 +1,4 @@
-import CBLAS
+import TensorKitKernels
 
 // Reshapes and views (no copy), transposes, slicing, split / stack / concat.
 

@@ -77,11 +77,16 @@ func sample(_ shape: [Int], _ seed: UInt64, low: Float = -1, high: Float = 1) ->
     return Tensor((0..<n).map { _ in low + (high - low) * rng.nextFloat() }, shape: shape)
 }
 
-/// Runs `body` with the portable Swift kernels instead of the AVX-512 ones (a no-op switch on
-/// CPUs without AVX-512), so both code paths are checked on machines that have it.
+/// Runs `body` with the portable kernels (the path macOS/arm64 takes: system BLAS, Swift
+/// element-wise code) instead of TensorKit's x86-64 ones, so both are checked on one machine.
 func withPortableKernels(_ body: () throws -> Void) rethrows {
-    let saved = BLAS.avx512
-    BLAS.avx512 = false
-    defer { BLAS.avx512 = saved }
+    try withKernels(.portable, body)
+}
+
+/// Runs `body` with the given kernel set in use.
+func withKernels(_ set: KernelSet, _ body: () throws -> Void) rethrows {
+    let saved = BLAS.kernels
+    BLAS.kernels = set
+    defer { BLAS.kernels = saved }
     try body()
 }

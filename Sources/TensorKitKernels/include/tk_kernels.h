@@ -1,10 +1,22 @@
 // Hand-written AVX-512 kernels, compiled from this header into TensorKit and chosen at run time
 // (tk_cpu_has_avx512), so the package still builds and runs for the baseline x86-64 target and
 // on other architectures. Swift's own SIMD types only get SSE2 without -march flags.
-// NOTE: SwiftPM does not track this header as a dependency of TensorKit's Swift files: after
-// editing it, touch those files (or remove TensorKit's build products) so they are rebuilt.
+// The header belongs to the TensorKitKernels C target, so SwiftPM rebuilds TensorKit when it changes.
 #ifndef TK_KERNELS_H
 #define TK_KERNELS_H
+
+#include "tk_gemm.h"
+
+#if defined(__GLIBC__) || defined(__linux__)
+// mallopt, to keep transient buffers off fresh mmap pages (see BufferPool).
+#include <malloc.h>
+#endif
+// A spin-wait hint for TensorKit's worker pool (x86 PAUSE; nothing elsewhere).
+static inline void tk_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
 
 #if defined(__x86_64__)
 #include <immintrin.h>

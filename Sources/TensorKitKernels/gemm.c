@@ -1,0 +1,236 @@
+// TensorKit's packed matrix product: see tk_gemm.h. Loop nest (row-major C = op(A) op(B)):
+//   for each KC slice of the sum:
+//     pack op(A)'s rows into MR-row slivers (MR x KC each: the broadcast operand, kept in L1)
+//     for each block of NB columns:
+//       pack op(B) into NR-column slivers (KC x NB: the vector operand, kept in L2), or read B
+//       in place when it is row-major and C has few rows (packing would cost more than it saves)
+//       for each MR-row sliver, for each NR-column sliver: the micro-kernel on an MR x NR tile
+// The sum over the KC slices runs in order and each tile is independent, so the result does not
+// depend on how the caller splits C between threads.
+#include "tk_gemm.h"
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <cpuid.h>
+
+int tk_cpu_has_avx2_fma(void) {
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    if (!(c & (1u << 27)) || !(c & (1u << 12))) return 0;   // OSXSAVE, FMA
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0x6) != 0x6) return 0;                          // xmm, ymm state
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b >> 5) & 1;                                      // AVX2
+}
+
+enum { KC = 256, NB = 384 };
+
+// -------------------------------------------------------------------------------------------
+// AVX-512 micro-kernel: 8 rows x 48 columns of C in 24 zmm accumulators.
+enum { MR512 = 8, NR512 = 48 };
+
+/// c (mr x nr tile, row stride ldc) += a (packed, MR512 per q) * b (kc rows, row stride ldb).
+__attribute__((target("avx512f")))
+static void ukernel_avx512(long kc, const float *a, const float *b, long ldb, float *c, long ldc,
+                           long mr, long nr) {
+    __m512 acc[MR512][3];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR512; r++) {
+        acc[r][0] = _mm512_setzero_ps(); acc[r][1] = _mm512_setzero_ps(); acc[r][2] = _mm512_setzero_ps();
+    }
+    __mmask16 m0 = nr >= 16 ? 0xFFFF : (__mmask16)((1u << nr) - 1);
+    __mmask16 m1 = nr >= 32 ? 0xFFFF : nr <= 16 ? 0 : (__mmask16)((1u << (nr - 16)) - 1);
+    __mmask16 m2 = nr >= 48 ? 0xFFFF : nr <= 32 ? 0 : (__mmask16)((1u << (nr - 32)) - 1);
+    for (long q = 0; q < kc; q++, a += MR512, b += ldb) {
+        __m512 b0 = _mm512_maskz_loadu_ps(m0, b);
+        __m512 b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+        __m512 b2 = _mm512_maskz_loadu_ps(m2, b + 32);
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR512; r++) {
+            __m512 av = _mm512_set1_ps(a[r]);
+            acc[r][0] = _mm512_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm512_fmadd_ps(av, b1, acc[r][1]);
+            acc[r][2] = _mm512_fmadd_ps(av, b2, acc[r][2]);
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR512; r++) {
+        if (r < mr) {
+            float *cr = c + r * ldc;
+            _mm512_mask_storeu_ps(cr, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, cr), acc[r][0]));
+            _mm512_mask_storeu_ps(cr + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, cr + 16), acc[r][1]));
+            _mm512_mask_storeu_ps(cr + 32, m2, _mm512_add_ps(_mm512_maskz_loadu_ps(m2, cr + 32), acc[r][2]));
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// AVX2 micro-kernel: 6 rows x 16 columns of C in 12 ymm accumulators.
+enum { MR256 = 6, NR256 = 16 };
+
+__attribute__((target("avx2,fma")))
+static inline __m256i tk_lanes_below(long n) {
+    // lanes j < n set (n clamped to 0..8), for maskload / maskstore
+    long k = n < 0 ? 0 : n > 8 ? 8 : n;
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)k), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+__attribute__((target("avx2,fma")))
+static void ukernel_avx2(long kc, const float *a, const float *b, long ldb, float *c, long ldc,
+                         long mr, long nr) {
+    __m256 acc[MR256][2];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR256; r++) { acc[r][0] = _mm256_setzero_ps(); acc[r][1] = _mm256_setzero_ps(); }
+    __m256i k0 = tk_lanes_below(nr), k1 = tk_lanes_below(nr - 8);
+    if (nr >= NR256) {
+        for (long q = 0; q < kc; q++, a += MR256, b += ldb) {
+            __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+#pragma clang loop unroll(full)
+            for (int r = 0; r < MR256; r++) {
+                __m256 av = _mm256_broadcast_ss(a + r);
+                acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+                acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+            }
+        }
+    } else {
+        for (long q = 0; q < kc; q++, a += MR256, b += ldb) {
+            __m256 b0 = _mm256_maskload_ps(b, k0), b1 = _mm256_maskload_ps(b + 8, k1);
+#pragma clang loop unroll(full)
+            for (int r = 0; r < MR256; r++) {
+                __m256 av = _mm256_broadcast_ss(a + r);
+                acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+                acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+            }
+        }
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR256; r++) {
+        if (r < mr) {
+            float *cr = c + r * ldc;
+            _mm256_maskstore_ps(cr, k0, _mm256_add_ps(_mm256_maskload_ps(cr, k0), acc[r][0]));
+            _mm256_maskstore_ps(cr + 8, k1, _mm256_add_ps(_mm256_maskload_ps(cr + 8, k1), acc[r][1]));
+        }
+    }
+}
+
+// -------------------------------------------------------------------------------------------
+// Packing and the loop nest.
+
+/// Per-thread packing buffers, grown as needed and kept (the worker threads live as long as
+/// the process).
+static __thread float *tk_pack_a, *tk_pack_b;
+static __thread long tk_pack_a_cap, tk_pack_b_cap;
+
+static float *tk_buffer(float **buf, long *cap, long floats) {
+    if (*cap < floats) {
+        free(*buf);
+        long bytes = (floats * (long)sizeof(float) + 63) / 64 * 64;
+        *buf = aligned_alloc(64, (size_t)bytes);
+        if (!*buf) abort();
+        *cap = floats;
+    }
+    return *buf;
+}
+
+/// Rows [0, m) of op(A), sum indices [q0, q0 + kc), into MR-row slivers (zero rows beyond m).
+static void pack_a(long m, long kc, long q0, const float *A, long ais, long aqs, long mr, float *dst) {
+    for (long i0 = 0; i0 < m; i0 += mr, dst += mr * kc) {
+        long rows = m - i0 < mr ? m - i0 : mr;
+        for (long r = 0; r < mr; r++) {
+            if (r >= rows) {
+                for (long q = 0; q < kc; q++) dst[q * mr + r] = 0;
+                continue;
+            }
+            const float *src = A + (i0 + r) * ais + q0 * aqs;
+            for (long q = 0; q < kc; q++) dst[q * mr + r] = src[q * aqs];
+        }
+    }
+}
+
+/// Columns [j0, j0 + nb) of op(B), sum indices [q0, q0 + kc), into NR-column slivers (zero
+/// columns beyond nb).
+static void pack_b(long nb, long kc, long q0, long j0, const float *B, long bqs, long bjs, long nr, float *dst) {
+    for (long s = 0; s < nb; s += nr, dst += nr * kc) {
+        long cols = nb - s < nr ? nb - s : nr;
+        const float *src = B + q0 * bqs + (j0 + s) * bjs;
+        if (bjs == 1) {
+            for (long q = 0; q < kc; q++) {
+                float *d = dst + q * nr;
+                const float *p = src + q * bqs;
+                long j = 0;
+                for (; j < cols; j++) d[j] = p[j];
+                for (; j < nr; j++) d[j] = 0;
+            }
+        } else {
+            // transposed B: column j of op(B) is contiguous in memory
+            for (long j = 0; j < nr; j++) {
+                if (j >= cols) {
+                    for (long q = 0; q < kc; q++) dst[q * nr + j] = 0;
+                    continue;
+                }
+                const float *p = src + j * bjs;
+                for (long q = 0; q < kc; q++) dst[q * nr + j] = p[q * bqs];
+            }
+        }
+    }
+}
+
+long tk_gemm_mr(tk_gemm_isa isa) { return isa == TK_GEMM_AVX512 ? MR512 : MR256; }
+long tk_gemm_nr(tk_gemm_isa isa) { return isa == TK_GEMM_AVX512 ? NR512 : NR256; }
+
+void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
+                     const float *A, long ais, long aqs, const float *B, long bqs, long bjs,
+                     float beta, const float *bias, float *C, long ldc) {
+    if (m <= 0 || n <= 0) return;
+    if (beta == 0) {
+        // C starts at the bias (or zero) and every slice of the sum adds into it
+        for (long i = 0; i < m; i++) {
+            if (bias) memcpy(C + i * ldc, bias, (size_t)n * sizeof(float));
+            else memset(C + i * ldc, 0, (size_t)n * sizeof(float));
+        }
+    }
+    if (k <= 0) return;
+    const long mr = tk_gemm_mr(isa), nr = tk_gemm_nr(isa);
+    void (*kernel)(long, const float *, const float *, long, float *, long, long, long) =
+        isa == TK_GEMM_AVX512 ? ukernel_avx512 : ukernel_avx2;
+    const long mPadded = (m + mr - 1) / mr * mr;
+    // B in place when it is row-major and each packed column would serve few rows of C
+    const int inPlace = bjs == 1 && m <= 4 * mr;
+    float *pa = tk_buffer(&tk_pack_a, &tk_pack_a_cap, mPadded * KC);
+    float *pb = inPlace ? NULL : tk_buffer(&tk_pack_b, &tk_pack_b_cap, KC * ((NB + nr - 1) / nr * nr));
+    for (long q0 = 0; q0 < k; q0 += KC) {
+        long kc = k - q0 < KC ? k - q0 : KC;
+        pack_a(m, kc, q0, A, ais, aqs, mr, pa);
+        for (long j0 = 0; j0 < n; j0 += NB) {
+            long nb = n - j0 < NB ? n - j0 : NB;
+            if (!inPlace) pack_b(nb, kc, q0, j0, B, bqs, bjs, nr, pb);
+            for (long i0 = 0; i0 < m; i0 += mr) {
+                long rows = m - i0 < mr ? m - i0 : mr;
+                const float *a = pa + i0 * kc;
+                for (long s = 0; s < nb; s += nr) {
+                    long cols = nb - s < nr ? nb - s : nr;
+                    float *c = C + i0 * ldc + j0 + s;
+                    if (inPlace) kernel(kc, a, B + q0 * bqs + j0 + s, bqs, c, ldc, rows, cols);
+                    else kernel(kc, a, pb + s * kc, nr, c, ldc, rows, cols);
+                }
+            }
+        }
+    }
+}
+
+#else
+// Not x86-64: TensorKit uses its portable path (the system BLAS); these are never called.
+int tk_cpu_has_avx2_fma(void) { return 0; }
+long tk_gemm_mr(tk_gemm_isa isa) { (void)isa; return 1; }
+long tk_gemm_nr(tk_gemm_isa isa) { (void)isa; return 1; }
+void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
+                     const float *A, long ais, long aqs, const float *B, long bqs, long bjs,
+                     float beta, const float *bias, float *C, long ldc) {
+    (void)isa; (void)m; (void)n; (void)k; (void)A; (void)ais; (void)aqs; (void)B; (void)bqs; (void)bjs;
+    (void)beta; (void)bias; (void)C; (void)ldc;
+    abort();
+}
+#endif

@@ -1,0 +1,27 @@
+// TensorKit's packed matrix product (gemm.c): one loop nest in the manner of BLIS/GotoBLAS
+// (blocks of B and A packed into contiguous slivers, a register-blocked micro-kernel), with an
+// AVX-512 and an AVX2+FMA micro-kernel chosen by the caller. It does not depend on which CPU
+// a BLAS library recognises, so no CPU gets a generic kernel unnoticed.
+#ifndef TK_GEMM_H
+#define TK_GEMM_H
+
+/// The micro-kernels of tk_sgemm_packed.
+typedef enum { TK_GEMM_AVX512 = 0, TK_GEMM_AVX2 = 1 } tk_gemm_isa;
+
+/// 1 when the CPU and the OS support AVX2 and FMA (CPUID leaves 1 and 7, XCR0 ymm state).
+int tk_cpu_has_avx2_fma(void);
+
+/// C (m x n, row stride ldc) = beta * C + op(A) op(B), beta 0 or 1, plus bias (n floats) on
+/// every row when beta is 0 and bias is not NULL. op(A)[i][q] = A[i * ais + q * aqs] and
+/// op(B)[q][j] = B[q * bqs + j * bjs], which covers both transposes. The sum over q runs in
+/// the same order whatever m and n are, so splitting C's rows or columns across threads does
+/// not change a single bit. Packing buffers are per thread and reused.
+void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
+                     const float *A, long ais, long aqs, const float *B, long bqs, long bjs,
+                     float beta, const float *bias, float *C, long ldc);
+
+/// The micro-kernel's tile (rows x columns of C) for isa.
+long tk_gemm_mr(tk_gemm_isa isa);
+long tk_gemm_nr(tk_gemm_isa isa);
+
+#endif
