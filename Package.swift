@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "bench", dependencies: ["D2L", "TensorKit", "BookSupport", "CBLAS"],
                           exclude: ["torch_sweep.py"]),
 
-        .testTarget(name: "TensorKitTests", dependencies: ["TensorKit"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TensorKitTests", dependencies: ["TensorKit", "TensorKitKernels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BookEngineTests", dependencies: ["BookEngine"], resources: [.copy("Books")]),
         .testTarget(name: "BookSupportTests", dependencies: ["BookSupport"]),
     ] + chapterPrograms.map {

@@ -139,6 +139,16 @@ static float *tk_buffer(float **buf, long *cap, long floats) {
 static void pack_a(long m, long kc, long q0, const float *A, long ais, long aqs, long mr, float *dst) {
     for (long i0 = 0; i0 < m; i0 += mr, dst += mr * kc) {
         long rows = m - i0 < mr ? m - i0 : mr;
+        if (ais == 1) {
+            // transposed A: the sliver's rows are contiguous for each q
+            const float *src = A + i0 + q0 * aqs;
+            for (long q = 0; q < kc; q++) {
+                long r = 0;
+                for (; r < rows; r++) dst[q * mr + r] = src[q * aqs + r];
+                for (; r < mr; r++) dst[q * mr + r] = 0;
+            }
+            continue;
+        }
         for (long r = 0; r < mr; r++) {
             if (r >= rows) {
                 for (long q = 0; q < kc; q++) dst[q * mr + r] = 0;

@@ -26,19 +26,27 @@ enum BLAS {
     /// portable). Tests switch it to check every path on one machine.
     nonisolated(unsafe) static var kernels: KernelSet = {
         _ = configured  // first use of any kernel: also settle OpenBLAS's threads now
-        let supported = supportedKernels
-        guard let name = ProcessInfo.processInfo.environment["TENSORKIT_KERNELS"], !name.isEmpty else {
-            return supported[0]
+        switch chooseKernels(ProcessInfo.processInfo.environment["TENSORKIT_KERNELS"], supported: supportedKernels) {
+        case .success(let set): return set
+        case .failure(let error): fatalError(error.description)
         }
+    }()
+
+    /// The kernel set `requested` (TENSORKIT_KERNELS) names, or the best supported when it is
+    /// unset; a name that is not a set, or a set this CPU lacks, is an error saying so.
+    static func chooseKernels(_ requested: String?, supported: [KernelSet]) -> Result<KernelSet, KernelChoiceError> {
+        guard let name = requested, !name.isEmpty else { return .success(supported[0]) }
         // "blas" is the old name of the portable path
         guard let chosen = name == "blas" ? .portable : KernelSet(rawValue: name) else {
-            fatalError("TENSORKIT_KERNELS=\(name): expected one of avx512, avx2, portable")
+            return .failure(KernelChoiceError(description:
+                "TENSORKIT_KERNELS=\(name): expected one of \(KernelSet.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         guard supported.contains(chosen) else {
-            fatalError("TENSORKIT_KERNELS=\(name): this CPU supports only \(supported.map(\.rawValue).joined(separator: ", "))")
+            return .failure(KernelChoiceError(description:
+                "TENSORKIT_KERNELS=\(name): this CPU supports only \(supported.map(\.rawValue).joined(separator: ", "))"))
         }
-        return chosen
-    }()
+        return .success(chosen)
+    }
 
     /// The kernel sets this CPU runs, best first (portable always).
     static let supportedKernels: [KernelSet] = {
@@ -130,8 +138,10 @@ enum BLAS {
         }
         _ = configured
         _ = warnedGenericCore
-        // rows of C split across the worker pool; op(A)'s row r starts at a + r (transposed) or a + r * lda
-        Parallel.forRanges(m, align: 8, work: m * n * k) { rows in
+        // rows of C split across the worker pool in blocks that do not depend on the number of
+        // threads (OpenBLAS rounds differently for different shapes); op(A)'s row r starts at
+        // a + r (transposed) or a + r * lda
+        Parallel.forFixedBlocks(m, align: 8, work: m * n * k) { rows in
             cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                         Int32(rows.count), Int32(n), Int32(k), alpha, a + rows.lowerBound * (transA ? 1 : lda),
                         Int32(lda), b, Int32(ldb), beta, c + rows.lowerBound * ldc, Int32(ldc))
@@ -193,3 +203,8 @@ public var activeKernels: KernelSet { BLAS.kernels }
 /// The matrix-product kernel in use, in words (e.g. "tensorkit-avx512 (packed 8x48 micro-kernel; ...)"
 /// or "openblas-haswell"): benchmarks print it, so a slow generic kernel never runs unnoticed.
 public var matrixKernel: String { BLAS.kernelDescription }
+
+/// Why TENSORKIT_KERNELS cannot be followed.
+struct KernelChoiceError: Error, CustomStringConvertible {
+    let description: String
+}

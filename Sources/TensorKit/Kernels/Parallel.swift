@@ -158,6 +158,19 @@ enum Parallel {
         WorkerPool.shared.run(blocks) { b in body(b, b * size ..< min((b + 1) * size, count)) }
     }
 
+    /// Calls body on at most four blocks of rows that cover 0..<count and depend on `count`
+    /// only (bounds multiples of `align`), in parallel when `work` is worth it. For splits
+    /// whose blocks call a matrix product: a BLAS library's rounding may depend on the shape
+    /// it is given (OpenBLAS's does), so the shapes must not depend on the number of threads.
+    static func forFixedBlocks(_ count: Int, align: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let size = ((count + 3) / 4 + align - 1) / align * align
+        if work < minimumWork || size >= count {
+            body(0..<count)
+            return
+        }
+        forBlocks(count, size: size) { _, rows in body(rows) }
+    }
+
     /// Calls body on contiguous ranges that cover 0..<count, in parallel when `work` (the
     /// whole operation's cost) is worth it. Range bounds are multiples of `align`.
     @inline(__always)

@@ -69,7 +69,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     for t in 0..<steps {
         // one pass over blocks of rows (across the worker pool): a row's projection, recurrent
         // product and gates need nothing from the other rows
-        Parallel.forRanges(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
+        Parallel.forFixedBlocks(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
             let o = rows.lowerBound, n = rows.count
             let hPrev = hsP + t * bh + o * h, hNext = hsP + (t + 1) * bh + o * h
             let gt = gatesP + t * bg + o * g, nt = nsP + t * bh + o * h, gi = giP + o * g

@@ -78,7 +78,7 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
     let whhTP = UnsafePointer(whhT.data)
     for t in 0..<steps {
         // one pass over blocks of rows (across the worker pool): rows are independent
-        Parallel.forRanges(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
+        Parallel.forFixedBlocks(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
             let o = rows.lowerBound, n = rows.count
             let hPrev = ysP + t * bh + o * h, hNext = ysP + (t + 1) * bh + o * h
             let cPrev = csP + t * bh + o * h, cNext = csP + (t + 1) * bh + o * h

@@ -70,7 +70,7 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let whhTP = UnsafePointer(whhT.data)
     for t in 0..<steps {
         // one pass over blocks of rows (across the worker pool): rows are independent
-        Parallel.forRanges(batch, align: 8, work: batch * h * (h + input.inSize + 8)) { rows in
+        Parallel.forFixedBlocks(batch, align: 8, work: batch * h * (h + input.inSize + 8)) { rows in
             let n = rows.count
             let hPrev = hsP + t * bh + rows.lowerBound * h, hNext = hsP + (t + 1) * bh + rows.lowerBound * h
             // hNext = (W_ih x_t + b_ih) + h_{t-1} W_hh^T + b_hh, then φ

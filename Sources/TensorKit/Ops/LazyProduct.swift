@@ -51,7 +51,7 @@ final class LazyProduct {
         }
         let bias = biases.map { UnsafePointer($0.data) }
         let work = rows * cols * (terms.reduce(1) { $0 + ($1.hot == nil ? $1.k : 1) })
-        Parallel.forRanges(rows, align: 8, work: work) { r in
+        Parallel.forFixedBlocks(rows, align: 8, work: work) { r in
             var lo = r.lowerBound
             while lo < r.upperBound {
                 // rows lo..<hi lie within one part of every stacked operand

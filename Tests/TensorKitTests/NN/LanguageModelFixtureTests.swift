@@ -4,9 +4,18 @@ import XCTest
 /// The chapter's two language models built from tensor ops, against PyTorch: one-hot inputs,
 /// recurrent layers, output layer, mean cross-entropy, gradients, and clipping.
 final class LanguageModelFixtureTests: XCTestCase {
-    /// The same through the portable kernels (what runs on CPUs without AVX-512).
+    /// The same through the portable kernels (what macOS/arm64 runs).
     func testPortableKernels() throws {
         try withPortableKernels {
+            try testConciseGRULanguageModel()
+            try testStackedRNNScratch()
+        }
+    }
+
+    /// The same through the AVX2 kernels (what x86-64 CPUs without AVX-512 run).
+    func testAVX2Kernels() throws {
+        try XCTSkipUnless(BLAS.supportedKernels.contains(.avx2), "no AVX2 on this CPU")
+        try withKernels(.avx2) {
             try testConciseGRULanguageModel()
             try testStackedRNNScratch()
         }

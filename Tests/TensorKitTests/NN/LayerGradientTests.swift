@@ -55,6 +55,16 @@ final class LayerGradientTests: XCTestCase {
         }
     }
 
+    func testLayersWithAVX2Kernels() throws {
+        try XCTSkipUnless(BLAS.supportedKernels.contains(.avx2), "no AVX2 on this CPU")
+        withKernels(.avx2) {
+            testRNN()
+            testGRU()
+            testLSTM()
+            testGRUWithOneHotInputs()
+        }
+    }
+
     /// One-hot inputs take the gather path in the input projection; gradients still check out.
     func testGRUWithOneHotInputs() {
         manualSeed(5)

@@ -56,14 +56,22 @@ final class RecurrentFixtureTests: XCTestCase {
 
     func testGRUTwoLayers() throws { try checkGRU("gru_2layer") }
 
-    /// The same parity through the portable kernels (what runs on CPUs without AVX-512).
+    /// The same parity through the portable kernels (what macOS/arm64 runs).
     func testPortableKernels() throws {
-        try withPortableKernels {
-            try testRNNTanhTwoLayers()
-            try checkGRU("gru_2layer")
-            try checkGRU("gru_3layer_wide")
-            try testLSTMTwoLayers()
-        }
+        try withPortableKernels { try checkAll() }
+    }
+
+    /// The same parity through the AVX2 kernels (what x86-64 CPUs without AVX-512 run).
+    func testAVX2Kernels() throws {
+        try XCTSkipUnless(BLAS.supportedKernels.contains(.avx2), "no AVX2 on this CPU")
+        try withKernels(.avx2) { try checkAll() }
+    }
+
+    private func checkAll() throws {
+        try testRNNTanhTwoLayers()
+        try checkGRU("gru_2layer")
+        try checkGRU("gru_3layer_wide")
+        try testLSTMTwoLayers()
     }
 
     func testGRUThreeLayersWide() throws { try checkGRU("gru_3layer_wide") }

@@ -73,11 +73,22 @@ final class ParallelTests: XCTestCase {
     }
 
     /// The fused RNN, GRU and LSTM layers split each step's rows, and sum their bias gradients
-    /// in fixed blocks: outputs and every gradient are bit-identical with one thread.
+    /// in fixed blocks: outputs and every gradient are bit-identical with one thread, with every
+    /// kernel set, at a small width (the small-shape kernel) and a wide one (the packed kernel,
+    /// split by columns).
     func testRecurrentLayersDoNotDependOnThreadCount() {
+        for set in BLAS.supportedKernels {
+            withKernels(set) {
+                recurrentLayersMatchOneThread(batch: 256, hidden: 32, "\(set)")
+                recurrentLayersMatchOneThread(batch: 48, hidden: 200, "\(set)")
+            }
+        }
+    }
+
+    private func recurrentLayersMatchOneThread(batch: Int, hidden: Int, _ what: String) {
         func run(_ layer: String) -> [[Float]] {
             manualSeed(11)
-            let batch = 256, steps = 5, inputSize = 20, hidden = 32
+            let steps = 5, inputSize = 20
             let x = Tensor.randn([steps, batch, inputSize])
             x.requiresGrad = true
             let out: Tensor, params: [Tensor]
@@ -102,7 +113,7 @@ final class ParallelTests: XCTestCase {
             let parallel = run(layer)
             for (i, (s, p)) in zip(serial, parallel).enumerated() {
                 let differing = zip(s, p).filter { $0.bitPattern != $1.bitPattern }.count
-                XCTAssertEqual(differing, 0, "\(layer) result \(i) (0: output, 1: dx, then parameters): \(differing) of \(s.count) differ")
+                XCTAssertEqual(differing, 0, "\(what) \(layer) hidden \(hidden) result \(i) (0: output, 1: dx, then parameters): \(differing) of \(s.count) differ")
             }
         }
     }

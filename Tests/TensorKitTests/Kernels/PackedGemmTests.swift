@@ -1,0 +1,85 @@
+import XCTest
+import TensorKitKernels
+@testable import TensorKit
+
+/// TensorKit's packed matrix product (gemm.c) with each micro-kernel the CPU runs.
+final class PackedGemmTests: XCTestCase {
+    private var isas: [(String, tk_gemm_isa)] {
+        var list: [(String, tk_gemm_isa)] = []
+        if BLAS.supportedKernels.contains(.avx512) { list.append(("avx512", TK_GEMM_AVX512)) }
+        if BLAS.supportedKernels.contains(.avx2) { list.append(("avx2", TK_GEMM_AVX2)) }
+        return list
+    }
+
+    /// Against a product in Double, for both transposes, beta 0 and 1, with and without a bias,
+    /// at sizes that leave partial tiles and cross the kernel's blocks (256 of the sum, 384 columns).
+    func testAgreesWithADoubleProduct() throws {
+        try XCTSkipIf(isas.isEmpty, "no AVX2 on this CPU")
+        let sizes = [(1, 1, 1), (7, 5, 3), (8, 48, 256), (13, 50, 300), (33, 100, 513), (64, 400, 257), (130, 17, 40)]
+        for (name, isa) in isas {
+            for (m, n, k) in sizes {
+                for transA in [false, true] {
+                    for transB in [false, true] {
+                        for (beta, withBias) in [(Float(0), false), (0, true), (1, false)] {
+                            let a = sample([m * k], 21), b = sample([k * n], 22), bias = sample([n], 23)
+                            let c = sample([m * n], 24)
+                            let ais = transA ? 1 : k, aqs = transA ? m : 1, bqs = transB ? 1 : n, bjs = transB ? k : 1
+                            var expected = [Double](repeating: 0, count: m * n)
+                            for i in 0..<m {
+                                for j in 0..<n {
+                                    var s = beta == 1 ? Double(c.data[i * n + j]) : withBias ? Double(bias.data[j]) : 0
+                                    for q in 0..<k { s += Double(a.data[i * ais + q * aqs]) * Double(b.data[q * bqs + j * bjs]) }
+                                    expected[i * n + j] = s
+                                }
+                            }
+                            tk_sgemm_packed(isa, m, n, k, a.data, ais, aqs, b.data, bqs, bjs, beta,
+                                            withBias ? UnsafePointer(bias.data) : nil, c.data, n)
+                            assertClose(c.scalars, expected, rtol: 1e-4, atol: 1e-4,
+                                        "\(name) m\(m) n\(n) k\(k) tA \(transA) tB \(transB) beta \(beta) bias \(withBias)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Computing C in pieces (rows or columns, as the worker pool splits it) gives the same bits
+    /// as in one call, packed or with B read in place.
+    func testSplitsGiveTheSameBits() throws {
+        try XCTSkipIf(isas.isEmpty, "no AVX2 on this CPU")
+        let m = 96, n = 800, k = 600
+        let a = sample([m * k], 31), b = sample([k * n], 32)
+        for (name, isa) in isas {
+            let whole = Tensor.zeros([m * n]), pieces = Tensor.zeros([m * n])
+            tk_sgemm_packed(isa, m, n, k, a.data, k, 1, b.data, n, 1, 0, nil, whole.data, n)
+            let mr = tk_gemm_mr(isa), nr = tk_gemm_nr(isa)
+            // rows in blocks of one tile (B read in place), then columns of two tiles (packed)
+            for r0 in stride(from: 0, to: m / 2, by: mr) {
+                tk_sgemm_packed(isa, min(mr, m / 2 - r0), n, k, a.data + r0 * k, k, 1, b.data, n, 1, 0, nil,
+                                pieces.data + r0 * n, n)
+            }
+            for c0 in stride(from: 0, to: n, by: 2 * nr) {
+                tk_sgemm_packed(isa, m - m / 2, min(2 * nr, n - c0), k, a.data + (m / 2) * k, k, 1, b.data + c0, n, 1,
+                                0, nil, pieces.data + (m / 2) * n + c0, n)
+            }
+            let differing = zip(whole.scalars, pieces.scalars).filter { $0.bitPattern != $1.bitPattern }.count
+            XCTAssertEqual(differing, 0, "\(name): \(differing) of \(m * n) values differ")
+        }
+    }
+
+    /// Through BLAS.gemm with each kernel set: the same product as OpenBLAS's, within rounding.
+    func testEveryKernelSetAgreesWithOpenBLAS() {
+        let (m, n, k) = (70, 300, 90)
+        let a = sample([m * k], 41), b = sample([n * k], 42)
+        var results: [KernelSet: [Float]] = [:]
+        for set in BLAS.supportedKernels {
+            withKernels(set) {
+                let c = Tensor.zeros([m * n])
+                BLAS.gemm(transB: true, m: m, n: n, k: k, a.data, lda: k, b.data, ldb: k, beta: 0, c.data, ldc: n)
+                results[set] = c.scalars
+            }
+        }
+        let reference = results[.portable]!.map(Double.init)
+        for (set, values) in results { assertClose(values, reference, rtol: 1e-4, atol: 1e-4, "\(set)") }
+    }
+}
