@@ -111,6 +111,7 @@ func runSweepChild(_ name: String, peak: Double, _ options: Options) throws {
         fields.append(("torch_tokens_per_s", json(torchTokens, digits: 0)))
         fields.append(("torch_tokens_per_s_runs", "[" + torchRuns.map { json($0.tokensPerSecond, digits: 0) }
             .joined(separator: ", ") + "]"))
+        fields.append(("torch_threads_runs", "[" + torchRuns.map { String($0.threads) }.joined(separator: ", ") + "]"))
         fields.append(("torch_gflops_per_s", json(torchTokens / tokens * flops / 1e9, digits: 2)))
         fields.append(("torch_peak_rss_mb", json(torchRuns.map(\.peakRSSMegabytes).max() ?? .nan, digits: 1)))
         fields.append(("ratio_vs_torch", json(tokens / median(own.stepSeconds) / torchTokens, digits: 3)))
@@ -183,12 +184,14 @@ func measureSweepStep(_ config: SweepConfig, _ options: Options) -> (stepSeconds
 
 struct TorchSweepFigures {
     var version: String
+    /// The better of PyTorch's figures with TensorKit's thread count and with one thread.
     var tokensPerSecond: Double
+    var threads: Int
     var peakRSSMegabytes: Double
 }
 
-/// PyTorch's figures for the same step, from Sources/bench/torch_sweep.py, with as many threads
-/// as TensorKit uses.
+/// PyTorch's figures for the same step, from Sources/bench/torch_sweep.py: the better of as many
+/// threads as TensorKit uses and one thread.
 func measureTorchSweep(python: String, _ config: SweepConfig, _ options: Options) throws -> TorchSweepFigures {
     guard let script = ["Sources/bench/torch_sweep.py", "../Sources/bench/torch_sweep.py"]
         .first(where: { FileManager.default.fileExists(atPath: $0) }) else {
@@ -214,6 +217,7 @@ func measureTorchSweep(python: String, _ config: SweepConfig, _ options: Options
                          + "\(process.terminationStatus) without its JSON line; run it by hand to see why")
     }
     return TorchSweepFigures(version: object["torch"] as? String ?? "?", tokensPerSecond: tokens.doubleValue,
+                             threads: (object["threads"] as? NSNumber)?.intValue ?? 0,
                              peakRSSMegabytes: (object["peak_rss_mb"] as? NSNumber)?.doubleValue ?? .nan)
 }
 

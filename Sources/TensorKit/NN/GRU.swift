@@ -66,7 +66,12 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let hsP = hs.data, gatesP = gates.data, nsP = ns.data, giP = gi.data, bhhP = bhh.data
     let whhTP = UnsafePointer(whhT.data)
     loadInitialState(h0, hsP, bh)
+    let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
     for t in 0..<steps {
+        if productPerStep {
+            // gt (B, 3H) = h_{t-1} W_hh^T for the whole batch first
+            BLAS.gemm(m: batch, n: g, k: h, hsP + t * bh, lda: h, whhTP, ldb: g, beta: 0, gatesP + t * bg, ldc: g)
+        }
         // one pass over blocks of rows (across the worker pool): a row's projection, recurrent
         // product and gates need nothing from the other rows
         Parallel.forFixedBlocks(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
@@ -75,7 +80,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             let gt = gatesP + t * bg + o * g, nt = nsP + t * bh + o * h, gi = giP + o * g
             input.project(step: t, rows: rows, into: gi)
             // gt (rows, 3H) = h_{t-1} W_hh^T
-            BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, gt, ldc: g)
+            if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, gt, ldc: g) }
             if BLAS.avx512 {
                 tk_gru_forward_avx512(n, h, gt, gi, bhhP, hPrev, nt, hNext)
                 return

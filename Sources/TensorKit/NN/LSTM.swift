@@ -76,7 +76,12 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
     loadInitialState(h0, ysP, bh)
     loadInitialState(c0, csP, bh)
     let whhTP = UnsafePointer(whhT.data)
+    let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
     for t in 0..<steps {
+        if productPerStep {
+            // at (B, 4H) = h_{t-1} W_hh^T for the whole batch first
+            BLAS.gemm(m: batch, n: g, k: h, ysP + t * bh, lda: h, whhTP, ldb: g, beta: 0, actsP + t * bg, ldc: g)
+        }
         // one pass over blocks of rows (across the worker pool): rows are independent
         Parallel.forFixedBlocks(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
             let o = rows.lowerBound, n = rows.count
@@ -85,7 +90,7 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
             let at = actsP + t * bg + o * g, tc = tcsP + t * bh + o * h, gi = giP + o * g
             input.project(step: t, rows: rows, into: gi)
             // at (rows, 4H) = h_{t-1} W_hh^T, then gi_t + b_hh and the gate activations
-            BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, at, ldc: g)
+            if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, at, ldc: g) }
             if BLAS.avx512 {
                 tk_lstm_forward_avx512(n, h, at, gi, bhhP, cPrev, cNext, tc, hNext)
                 return

@@ -68,14 +68,25 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let hsP = hs.data, bhhP = bhh.data
     loadInitialState(h0, hsP, bh)
     let whhTP = UnsafePointer(whhT.data)
+    let productPerStep = recurrentProductPerStep(hidden: h, gates: h)
+    let work = batch * h * (h + input.inSize + 8)
     for t in 0..<steps {
+        if productPerStep {
+            // the projections, then h_{t-1} W_hh^T added for the whole batch at once
+            Parallel.forFixedBlocks(batch, align: 8, work: work) { rows in
+                input.project(step: t, rows: rows, into: hsP + (t + 1) * bh + rows.lowerBound * h)
+            }
+            BLAS.gemm(m: batch, n: h, k: h, hsP + t * bh, lda: h, whhTP, ldb: h, beta: 1, hsP + (t + 1) * bh, ldc: h)
+        }
         // one pass over blocks of rows (across the worker pool): rows are independent
-        Parallel.forFixedBlocks(batch, align: 8, work: batch * h * (h + input.inSize + 8)) { rows in
+        Parallel.forFixedBlocks(batch, align: 8, work: work) { rows in
             let n = rows.count
             let hPrev = hsP + t * bh + rows.lowerBound * h, hNext = hsP + (t + 1) * bh + rows.lowerBound * h
             // hNext = (W_ih x_t + b_ih) + h_{t-1} W_hh^T + b_hh, then φ
-            input.project(step: t, rows: rows, into: hNext)
-            BLAS.gemm(m: n, n: h, k: h, hPrev, lda: h, whhTP, ldb: h, beta: 1, hNext, ldc: h)
+            if !productPerStep {
+                input.project(step: t, rows: rows, into: hNext)
+                BLAS.gemm(m: n, n: h, k: h, hPrev, lda: h, whhTP, ldb: h, beta: 1, hNext, ldc: h)
+            }
             for b in 0..<n {
                 let row = hNext + b * h
                 for j in 0..<h { row[j] += bhhP[j] }

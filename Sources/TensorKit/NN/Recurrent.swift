@@ -156,6 +156,16 @@ struct BlockPartials {
     }
 }
 
+/// Whether a layer's recurrent product h_{t-1} W_hh^T runs once per step for the whole batch
+/// (split across threads by columns, so each thread reads its part of W_hh once) rather than
+/// inside each block of rows with the gates (where every block reads all of W_hh again): when
+/// W_hh is too large to stay in a core's cache, its traffic is what limits the step.
+func recurrentProductPerStep(hidden h: Int, gates g: Int) -> Bool { h * g >= perStepProductMinWeights }
+
+/// The size of W_hh (floats) from which recurrentProductPerStep says yes: 512 KB, half a
+/// core's L2 on the machines measured. Tests lower it to run the PyTorch fixtures both ways.
+nonisolated(unsafe) var perStepProductMinWeights = 131_072
+
 /// Copies the initial state (B, H) into `dst`, or zeros when there is none.
 func loadInitialState(_ h0: Tensor?, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
     if let h0 { dst.update(from: h0.data, count: n) } else { dst.initialize(repeating: 0, count: n) }

@@ -67,6 +67,15 @@ final class RecurrentFixtureTests: XCTestCase {
         try withKernels(.avx2) { try checkAll() }
     }
 
+    /// The same parity with each step's recurrent product run for the whole batch (what layers
+    /// with large weights do), with every kernel set.
+    func testRecurrentProductPerStep() throws {
+        let saved = perStepProductMinWeights
+        perStepProductMinWeights = 0
+        defer { perStepProductMinWeights = saved }
+        for set in BLAS.supportedKernels { try withKernels(set) { try checkAll() } }
+    }
+
     private func checkAll() throws {
         try testRNNTanhTwoLayers()
         try checkGRU("gru_2layer")
