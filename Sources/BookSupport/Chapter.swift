@@ -4,6 +4,8 @@ import Foundation
 /// The calls `book tangle` puts into a chapter program around its cells.
 public enum Chapter {
     private static var current = 0
+    /// The cell running now (its index, from 1; 0 before the first).
+    static var currentCell: Int { current }
     private static var cellClock = Stopwatch()
 
     /// Parses the command line (exits on `--help` or bad flags) and sets up capture.
