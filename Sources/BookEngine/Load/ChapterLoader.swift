@@ -21,16 +21,24 @@ struct ChapterLoader {
     }
 
     /// Loads the chapter; problems are collected in `diagnostics` (the chapter is nil if unusable).
-    mutating func load(_ text: String) -> Chapter? {
+    mutating func load(_ source: String) -> Chapter? {
+        let text = replacingReservedCharacters(source)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // First pass: find the code blocks, so math protection leaves them alone.
         var codeLines = Set<Int>()
+        var swiftBlocks: [Int] = []
         for node in MarkdownDocument(parsing: text).allNodes where node.type == CMARK_NODE_CODE_BLOCK {
             codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
             checkFenceClosed(node, lines: lines)
+            if CellInfo.language(of: node.fenceInfo) == "swift" { swiftBlocks.append(node.startLine) }
         }
         var math = MathProtector()
         let document = MarkdownDocument(parsing: math.protect(text, codeLines: codeLines))
+        // Every Swift block of the source is a cell or a diagnostic: none may vanish into math.
+        let kept = Set(document.allNodes.filter { $0.type == CMARK_NODE_CODE_BLOCK }.map(\.startLine))
+        for line in swiftBlocks where !kept.contains(line) {
+            error(line, "this Swift block was swallowed by the text around it (an unclosed `$`, `$$` or backtick before it?); it is not a cell")
+        }
 
         for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
             if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT, CellInfo.language(of: node.fenceInfo) == "swift" {
@@ -82,7 +90,7 @@ struct ChapterLoader {
                         default: error(at, "`\(name)` must follow display math `$$...$$`")
                         }
                     }
-                } else if let (index, label) = displayMath(in: node) {
+                } else if let (index, label) = displayMath(in: node), math.displayMath.indices.contains(index) {
                     var number: String?
                     if label != nil { counters.equation += 1; number = "\(self.number).\(counters.equation)" }
                     blocks.append(.displayMath(DisplayMath(tex: math.displayMath[index].trimmingCharacters(in: .whitespacesAndNewlines),
@@ -137,6 +145,25 @@ struct ChapterLoader {
             }
         }
         return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
+    }
+
+    /// NUL and the private-use characters the loader uses as placeholders (U+E000...U+E002)
+    /// cannot be told from the loader's own marks: each is reported and read as U+FFFD.
+    private mutating func replacingReservedCharacters(_ text: String) -> String {
+        let reserved: (Unicode.Scalar) -> Bool = { $0 == "\u{0}" || ("\u{E000}"..."\u{E002}").contains($0) }
+        guard text.unicodeScalars.contains(where: reserved) else { return text }
+        var out = String.UnicodeScalarView()
+        var line = 1, reported = Set<Int>()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" { line += 1 }
+            guard reserved(scalar) else { out.append(scalar); continue }
+            if reported.insert(line).inserted {
+                let name = "U+" + String(format: "%04X", scalar.value)
+                error(line, "the character \(name) is not allowed in a chapter (\(scalar == "\u{0}" ? "a NUL byte" : "reserved by the book engine")); remove it")
+            }
+            out.append("\u{FFFD}")
+        }
+        return String(out)
     }
 
     // MARK: - Translations (:cell:`id`, :original:`anchor hash`)
@@ -275,7 +302,7 @@ struct ChapterLoader {
             let piece = token.element
             if piece.hasPrefix("dmath:"), let close = piece.firstIndex(of: Placeholder.close) {
                 let digits = piece[piece.index(piece.startIndex, offsetBy: 6)..<close].prefix { $0.isNumber }
-                if let i = Int(digits) {
+                if let i = Int(digits), math.displayMath.indices.contains(i) {
                     result += "\(Placeholder.open)tex:\\displaystyle \(math.displayMath[i].replacingOccurrences(of: "\n", with: " "))\(Placeholder.close)"
                     result += piece[piece.index(after: close)...]
                     continue

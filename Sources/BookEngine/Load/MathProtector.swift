@@ -25,7 +25,7 @@ struct MathProtector {
             if c == "`" {  // an inline code span: copy it through unchanged
                 var run = 0
                 while i + run < chars.count, chars[i + run] == "`" { run += 1 }
-                if let end = Self.closingBackticks(chars, from: i + run, count: run) {
+                if let end = Self.closingBackticks(chars, from: i + run, count: run, line: line, codeLines: codeLines) {
                     for k in i..<end + run { out.append(chars[k]); if chars[k] == "\n" { line += 1 } }
                     i = end + run
                 } else {
@@ -34,7 +34,7 @@ struct MathProtector {
                 continue
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] == "$",
-               let end = Self.find("$$", in: chars, from: i + 2) {
+               let end = Self.displayEnd(chars, from: i + 2, line: line, codeLines: codeLines) {
                 let tex = String(chars[(i + 2)..<end])
                 displayMath.append(tex)
                 out += "\(Placeholder.open)dmath:\(displayMath.count - 1)"
@@ -44,7 +44,7 @@ struct MathProtector {
                 continue
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "\n",
-               let end = Self.inlineEnd(chars, from: i + 1) {
+               let end = Self.inlineEnd(chars, from: i + 1), !codeLines.contains(line + 1) || !chars[i..<end].contains("\n") {
                 let tex = String(chars[(i + 1)..<end])
                 inlineMath.append(tex.replacingOccurrences(of: "\n", with: " "))
                 out += Placeholder.math(inlineMath.count - 1)
@@ -59,12 +59,17 @@ struct MathProtector {
         return out
     }
 
-    private static func find(_ needle: String, in chars: [Character], from start: Int) -> Int? {
-        let n = Array(needle)
-        var i = start
-        while i + n.count <= chars.count {
+    /// The closing `$$` of display math: within its paragraph, never across a blank line or
+    /// into a code block (a `$$` in prose must not pair with one in a later cell).
+    private static func displayEnd(_ chars: [Character], from start: Int, line: Int, codeLines: Set<Int>) -> Int? {
+        var i = start, line = line
+        while i + 1 < chars.count {
+            if chars[i] == "\n" {
+                line += 1
+                if codeLines.contains(line) || blankLine(chars, after: i) { return nil }
+            }
             if chars[i] == "\\" { i += 2; continue }
-            if Array(chars[i..<(i + n.count)]) == n { return i }
+            if chars[i] == "$" && chars[i + 1] == "$" { return i }
             i += 1
         }
         return nil
@@ -86,8 +91,9 @@ struct MathProtector {
         return nil
     }
 
-    private static func closingBackticks(_ chars: [Character], from start: Int, count: Int) -> Int? {
-        var i = start
+    /// The closing run of a code span: like cmark, never across a blank line (nor into code).
+    private static func closingBackticks(_ chars: [Character], from start: Int, count: Int, line: Int, codeLines: Set<Int>) -> Int? {
+        var i = start, line = line
         while i < chars.count {
             if chars[i] == "`" {
                 var run = 0
@@ -95,10 +101,21 @@ struct MathProtector {
                 if run == count { return i }
                 i += run
             } else {
+                if chars[i] == "\n" {
+                    line += 1
+                    if codeLines.contains(line) || blankLine(chars, after: i) { return nil }
+                }
                 i += 1
             }
         }
         return nil
+    }
+
+    /// Whether the line after the newline at `i` is blank (or the text ends there).
+    private static func blankLine(_ chars: [Character], after i: Int) -> Bool {
+        var j = i + 1
+        while j < chars.count, chars[j] == " " || chars[j] == "\t" { j += 1 }
+        return j >= chars.count || chars[j] == "\n"
     }
 
     /// The index of display math in a placeholder paragraph's text, if the text is only that.

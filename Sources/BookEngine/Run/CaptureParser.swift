@@ -2,10 +2,26 @@ import Foundation
 
 /// Splits a chapter program's captured standard output into per-cell outputs.
 ///
-/// Mirrors BookSupport's `CaptureProtocol` (the engine does not link BookSupport):
-/// `\u{1E}book:begin N`, `\u{1E}book:end N SECONDS`, `\u{1E}book:figure FILE`.
+/// Mirrors BookSupport's `CaptureProtocol` (the engine does not link BookSupport): each
+/// marker is `\u{1E}book:<token>:begin N`, `...:end N SECONDS` or `...:figure FILE`, on a
+/// line of its own after a newline the program adds (so it is not part of the cell's text).
+/// The token is random for each run, so a cell cannot print a marker; a figure is read
+/// only from a plain file name inside the capture folder.
 enum CaptureParser {
     static let marker = "\u{1E}book:"
+    static let environmentKey = "BOOK_CAPTURE_DIR"
+    static let tokenKey = "BOOK_CAPTURE_TOKEN"
+
+    /// A fresh token for one run: 128 random bits.
+    static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16) }.joined(separator: "-")
+    }
+
+    /// The environment a chapter program is run with.
+    static func environment(folder: URL, token: String) -> [String: String] {
+        [environmentKey: folder.path, tokenKey: token]
+    }
 
     struct Parsed {
         var cells: [CellOutput]
@@ -13,21 +29,23 @@ enum CaptureParser {
         var unfinishedCell: Int?
     }
 
-    static func parse(_ stdout: String, figures directory: URL) -> Parsed {
+    static func parse(_ stdout: String, figures directory: URL, token: String) -> Parsed {
+        let prefix = "\(marker)\(token):"
         var cells: [CellOutput] = []
         var current: CellOutput?
         var text = ""
         func flushText() {
+            if text.hasSuffix("\n") { text.removeLast() }  // the newline the program put before the marker
             if !text.isEmpty { current?.items.append(.text(text)); text = "" }
         }
         var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }  // the newline that ends the stream
         for line in lines {
-            guard line.hasPrefix(marker) else {
+            guard line.hasPrefix(prefix) else {
                 if current != nil { text += line + "\n" }
                 continue
             }
-            let words = line.dropFirst(marker.count).split(separator: " ", maxSplits: 2)
+            let words = line.dropFirst(prefix.count).split(separator: " ", maxSplits: 2)
             guard let verb = words.first else { continue }
             switch verb {
             case "begin":
@@ -37,13 +55,14 @@ enum CaptureParser {
             case "end":
                 flushText()
                 if var open = current {
-                    open.seconds = words.count > 2 ? Double(words[2]) : nil
+                    open.seconds = words.count > 2 ? Double(words[2]).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } : nil
                     cells.append(open)
                     current = nil
                 }
             case "figure":
                 flushText()
-                if words.count > 1, let svg = try? String(contentsOf: directory.appendingPathComponent(String(words[1])), encoding: .utf8) {
+                if words.count > 1, let file = figureFile(String(words[1]), in: directory),
+                   let svg = try? String(contentsOf: file, encoding: .utf8) {
                     current?.items.append(.figure(svg: svg))
                 }
             default:
@@ -54,5 +73,14 @@ enum CaptureParser {
         let unfinished = current?.index
         if let open = current { cells.append(open) }
         return Parsed(cells: cells, unfinishedCell: unfinished)
+    }
+
+    /// The figure's file if `name` is a plain file name that resolves inside the capture
+    /// folder (links followed), nil otherwise.
+    static func figureFile(_ name: String, in directory: URL) -> URL? {
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { return nil }
+        let folder = directory.resolvingSymlinksInPath().standardizedFileURL.path
+        let file = directory.appendingPathComponent(name).resolvingSymlinksInPath().standardizedFileURL
+        return file.path.hasPrefix(folder + "/") ? file : nil
     }
 }

@@ -164,15 +164,16 @@ public final class ChapterRunner {
         try? FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: figures) }
         let program = "\(binPath)/\(chapter.name)"
+        let token = CaptureParser.newToken()
         let result: Subprocess.Result
         do {
             result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
-                                        environment: ["BOOK_CAPTURE_DIR": figures.path], timeout: settings.timeout)
+                                        environment: CaptureParser.environment(folder: figures, token: token), timeout: settings.timeout)
         } catch {
             return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
                               message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
         }
-        let parsed = CaptureParser.parse(result.stdout, figures: figures)
+        let parsed = CaptureParser.parse(result.stdout, figures: figures, token: token)
         var failure: RunFailure?
         if result.timedOut {
             failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: line(of: parsed.unfinishedCell, in: chapter),
