@@ -224,4 +224,59 @@ final class HostileInputTests: XCTestCase {
         ])
         XCTAssertNotEqual(CaptureParser.newToken(), token)
     }
+
+    // MARK: - Smaller defects (item 8)
+
+    /// Loads `text` as the book's one chapter and renders it; returns the page and the book.
+    private func renderedPage(_ text: String, runs: [String: ChapterRun] = [:]) throws -> String {
+        let testBook = try TestBook(chapters: [("one", text)], extraFiles: ["Chapters/img/x.png": Data([0x89])])
+        defer { testBook.remove() }
+        let options = SiteOptions(bookRoot: testBook.root, katexDirectory: testBook.root.appendingPathComponent("no-katex"),
+                                  katexFontsDirectory: testBook.root.appendingPathComponent("no-katex"), requireKaTeX: false)
+        let site = testBook.root.appendingPathComponent("out/site")
+        try SiteRenderer(book: try testBook.load(), runs: runs, options: options).render(into: site)
+        return try String(contentsOf: site.appendingPathComponent("one.html"), encoding: .utf8)
+    }
+
+    func testDisplayMathInABlockQuoteLosesTheQuoteMarkers() throws {
+        let chapter = try loadChapter("# T\n\n> Quoted:\n> $$\n> x^2 +\n> y^2\n> $$\n> after.\n")
+        let tex = chapter.blocks.flatMap { block -> [String] in
+            guard case .prose(let p) = block else { return [] }
+            return Placeholder.tokens(in: p.html).compactMap { if case .tex(let t) = $0 { return t } else { return nil } }
+        }
+        XCTAssertEqual(tex.count, 1)
+        XCTAssertFalse(tex[0].contains(">"), tex[0])
+        XCTAssertTrue(tex[0].contains("x^2 +") && tex[0].contains("y^2"), tex[0])
+    }
+
+    func testMathInAnAltTextOrALinkTitleStaysInsideTheAttribute() throws {
+        let page = try renderedPage("# T\n\nAn icon ![a $x_1$ b](img/x.png) and [a link](#t \"the $y$ title\").\n")
+        XCTAssertTrue(page.contains("alt=\"a x_1 b\""), page)
+        XCTAssertTrue(page.contains("title=\"the y title\""), page)
+        XCTAssertFalse(page.contains("alt=\"a <span"))
+    }
+
+    func testALabelWithAQuoteCanBeReferenced() throws {
+        let book = try TestBook(chapters: [("one", "# T\n\n## Part\n:label:`it's \"x\"`\n\nSee :numref:`it's \"x\"`.\n")])
+        defer { book.remove() }
+        XCTAssertEqual(BookChecker(book: try book.load()).run(includeGeneratedSources: false).map(\.description), [])
+    }
+
+    func testReferenceErrorsNameTheReferencesLine() throws {
+        let text = "# T\n\nA paragraph\nthat goes on,\nsee :numref:`nowhere`\nand :eqref:`nothing` and\n:numref:`nowhere` again.\n"
+        let book = try TestBook(chapters: [("one", text)])
+        defer { book.remove() }
+        let problems = BookChecker(book: try book.load()).run(includeGeneratedSources: false)
+        XCTAssertEqual(problems.map(\.location.line).sorted(), [5, 6, 7], "\(problems)")
+    }
+
+    func testACellTimeUnderTenMillisecondsIsEscaped() throws {
+        let record = RunRecord(date: Date(timeIntervalSince1970: 0), seed: 0, arguments: [], toolchain: "Swift",
+                               inputsHash: "0", seconds: 0.001)
+        let run = ChapterRun(chapter: "one", cells: [CellOutput(index: 1, items: [.text("1\n")], seconds: 0.001)],
+                             failure: nil, record: record)
+        let page = try renderedPage("# T\n\n```swift\nprint(1)\n```\n", runs: ["one": run])
+        XCTAssertTrue(page.contains("&lt; 0.01 s"), page)
+        XCTAssertFalse(page.contains("< 0.01 s"))
+    }
 }

@@ -61,7 +61,7 @@ struct ChapterLoader {
             let line = node.startLine
             switch node.type {
             case CMARK_NODE_HEADING:
-                resolveReferences(in: node)
+                resolveReferences(in: node, lines: lines)
                 let level = node.headingLevel
                 var numberText = ""
                 if level == 1 {
@@ -101,7 +101,7 @@ struct ChapterLoader {
                     f.number = "\(number).\(counters.figure)"
                     blocks.append(.figure(f))
                 } else {
-                    resolveReferences(in: node)
+                    resolveReferences(in: node, lines: lines)
                     blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
                 }
 
@@ -129,7 +129,7 @@ struct ChapterLoader {
                 }
 
             default:  // lists, block quotes, tables of HTML, rules: prose
-                resolveReferences(in: node)
+                resolveReferences(in: node, lines: lines)
                 blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
             }
         }
@@ -273,7 +273,27 @@ struct ChapterLoader {
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
-    private func resolveReferences(in node: MarkdownNode) {
+    /// Each placeholder carries the line of its reference (found in the block's source lines),
+    /// so a bad reference is reported where it is written, not at its paragraph's first line.
+    private func resolveReferences(in node: MarkdownNode, lines: [String]) {
+        var seen: [String: Int] = [:]
+        func line(of kind: Placeholder.ReferenceKind, _ label: String) -> Int {
+            let needle = ":\(kind.rawValue):`" + label
+            let key = "\(kind.rawValue):\(label)"
+            var skip = seen[key, default: 0]
+            seen[key] = skip + 1
+            let first = max(1, node.startLine), last = min(lines.count, max(node.endLine, node.startLine))
+            guard first <= last else { return node.startLine }
+            for n in first...last {
+                var rest = Substring(lines[n - 1])
+                while let range = rest.range(of: needle) {
+                    if skip == 0 { return n }
+                    skip -= 1
+                    rest = rest[range.upperBound...]
+                }
+            }
+            return node.startLine
+        }
         var stack = [node]
         while let current = stack.popLast() {
             // Walk the linked list, reading `next` only after a rewrite may have deleted it.
@@ -282,7 +302,7 @@ struct ChapterLoader {
                 if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
-                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal))
+                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal, line: line(of: kind, code.literal)))
                         code.delete()
                         break
                     }

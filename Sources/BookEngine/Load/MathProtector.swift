@@ -13,11 +13,10 @@ struct MathProtector {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         let chars = Array(text)
-        var i = 0, line = 1
-        func lineOf(_ j: Int) -> Int { line }
+        var i = 0, line = 1, lineStart = 0
         while i < chars.count {
             let c = chars[i]
-            if c == "\n" { out.append(c); line += 1; i += 1; continue }
+            if c == "\n" { out.append(c); line += 1; i += 1; lineStart = i; continue }
             if codeLines.contains(line) { out.append(c); i += 1; continue }
             if c == "\\", i + 1 < chars.count, chars[i + 1] == "$" {  // an escaped dollar stays for cmark
                 out.append(c); out.append("$"); i += 2; continue
@@ -35,12 +34,18 @@ struct MathProtector {
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] == "$",
                let end = Self.displayEnd(chars, from: i + 2, line: line, codeLines: codeLines) {
-                let tex = String(chars[(i + 2)..<end])
+                // In a block quote, the `>` markers of the formula's lines belong to the quote.
+                let before = chars[lineStart..<i]
+                let quote = before.allSatisfy { " \t>".contains($0) } ? String(before) : ""
+                let texLines = String(chars[(i + 2)..<end]).split(separator: "\n", omittingEmptySubsequences: false)
+                let tex = ([Substring(texLines[0])] + texLines.dropFirst().map { Self.dropQuoteMarkers($0, depth: quote.filter { $0 == ">" }.count) })
+                    .joined(separator: "\n")
                 displayMath.append(tex)
                 out += "\(Placeholder.open)dmath:\(displayMath.count - 1)"
-                for ch in tex where ch == "\n" { out += "\n\(Self.lineFiller)"; line += 1 }
+                for _ in texLines.dropFirst() { out += "\n\(quote)\(Self.lineFiller)"; line += 1 }
                 out.append(Placeholder.close)
                 i = end + 2
+                lineStart = chars[..<i].lastIndex(of: "\n").map { $0 + 1 } ?? 0
                 continue
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "\n",
@@ -109,6 +114,19 @@ struct MathProtector {
             }
         }
         return nil
+    }
+
+    /// A line without its first `depth` block-quote markers (`>` with the spaces around them).
+    private static func dropQuoteMarkers(_ line: Substring, depth: Int) -> Substring {
+        var rest = line, left = depth
+        while left > 0 {
+            let trimmed = rest.drop { $0 == " " || $0 == "\t" }
+            guard trimmed.first == ">" else { break }
+            rest = trimmed.dropFirst()
+            if rest.first == " " { rest = rest.dropFirst() }
+            left -= 1
+        }
+        return rest
     }
 
     /// Whether the line after the newline at `i` is blank (or the text ends there).
