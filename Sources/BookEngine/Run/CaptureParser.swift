@@ -29,31 +29,40 @@ enum CaptureParser {
         var unfinishedCell: Int?
     }
 
-    static func parse(_ stdout: String, figures directory: URL, token: String) -> Parsed {
+    /// `cellLimit`: bytes of text kept per cell; what is cut is counted in a note.
+    static func parse(_ stdout: String, figures directory: URL, token: String, cellLimit: Int = 1 << 20) -> Parsed {
         let prefix = "\(marker)\(token):"
         var cells: [CellOutput] = []
         var current: CellOutput?
         var text = ""
+        var kept = 0, cut = 0  // bytes of the current cell's text
         func flushText() {
             if text.hasSuffix("\n") { text.removeLast() }  // the newline the program put before the marker
             if !text.isEmpty { current?.items.append(.text(text)); text = "" }
+        }
+        func closeCell() {
+            flushText()
+            if cut > 0 { current?.items.append(.text(cutNote(cut, limit: cellLimit))) }
+            kept = 0; cut = 0
         }
         var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }  // the newline that ends the stream
         for line in lines {
             guard line.hasPrefix(prefix) else {
-                if current != nil { text += line + "\n" }
+                guard current != nil else { continue }
+                let size = line.utf8.count + 1
+                if cut == 0 && kept + size <= cellLimit { text += line + "\n"; kept += size } else { cut += size }
                 continue
             }
             let words = line.dropFirst(prefix.count).split(separator: " ", maxSplits: 2)
             guard let verb = words.first else { continue }
             switch verb {
             case "begin":
-                flushText()
+                closeCell()
                 if let open = current { cells.append(open) }
                 current = CellOutput(index: words.count > 1 ? Int(words[1]) ?? 0 : 0, items: [], seconds: nil)
             case "end":
-                flushText()
+                closeCell()
                 if var open = current {
                     open.seconds = words.count > 2 ? Double(words[2]).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } : nil
                     cells.append(open)
@@ -69,11 +78,18 @@ enum CaptureParser {
                 continue
             }
         }
-        flushText()
+        closeCell()
         let unfinished = current?.index
         if let open = current { cells.append(open) }
         return Parsed(cells: cells, unfinishedCell: unfinished)
     }
+
+    /// The line that replaces a cell's output beyond the limit.
+    static func cutNote(_ bytes: Int, limit: Int) -> String {
+        "[\(megabytes(bytes)) more output cut here: a page shows at most \(megabytes(limit)) of a cell's output]"
+    }
+
+    private static func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
 
     /// The figure's file if `name` is a plain file name that resolves inside the capture
     /// folder (links followed), nil otherwise.
