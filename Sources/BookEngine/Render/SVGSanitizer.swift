@@ -13,10 +13,11 @@ import FoundationXML
 /// processing instructions and the doctype are dropped. Malformed XML is refused, never
 /// passed through; what comes out is escaped text the HTML parser reads the same way.
 enum SVGSanitizer {
-    struct Malformed: Error, CustomStringConvertible {
+    struct Malformed: LocalizedError, CustomStringConvertible {
         var line: Int
         var reason: String
         var description: String { "the SVG is not well-formed XML (line \(line)): \(reason)" }
+        var errorDescription: String? { description }
     }
 
     /// Elements kept: shapes, text, grouping, paint servers, clipping; nothing that runs,
@@ -72,7 +73,9 @@ enum SVGSanitizer {
         parser.shouldResolveExternalEntities = false
         let ok = parser.parse()
         if !ok || reader.failure != nil {
-            let reason = reader.failure ?? parser.parserError.map { ($0 as NSError).localizedDescription } ?? "cannot parse"
+            let code = (parser.parserError as NSError?)?.code
+            let reason = reader.failure.map { $0.contains("could not be completed") ? "" : $0 }.flatMap { $0.isEmpty ? nil : $0 }
+                ?? "the XML parser stopped at column \(parser.columnNumber)\(code.map { " (libxml2 error \($0))" } ?? "")"
             return .failure(Malformed(line: max(1, parser.lineNumber), reason: reason))
         }
         guard let root = reader.root, root.name == "svg" else {
@@ -184,6 +187,11 @@ enum SVGSanitizer {
 
         func parser(_ parser: XMLParser, foundCDATA data: Data) {
             stack.last?.children.append(.text(String(decoding: data, as: UTF8.self)))
+        }
+
+        // libxml2 may recover from an error and go on; a figure with any error is refused.
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            if failure == nil { failure = (parseError as NSError).localizedDescription }
         }
 
         func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
