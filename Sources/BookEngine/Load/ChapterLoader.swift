@@ -49,6 +49,7 @@ struct ChapterLoader {
         var blocks: [Block] = []
         var title: String?
         var counters = (section: 0, subsection: 0, figure: 0, equation: 0)
+        var cellCount = 0
         var anchors = Set<String>()
         func uniqueAnchor(_ base: String) -> String {
             var anchor = base.isEmpty ? "section" : base, k = 2
@@ -114,7 +115,8 @@ struct ChapterLoader {
                 } else if language == "swift" {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
-                    let index = blocks.filter { if case .cell = $0 { return true } else { return false } }.count + 1
+                    cellCount += 1
+                    let index = cellCount
                     blocks.append(.cell(Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes,
                                              source: node.literal, codeLine: codeLine, line: line, expected: nil)))
                 } else if language == "output" {
@@ -276,21 +278,21 @@ struct ChapterLoader {
     /// Each placeholder carries the line of its reference (found in the block's source lines),
     /// so a bad reference is reported where it is written, not at its paragraph's first line.
     private func resolveReferences(in node: MarkdownNode, lines: [String]) {
-        var seen: [String: Int] = [:]
+        // Where the search for each reference's next occurrence resumes: (line, offset in it).
+        var resume: [String: (line: Int, offset: Int)] = [:]
         func line(of kind: Placeholder.ReferenceKind, _ label: String) -> Int {
             let needle = ":\(kind.rawValue):`" + label
-            let key = "\(kind.rawValue):\(label)"
-            var skip = seen[key, default: 0]
-            seen[key] = skip + 1
             let first = max(1, node.startLine), last = min(lines.count, max(node.endLine, node.startLine))
-            guard first <= last else { return node.startLine }
-            for n in first...last {
-                var rest = Substring(lines[n - 1])
-                while let range = rest.range(of: needle) {
-                    if skip == 0 { return n }
-                    skip -= 1
-                    rest = rest[range.upperBound...]
+            var (n, offset) = resume[needle] ?? (first, 0)
+            while n <= last {
+                let text = lines[n - 1].utf8
+                let from = text.index(text.startIndex, offsetBy: min(offset, text.count))
+                if let range = lines[n - 1][from...].range(of: needle) {
+                    resume[needle] = (n, text.distance(from: text.startIndex, to: range.upperBound))
+                    return n
                 }
+                n += 1
+                offset = 0
             }
             return node.startLine
         }

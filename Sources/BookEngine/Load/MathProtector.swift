@@ -44,8 +44,8 @@ struct MathProtector {
                 out += "\(Placeholder.open)dmath:\(displayMath.count - 1)"
                 for _ in texLines.dropFirst() { out += "\n\(quote)\(Self.lineFiller)"; line += 1 }
                 out.append(Placeholder.close)
+                if let last = chars[i..<end].lastIndex(of: "\n") { lineStart = last + 1 }
                 i = end + 2
-                lineStart = chars[..<i].lastIndex(of: "\n").map { $0 + 1 } ?? 0
                 continue
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "\n",
