@@ -190,8 +190,11 @@ enum SVGSanitizer {
         }
 
         // libxml2 may recover from an error and go on; a figure with any error is refused.
+        // (A namespace slip, libxml2's 200s, such as an undeclared `xlink:`, is not: names are
+        // allowlisted as written.)
         func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
-            if failure == nil { failure = (parseError as NSError).localizedDescription }
+            let code = (parseError as NSError).code
+            if failure == nil, !(200..<300).contains(code) { failure = (parseError as NSError).localizedDescription }
         }
 
         func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {

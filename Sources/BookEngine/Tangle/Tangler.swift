@@ -1,3 +1,4 @@
+import BookContract
 import Foundation
 
 /// A file `book tangle` writes: a path relative to the book root and its contents.
@@ -140,7 +141,12 @@ public struct Tangler {
     private func program(_ chapter: Chapter) -> String {
         var out = "\(GeneratedFolders.header) from \(chapter.path). \(Self.doNotEdit)\n"
         out += (book.config.programImports + [book.config.library]).map { "import \($0)\n" }.joined()
-        out += "\nChapter.start(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)))\n"
+        // The fingerprints of the chapters this program comes from: it refuses to run once they change.
+        let sources = book.chapters.filter { $0.name == chapter.name || !$0.cells.filter(\.isSaved).isEmpty }
+            .map { "\(Self.literal($0.path)): \(Self.literal(fingerprint(of: $0, savedCellsOnly: $0.name != chapter.name)))" }
+        out += "\nChapter.start(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)),\n"
+        out += "              sources: [\(sources.joined(separator: ", "))],\n"
+        out += "              generatedFile: \(Self.literal("\(programsFolder)/\(chapter.name)/main.swift")))\n"
         out += book.config.prologue.map { "\($0)\n" }.joined()
         for cell in chapter.cells where cell.isInProgram {
             out += "\nChapter.cell(\(cell.index))\n"
@@ -152,6 +158,12 @@ public struct Tangler {
             }
         }
         return out + "\nChapter.finish()\n"
+    }
+
+    /// The code fingerprint of a chapter's file as it is on disk now.
+    private func fingerprint(of chapter: Chapter, savedCellsOnly: Bool) -> String {
+        let text = (try? String(contentsOf: book.root.appendingPathComponent(chapter.path), encoding: .utf8)) ?? ""
+        return SourceFingerprint.of(markdown: text, savedCellsOnly: savedCellsOnly)
     }
 
     private func located(_ cell: Cell, in chapter: Chapter) -> String {
