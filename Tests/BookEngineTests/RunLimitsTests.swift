@@ -14,6 +14,10 @@ final class RunLimitsTests: XCTestCase {
         XCTAssertLessThanOrEqual(first.utf8.count, (1 << 20) + 200)
         XCTAssertTrue(first.hasSuffix("[1.9 MB more output cut here: a page shows at most 1.0 MB of a cell's output]"), String(first.suffix(120)))
         XCTAssertEqual(parsed.cells[1].text, "small")
+        // A cell that never ends (a trap) keeps its text as printed.
+        let trapped = CaptureParser.parse("\n\u{1E}book:t:begin 3\nbefore\n", figures: URL(fileURLWithPath: "/nonexistent"), token: token)
+        XCTAssertEqual(trapped.cells.first?.text, "before\n")
+        XCTAssertEqual(trapped.unfinishedCell, 3)
     }
 
     func testDefaultLimits() {
@@ -40,5 +44,29 @@ final class RunLimitsTests: XCTestCase {
         XCTAssertTrue(result.outputExceeded)
         XCTAssertFalse(result.timedOut)
         XCTAssertLessThanOrEqual(result.stdout.utf8.count, 1 << 20)
+    }
+}
+
+/// `book render --output` cannot replace the book, its sources or a folder it did not make.
+final class SiteFolderTests: XCTestCase {
+    func testTheSiteMayNotReplaceTheBookOrAForeignFolder() throws {
+        let book = try TestBook(chapters: [("intro", "# Intro\n\nText.\n")], extraFiles: ["Sources/X/x.swift": Data("x".utf8),
+                                                                                      "mine/notes.txt": Data("keep".utf8)])
+        defer { book.remove() }
+        let loaded = try book.load()
+        let options = SiteOptions(bookRoot: book.root, katexDirectory: book.root.appendingPathComponent("none"),
+                                  katexFontsDirectory: book.root.appendingPathComponent("none"), requireKaTeX: false)
+        for output in [".", "Chapters", "Chapters/site", "Sources", "..", "mine"] {
+            let site = book.root.appendingPathComponent(output)
+            XCTAssertThrowsError(try SiteRenderer(book: loaded, runs: [:], options: options).render(into: site), output) { error in
+                XCTAssertTrue("\(error)".contains("choose"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try String(contentsOf: book.root.appendingPathComponent("mine/notes.txt"), encoding: .utf8), "keep")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Chapters/intro.md").path))
+        // A new folder, then the same folder again (a site the renderer made), are fine.
+        let site = book.root.appendingPathComponent("site")
+        XCTAssertNoThrow(try SiteRenderer(book: loaded, runs: [:], options: options).render(into: site))
+        XCTAssertNoThrow(try SiteRenderer(book: loaded, runs: [:], options: options).render(into: site))
     }
 }

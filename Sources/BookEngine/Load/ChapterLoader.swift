@@ -62,7 +62,7 @@ struct ChapterLoader {
             let line = node.startLine
             switch node.type {
             case CMARK_NODE_HEADING:
-                resolveReferences(in: node, lines: lines)
+                resolveReferences(in: node)
                 let level = node.headingLevel
                 var numberText = ""
                 if level == 1 {
@@ -102,7 +102,7 @@ struct ChapterLoader {
                     f.number = "\(number).\(counters.figure)"
                     blocks.append(.figure(f))
                 } else {
-                    resolveReferences(in: node, lines: lines)
+                    resolveReferences(in: node)
                     blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
                 }
 
@@ -131,7 +131,7 @@ struct ChapterLoader {
                 }
 
             default:  // lists, block quotes, tables of HTML, rules: prose
-                resolveReferences(in: node, lines: lines)
+                resolveReferences(in: node)
                 blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
             }
         }
@@ -192,10 +192,12 @@ struct ChapterLoader {
             }
         }
         var taken = Set(explicit.keys)
+        var nextSuffix: [String: Int] = [:]  // so a thousand identical cells take linear time
         for i in blocks.indices {
             guard case .cell(var cell) = blocks[i], cell.attributes.id == nil else { continue }
-            var id = cell.id, k = 2
+            var id = cell.id, k = nextSuffix[cell.id, default: 2]
             while taken.contains(id) { id = "\(cell.id)-\(k)"; k += 1 }
+            nextSuffix[cell.id] = k
             taken.insert(id)
             cell.id = id
             blocks[i] = .cell(cell)
@@ -313,27 +315,9 @@ struct ChapterLoader {
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
-    /// Each placeholder carries the line of its reference (found in the block's source lines),
-    /// so a bad reference is reported where it is written, not at its paragraph's first line.
-    private mutating func resolveReferences(in node: MarkdownNode, lines: [String]) {
-        // Where the search for each reference's next occurrence resumes: (line, offset in it).
-        var resume: [String: (line: Int, offset: Int)] = [:]
-        func line(of kind: Placeholder.ReferenceKind, _ label: String) -> Int {
-            let needle = ":\(kind.rawValue):`" + label
-            let first = max(1, node.startLine), last = min(lines.count, max(node.endLine, node.startLine))
-            var (n, offset) = resume[needle] ?? (first, 0)
-            while n <= last {
-                let text = lines[n - 1].utf8
-                let from = text.index(text.startIndex, offsetBy: min(offset, text.count))
-                if let range = lines[n - 1][from...].range(of: needle) {
-                    resume[needle] = (n, text.distance(from: text.startIndex, to: range.upperBound))
-                    return n
-                }
-                n += 1
-                offset = 0
-            }
-            return node.startLine
-        }
+    /// Each placeholder carries the line of its reference (the code span's own line, which
+    /// cmark knows), so a bad reference is reported where it is written.
+    private mutating func resolveReferences(in node: MarkdownNode) {
         var stack = [node]
         while let current = stack.popLast() {
             // Walk the linked list, reading `next` only after a rewrite may have deleted it.
@@ -349,7 +333,7 @@ struct ChapterLoader {
                 } else if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
-                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal, line: line(of: kind, code.literal)))
+                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal, line: code.startLine > 0 ? code.startLine : node.startLine))
                         code.delete()
                         break
                     }

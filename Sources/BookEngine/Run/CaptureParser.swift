@@ -36,12 +36,13 @@ enum CaptureParser {
         var current: CellOutput?
         var text = ""
         var kept = 0, cut = 0  // bytes of the current cell's text
-        func flushText() {
-            if text.hasSuffix("\n") { text.removeLast() }  // the newline the program put before the marker
+        /// `atMarker`: a marker follows, so the newline the program wrote before it goes.
+        func flushText(atMarker: Bool = true) {
+            if atMarker, text.hasSuffix("\n") { text.removeLast() }
             if !text.isEmpty { current?.items.append(.text(text)); text = "" }
         }
-        func closeCell() {
-            flushText()
+        func closeCell(atMarker: Bool = true) {
+            flushText(atMarker: atMarker)
             if cut > 0 { current?.items.append(.text(cutNote(cut, limit: cellLimit))) }
             kept = 0; cut = 0
         }
@@ -78,7 +79,7 @@ enum CaptureParser {
                 continue
             }
         }
-        closeCell()
+        closeCell(atMarker: false)  // a trap or a stop: the stream just ends
         let unfinished = current?.index
         if let open = current { cells.append(open) }
         return Parsed(cells: cells, unfinishedCell: unfinished)

@@ -28,4 +28,25 @@ enum GeneratedFolders {
         let start = (try? handle.read(upToCount: header.utf8.count)) ?? Data()
         return start == Data(header.utf8)
     }
+
+    /// Why `site` may not be replaced by a rendered site, or nil: it may not be, hold or lie in
+    /// the book's root, `Chapters/`, `Sources/`, `Tests/` or `.git/`, and a folder that is
+    /// already there must be a site the renderer made (an `index.html` and a `theme/`).
+    static func siteProblem(_ site: URL, root: URL) -> String? {
+        let path = site.resolvingSymlinksInPath().standardizedFileURL.path
+        let rootPath = root.resolvingSymlinksInPath().standardizedFileURL.path
+        func related(_ a: String, _ b: String) -> Bool { a == b || a.hasPrefix(b + "/") || b.hasPrefix(a + "/") }
+        if path == rootPath || rootPath.hasPrefix(path + "/") || path == "/" {
+            return "the site folder \(site.path) would replace the book's root folder; choose a folder of its own (e.g. site)"
+        }
+        for folder in ["Chapters", "Sources", "Tests", ".git"] where related(path, rootPath + "/" + folder) {
+            return "the site folder \(site.path) overlaps the book's \(folder)/ folder; choose a folder of its own (e.g. site)"
+        }
+        let fm = FileManager.default
+        if let entries = try? fm.contentsOfDirectory(atPath: path), !entries.isEmpty,
+           !(entries.contains("index.html") && entries.contains("theme")) {
+            return "the site folder \(site.path) holds files the renderer did not make; choose another folder or empty it"
+        }
+        return nil
+    }
 }
