@@ -8,8 +8,14 @@ public struct RunSettings: Sendable {
     /// Run with the book's quick settings (`book.json`'s `quickArguments`) instead of `arguments`.
     public var quick = false
     public var seed: UInt64 = 0
-    /// Seconds a chapter may run before it is stopped.
-    public var timeout: Double = 1800
+    /// Seconds a chapter may run before it is stopped (the whole book renders in minutes).
+    public var timeout: Double = 600
+    /// Resident memory a chapter's program may use before it is stopped.
+    public var memoryLimit = 4 << 30
+    /// Bytes a chapter's program may print in all before it is stopped.
+    public var outputLimit = 64 << 20
+    /// Bytes of one cell's output a page shows; the rest is cut, with a note.
+    public var cellOutputLimit = 1 << 20
     /// SwiftPM's build folder, when not the default `.build`.
     public var scratchPath: String?
     /// `release` for real runs; tests of the engine use `debug` to build faster.
@@ -291,27 +297,36 @@ public final class ChapterRunner {
         try? FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: figures) }
         let program = "\(binPath)/\(chapter.name)"
+        let token = CaptureParser.newToken()
         let result: Subprocess.Result
         do {
             let checkpoints = book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
             result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
-                                        environment: ["BOOK_CAPTURE_DIR": figures.path,
-                                                      RunContract.checkpointFolderKey: checkpoints.path,
-                                                      RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter))],
-                                        timeout: settings.timeout)
+                                        environment: CaptureParser.environment(folder: figures, token: token).merging([
+                                            RunContract.checkpointFolderKey: checkpoints.path,
+                                            RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter)),
+                                        ]) { $1 },
+                                        timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit)
         } catch {
             return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
                               message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
         }
-        var parsed = CaptureParser.parse(result.stdout, figures: figures)
+        var parsed = CaptureParser.parse(result.stdout, figures: figures, token: token, cellLimit: settings.cellOutputLimit)
         for restored in Self.restoredCheckpoints(in: figures) {
             guard let i = parsed.cells.firstIndex(where: { $0.index == restored.cell }) else { continue }
             parsed.cells[i].restored.append(restored)
         }
         var failure: RunFailure?
+        let at = line(of: parsed.unfinishedCell, in: chapter)
         if result.timedOut {
-            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: line(of: parsed.unfinishedCell, in: chapter),
-                                 message: "stopped after \(Int(settings.timeout)) s (the time limit)")
+            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped after \(Int(settings.timeout)) s (the time limit; `--timeout SECONDS` changes it)")
+        } else if result.memoryExceeded {
+            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped: it used more than \(settings.memoryLimit >> 20) MB of memory (the memory limit; `--memory-limit MB` changes it)")
+        } else if result.outputExceeded {
+            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped: it printed more than \(settings.outputLimit >> 20) MB (the output limit)")
         } else if result.status != 0 || result.signalled {
             failure = trapFailure(chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled, status: result.status)
         }
