@@ -21,16 +21,24 @@ struct ChapterLoader {
     }
 
     /// Loads the chapter; problems are collected in `diagnostics` (the chapter is nil if unusable).
-    mutating func load(_ text: String) -> Chapter? {
+    mutating func load(_ source: String) -> Chapter? {
+        let text = replacingReservedCharacters(source)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // First pass: find the code blocks, so math protection leaves them alone.
         var codeLines = Set<Int>()
+        var swiftBlocks: [Int] = []
         for node in MarkdownDocument(parsing: text).allNodes where node.type == CMARK_NODE_CODE_BLOCK {
             codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
             checkFenceClosed(node, lines: lines)
+            if CellInfo.language(of: node.fenceInfo) == "swift" { swiftBlocks.append(node.startLine) }
         }
         var math = MathProtector()
         let document = MarkdownDocument(parsing: math.protect(text, codeLines: codeLines))
+        // Every Swift block of the source is a cell or a diagnostic: none may vanish into math.
+        let kept = Set(document.allNodes.filter { $0.type == CMARK_NODE_CODE_BLOCK }.map(\.startLine))
+        for line in swiftBlocks where !kept.contains(line) {
+            error(line, "this Swift block was swallowed by the text around it (an unclosed `$`, `$$` or backtick before it?); it is not a cell")
+        }
 
         for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
             if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT, CellInfo.language(of: node.fenceInfo) == "swift" {
@@ -41,6 +49,7 @@ struct ChapterLoader {
         var blocks: [Block] = []
         var title: String?
         var counters = (section: 0, subsection: 0, figure: 0, equation: 0)
+        var cellCount = 0
         var anchors = Set<String>()
         func uniqueAnchor(_ base: String) -> String {
             var anchor = base.isEmpty ? "section" : base, k = 2
@@ -82,7 +91,7 @@ struct ChapterLoader {
                         default: error(at, "`\(name)` must follow display math `$$...$$`")
                         }
                     }
-                } else if let (index, label) = displayMath(in: node) {
+                } else if let (index, label) = displayMath(in: node), math.displayMath.indices.contains(index) {
                     var number: String?
                     if label != nil { counters.equation += 1; number = "\(self.number).\(counters.equation)" }
                     blocks.append(.displayMath(DisplayMath(tex: math.displayMath[index].trimmingCharacters(in: .whitespacesAndNewlines),
@@ -106,12 +115,13 @@ struct ChapterLoader {
                 } else if language == "swift" {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
-                    let index = blocks.filter { if case .cell = $0 { return true } else { return false } }.count + 1
-                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes,
+                    cellCount += 1
+                    let index = cellCount
+                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes,
                                              source: node.literal, codeLine: codeLine, line: line, expected: nil)))
                 } else if language == "output" {
                     if case .cell(var cell)? = blocks.last, cell.expected == nil {
-                        cell.expected = ExpectedOutput(text: node.literal, line: codeLine)
+                        cell.expected = ExpectedOutput(text: node.literal, line: codeLine, blockLine: line)
                         blocks[blocks.count - 1] = .cell(cell)
                     } else {
                         error(line, "an `output` block must come right after the Swift cell whose output it shows")
@@ -126,6 +136,7 @@ struct ChapterLoader {
             }
         }
 
+        assignUniqueIDs(&blocks)
         Self.hashSections(&blocks, lines: lines)
         guard let title else {
             error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
@@ -139,12 +150,70 @@ struct ChapterLoader {
         return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
     }
 
+    /// NUL and the private-use characters the loader uses as placeholders (U+E000...U+E002)
+    /// cannot be told from the loader's own marks: each is reported and read as U+FFFD.
+    private mutating func replacingReservedCharacters(_ text: String) -> String {
+        let reserved: (Unicode.Scalar) -> Bool = { $0 == "\u{0}" || ("\u{E000}"..."\u{E002}").contains($0) }
+        guard text.unicodeScalars.contains(where: reserved) else { return text }
+        var out = String.UnicodeScalarView()
+        var line = 1, reported = Set<Int>()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" { line += 1 }
+            guard reserved(scalar) else { out.append(scalar); continue }
+            if reported.insert(line).inserted {
+                let name = "U+" + String(format: "%04X", scalar.value)
+                error(line, "the character \(name) is not allowed in a chapter (\(scalar == "\u{0}" ? "a NUL byte" : "reserved by the book engine")); remove it")
+            }
+            out.append("\u{FFFD}")
+        }
+        return String(out)
+    }
+
+    // MARK: - Cell ids
+
+    /// The id of a cell with no `id=`: the chapter's name and a hash of its code, so adding,
+    /// removing or moving other cells never changes it (editing the cell does; `id=` never does).
+    static func defaultID(chapter: String, source: String) -> String {
+        var hash = ContentHash()
+        hash.add(source.trimmingCharacters(in: .whitespacesAndNewlines))
+        return "\(chapter)-\(hash.hex.prefix(8))"
+    }
+
+    /// Explicit ids must be unique; a default id shared by identical cells gets a suffix.
+    private mutating func assignUniqueIDs(_ blocks: inout [Block]) {
+        guard original == nil else { return }  // a translation's cells are the original's
+        var explicit: [String: Int] = [:]
+        for block in blocks {
+            guard case .cell(let cell) = block, let id = cell.attributes.id else { continue }
+            if let first = explicit[id] {
+                error(cell.line, "two cells have the id `\(id)` (the other one is at line \(first)); ids must be unique")
+            } else {
+                explicit[id] = cell.line
+            }
+        }
+        var taken = Set(explicit.keys)
+        var nextSuffix: [String: Int] = [:]  // so a thousand identical cells take linear time
+        for i in blocks.indices {
+            guard case .cell(var cell) = blocks[i], cell.attributes.id == nil else { continue }
+            var id = cell.id, k = nextSuffix[cell.id, default: 2]
+            while taken.contains(id) { id = "\(cell.id)-\(k)"; k += 1 }
+            nextSuffix[cell.id] = k
+            taken.insert(id)
+            cell.id = id
+            blocks[i] = .cell(cell)
+        }
+    }
+
     // MARK: - Translations (:cell:`id`, :original:`anchor hash`)
 
     private mutating func placeCell(_ id: String, in blocks: inout [Block], line: Int) {
         guard let original else { return error(line, "`:cell:` is for translations; write the cell here instead") }
         guard let cell = original.cells.first(where: { $0.id == id }) else {
-            return error(line, "no cell with id '\(id)' in \(original.path) (ids: \(original.cells.map(\.id).joined(separator: ", ")))")
+            // The original changed (a cell removed or its id renamed): the page still builds.
+            diagnostics.append(Diagnostic(SourceLocation(file: path, line: line),
+                "no cell with id '\(id)' in \(original.path) any more (removed, or its id changed); this placement is skipped",
+                severity: .warning))
+            return
         }
         var placed = cell
         placed.line = line  // where the translation places it; the code keeps its original lines
@@ -246,16 +315,25 @@ struct ChapterLoader {
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
-    private func resolveReferences(in node: MarkdownNode) {
+    /// Each placeholder carries the line of its reference (the code span's own line, which
+    /// cmark knows), so a bad reference is reported where it is written.
+    private mutating func resolveReferences(in node: MarkdownNode) {
         var stack = [node]
         while let current = stack.popLast() {
             // Walk the linked list, reading `next` only after a rewrite may have deleted it.
             var child = current.firstChild
             while let node = child {
-                if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
+                if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE,
+                   node.literal.hasSuffix(":value:") {
+                    // The code span's own line when cmark knows it, else the paragraph's.
+                    let line = code.startLine > 0 ? code.startLine : node.startLine
+                    if case .failure(let problem) = ValueReference.parse(code.literal) { error(line, problem.message) }
+                    node.setLiteral(node.literal.dropLast(7) + Placeholder.value(code.literal, line: line))
+                    code.delete()
+                } else if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
-                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal))
+                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal, line: code.startLine > 0 ? code.startLine : node.startLine))
                         code.delete()
                         break
                     }
@@ -275,7 +353,7 @@ struct ChapterLoader {
             let piece = token.element
             if piece.hasPrefix("dmath:"), let close = piece.firstIndex(of: Placeholder.close) {
                 let digits = piece[piece.index(piece.startIndex, offsetBy: 6)..<close].prefix { $0.isNumber }
-                if let i = Int(digits) {
+                if let i = Int(digits), math.displayMath.indices.contains(i) {
                     result += "\(Placeholder.open)tex:\\displaystyle \(math.displayMath[i].replacingOccurrences(of: "\n", with: " "))\(Placeholder.close)"
                     result += piece[piece.index(after: close)...]
                     continue
