@@ -83,6 +83,19 @@ func measureTorch(python: String, _ options: Options) throws
     }
     let args = [script, "--model", options.model, "--epochs", String(options.epochs), "--threads", "2",
                 "--seed", String(options.seed)]
+    let object = try runPythonJSON(python, args, options)
+    // the script's result: {"torch": version, "results": [{...}], ...}
+    guard let result = (object["results"] as? [[String: Any]])?.first,
+          let tokens = result["tokens_per_s"] as? NSNumber,
+          let epoch = result["median_train_epoch_s"] as? NSNumber else {
+        throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` printed no tokens_per_s and "
+                         + "median_train_epoch_s; run it by hand to see why")
+    }
+    return (object["torch"] as? String ?? "?", tokens.doubleValue, epoch.doubleValue)
+}
+
+/// Runs `python args` (a PyTorch script) and returns the JSON object of its last line.
+func runPythonJSON(_ python: String, _ args: [String], _ options: Options) throws -> [String: Any] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [python] + args
@@ -93,17 +106,13 @@ func measureTorch(python: String, _ options: Options) throws
     try process.run()
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    // the script's result is its last line: {"torch": version, "results": [{...}], ...}
     guard process.terminationStatus == 0,
           let line = text.split(separator: "\n").last,
-          let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-          let result = (object["results"] as? [[String: Any]])?.first,
-          let tokens = result["tokens_per_s"] as? NSNumber,
-          let epoch = result["median_train_epoch_s"] as? NSNumber else {
+          let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
         throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` exited with status "
-                         + "\(process.terminationStatus) without its JSON result; run it by hand to see why")
+                         + "\(process.terminationStatus) without its JSON line; run it by hand to see why")
     }
-    return (object["torch"] as? String ?? "?", tokens.doubleValue, epoch.doubleValue)
+    return object
 }
 
 /// Re-runs this executable with `args`, passing its output through.

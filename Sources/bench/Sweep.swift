@@ -200,21 +200,10 @@ func measureTorchSweep(python: String, _ config: SweepConfig, _ options: Options
     }
     let args = [script, "--config", config.name, "--threads", String(workerThreadCount),
                 "--seconds", String(options.seconds), "--seed", String(options.seed)]
-    if !options.quiet { FileHandle.standardError.write(Data("[torch] \(python) \(args.joined(separator: " "))\n".utf8)) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python] + args
-    let output = Pipe()
-    process.standardOutput = output
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0,
-          let line = text.split(separator: "\n").last,
-          let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-          let tokens = object["tokens_per_s"] as? NSNumber else {
-        throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` exited with status "
-                         + "\(process.terminationStatus) without its JSON line; run it by hand to see why")
+    let object = try runPythonJSON(python, args, options)
+    guard let tokens = object["tokens_per_s"] as? NSNumber else {
+        throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` printed no tokens_per_s; "
+                         + "run it by hand to see why")
     }
     return TorchSweepFigures(version: object["torch"] as? String ?? "?", tokensPerSecond: tokens.doubleValue,
                              threads: (object["threads"] as? NSNumber)?.intValue ?? 0,
