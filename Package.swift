@@ -30,7 +30,8 @@ let package = Package(
         // The tensor library: plays PyTorch's part; knows nothing about books. Its own C kernels
         // (packed matrix product, fused gates, vector math) live in TensorKitKernels.
         .target(name: "TensorKitKernels"),
-        .target(name: "TensorKit", dependencies: ["CBLAS", "TensorKitKernels"]),
+        .target(name: "TensorKit", dependencies: ["CBLAS", "TensorKitKernels"],
+                swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // What the engine and the chapter programs agree on (names, files, markers); depends on nothing.
         .target(name: "BookContract"),
