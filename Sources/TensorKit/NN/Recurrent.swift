@@ -162,9 +162,10 @@ struct BlockPartials {
 /// W_hh is too large to stay in a core's cache, its traffic is what limits the step.
 func recurrentProductPerStep(hidden h: Int, gates g: Int) -> Bool { h * g >= perStepProductMinWeights }
 
-/// The size of W_hh (floats) from which recurrentProductPerStep says yes: 512 KB, half a
-/// core's L2 on the machines measured. Tests lower it to run the PyTorch fixtures both ways.
-nonisolated(unsafe) var perStepProductMinWeights = 131_072
+/// The size of W_hh (floats) from which recurrentProductPerStep says yes: 2 MB, beyond a
+/// core's L2 on the machines measured (below it, the blocks re-read W_hh from L2 cheaply and
+/// one dispatch per step is better). Tests lower it to run the PyTorch fixtures both ways.
+nonisolated(unsafe) var perStepProductMinWeights = 524_288
 
 /// Copies the initial state (B, H) into `dst`, or zeros when there is none.
 func loadInitialState(_ h0: Tensor?, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
