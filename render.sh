@@ -13,7 +13,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # --- What the machine needs -------------------------------------------------------------
 # Debian packages, each with a file that shows it is installed.
 declare -A PROVIDES=(
-  [libcmark-dev]=/usr/include/cmark.h
+  [libcmark-gfm-dev]=/usr/include/cmark-gfm.h
+  [libcmark-gfm-extensions-dev]=/usr/include/cmark-gfm-core-extensions.h
   [libopenblas-dev]=/usr/include/x86_64-linux-gnu/cblas.h
   [pkg-config]=/usr/bin/pkg-config
   [libjs-katex]=/usr/share/javascript/katex/katex.min.js
@@ -57,7 +58,7 @@ build_book_tool() {
 # --- Commands ----------------------------------------------------------------------------
 render() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex
   build_book_tool
   say "tangling, running and rendering the chapters"
   "$BOOK" render "$@"
@@ -66,7 +67,7 @@ render() {
 
 run_tests() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   local passed=0 failed=0 failures=()
@@ -108,7 +109,7 @@ run_tests() {
 
 bench() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config
   say "building the benchmark (release)"
   swift build -c release --product bench
   "$(swift build -c release --show-bin-path)/bench" "$@"
