@@ -30,6 +30,7 @@ public enum BookLoader {
         diagnostics += summaryProblems
 
         var chapters: [Chapter] = []
+        var warnings: [Diagnostic] = []
         var listed = Set<String>()
         for entry in entries {
             let file = entry.file
@@ -54,7 +55,8 @@ public enum BookLoader {
             case .success(let text):
                 var loader = ChapterLoader(name: String(file.dropLast(3)), path: path, number: chapters.count + 1)
                 let chapter = loader.load(text)
-                diagnostics += loader.diagnostics
+                diagnostics += loader.diagnostics.filter { $0.severity == .error }
+                warnings += loader.diagnostics.filter { $0.severity == .warning }
                 if let chapter { chapters.append(chapter) }
             }
         }
@@ -64,8 +66,22 @@ public enum BookLoader {
             diagnostics.append(Diagnostic(SourceLocation(file: "\(chaptersFolder)/\(file)", line: 1),
                                           "this chapter is not listed in \(summaryPath)"))
         }
-        if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
-        return Book(title: title ?? "Untitled", root: root, config: config, chapters: chapters)
+        var bibliography = Bibliography()
+        let bibPath = "\(chaptersFolder)/\(config.bibliography)"
+        if FileManager.default.fileExists(atPath: root.appendingPathComponent(bibPath).path) {
+            switch SourceText.read(root.appendingPathComponent(bibPath), path: bibPath) {
+            case .failure(let problem): diagnostics.append(problem)
+            case .success(let text):
+                let (parsed, problems) = Bibliography.parse(text, path: bibPath)
+                bibliography = parsed
+                diagnostics += problems
+            }
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics + warnings) }
+        var book = Book(title: title ?? "Untitled", root: root, config: config, chapters: chapters)
+        book.bibliography = bibliography
+        book.warnings = warnings
+        return book
     }
 
     /// The `#` title and the linked files of the table of contents, in order.

@@ -15,11 +15,12 @@ final class MarkdownDocument {
 
     init(parsing text: String) {
         cmark_gfm_core_extensions_ensure_registered()
-        parser = cmark_parser_new(Self.options)
+        let parser = cmark_parser_new(Self.options)!
         if let table = cmark_find_syntax_extension("table") { cmark_parser_attach_syntax_extension(parser, table) }
         text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
         root = cmark_parser_finish(parser)
         extensions = cmark_parser_get_syntax_extensions(parser)
+        self.parser = parser
     }
 
     deinit {

@@ -9,6 +9,10 @@ public enum Block: Sendable {
     case cell(Cell)
     /// A code block in another language: shown, never run.
     case code(CodeBlock)
+    /// A GitHub pipe table (cmark-gfm's HTML), numbered, with an optional `:label:`.
+    case table(Table)
+    /// d2l's tabs: consecutive `:begin_tab:`/`:end_tab:` regions (or tabbed cells) shown as one tab set.
+    case tabs(TabGroup)
 
     public var line: Int {
         switch self {
@@ -18,8 +22,43 @@ public enum Block: Sendable {
         case .figure(let b): b.line
         case .cell(let b): b.line
         case .code(let b): b.line
+        case .table(let b): b.line
+        case .tabs(let b): b.line
         }
     }
+
+    /// The block and, for a tab set, every block inside it, in reading order.
+    public var flattened: [Block] {
+        if case .tabs(let group) = self { return [self] + group.panes.flatMap { $0.blocks.flatMap(\.flattened) } }
+        return [self]
+    }
+}
+
+public struct Table: Sendable {
+    /// The table's HTML as cmark-gfm renders it (may hold placeholders).
+    public var html: String
+    public var label: String?
+    /// Table number such as `4.1`.
+    public var number: String
+    public var line: Int
+}
+
+/// A set of tabs, each pane holding the blocks written for one or more tabs (`pytorch, mxnet`).
+public struct TabGroup: Sendable {
+    public var panes: [TabPane]
+    public var line: Int
+    /// The tab names in the order the panes first name them.
+    public var tabNames: [String] {
+        var seen: [String] = []
+        for name in panes.flatMap(\.tabs) where !seen.contains(name) { seen.append(name) }
+        return seen
+    }
+}
+
+public struct TabPane: Sendable {
+    public var tabs: [String]
+    public var blocks: [Block]
+    public var line: Int
 }
 
 public struct Heading: Sendable {
@@ -69,6 +108,8 @@ public struct Figure: Sendable {
     public var source: String
     public var captionHTML: String
     public var label: String?
+    /// d2l's `:width:` (`400px`), applied to the image.
+    public var width: String? = nil
     /// Figure number such as `4.1`.
     public var number: String
     public var line: Int
@@ -95,12 +136,18 @@ public enum Placeholder {
 
     public enum ReferenceKind: String, Sendable { case numref, eqref }
 
+    /// A `:cite:` (parenthetical) or `:citet:` (textual) citation of comma-separated BibTeX keys.
+    public static func citation(_ kind: CitationKind, _ keys: String) -> String { "\(open)\(kind.rawValue):\(keys)\(close)" }
+
+    public enum CitationKind: String, Sendable { case cite, citet }
+
     public enum Token: Equatable, Sendable {
         case text(String)
         case math(Int)
         /// Math given as TeX directly (display math that stood inside a paragraph).
         case tex(String)
         case reference(ReferenceKind, String)
+        case citation(CitationKind, [String])
     }
 
     /// Splits HTML into text and placeholder tokens.
@@ -121,6 +168,9 @@ public enum Placeholder {
             } else if let colon = body.firstIndex(of: ":"),
                       let kind = ReferenceKind(rawValue: String(body[..<colon])) {
                 tokens.append(.reference(kind, String(body[body.index(after: colon)...])))
+            } else if let colon = body.firstIndex(of: ":"), let kind = CitationKind(rawValue: String(body[..<colon])) {
+                let keys = body[body.index(after: colon)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                tokens.append(.citation(kind, keys.filter { !$0.isEmpty }))
             } else {
                 tokens.append(.text(String(body)))
             }
