@@ -12,6 +12,9 @@ struct Render: ParsableCommand {
     @Option(help: "Folder to write the site into (replaced only once the new site is complete).")
     var output = "site"
 
+    @Flag(help: "Also ask every web address the book links to whether it answers (needs the network).")
+    var checkLinks = false
+
     func run() throws {
         let clock = Date()
         let book = try common.loadBook()
@@ -37,13 +40,18 @@ struct Render: ParsableCommand {
         let warnings = try renderer.render(into: site)
         report(warnings)
         report(failures)
+        var linkErrors: [Diagnostic] = []
+        if checkLinks {
+            linkErrors = ExternalLinkChecker().check(LinkChecker(site: site, displayName: output).externalLinks())
+            report(linkErrors)
+        }
         let languages = translations.isEmpty ? "" : " (and \(translations.count) translation\(translations.count == 1 ? "" : "s"))"
         print(String(format: "rendered %d chapters%@ into %@ in %.1f s", book.chapters.count, languages, output,
                      Date().timeIntervalSince(clock)))
         if !translationErrors.isEmpty {
             FileHandle.standardError.write(Data("\(translationErrors.count) error(s) in translations (listed above)\n".utf8))
         }
-        if !failures.isEmpty || !translationErrors.isEmpty { throw ExitCode.failure }
+        if !failures.isEmpty || !translationErrors.isEmpty || !linkErrors.isEmpty { throw ExitCode.failure }
     }
 }
 

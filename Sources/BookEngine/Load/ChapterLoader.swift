@@ -29,8 +29,13 @@ struct ChapterLoader {
             codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
             checkFenceClosed(node, lines: lines)
         }
+        // d2l's tab markers and emphasis marks, on the same lines (the hash and fences read the original).
+        var d2l = D2LSyntax()
+        let prepared = d2l.prepare(lines, codeLines: codeLines, path: path).joined(separator: "\n")
         var math = MathProtector()
-        let document = MarkdownDocument(parsing: math.protect(text, codeLines: codeLines))
+        let document = MarkdownDocument(parsing: math.protect(prepared, codeLines: codeLines))
+        d2l.warnUnsupportedRoles(in: document, path: path)
+        diagnostics += d2l.diagnostics
 
         for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
             if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT, CellInfo.language(of: node.fenceInfo) == "swift" {
@@ -40,7 +45,7 @@ struct ChapterLoader {
 
         var blocks: [Block] = []
         var title: String?
-        var counters = (section: 0, subsection: 0, figure: 0, equation: 0)
+        var counters = (section: 0, subsection: 0, figure: 0, equation: 0, table: 0)
         var anchors = Set<String>()
         func uniqueAnchor(_ base: String) -> String {
             var anchor = base.isEmpty ? "section" : base, k = 2
@@ -116,17 +121,27 @@ struct ChapterLoader {
                     } else {
                         error(line, "an `output` block must come right after the Swift cell whose output it shows")
                     }
+                } else if node.literal.hasPrefix("%load_ext d2lbook.tab") {
+                    continue  // d2lbook's tab set-up cell: the tabs are read from the chapter itself
                 } else {
-                    blocks.append(.code(CodeBlock(language: language, source: node.literal, line: codeLine)))
+                    blocks.append(.code(Self.codeBlock(language: language, source: node.literal, line: codeLine)))
                 }
 
-            default:  // lists, block quotes, tables of HTML, rules: prose
+            case _ where node.typeName == "table":
+                counters.table += 1
+                let label = Self.takeTableLabel(node)
+                resolveReferences(in: node)
+                blocks.append(.table(Table(html: inlineDisplayMath(node.html, math), label: label,
+                                           number: "\(number).\(counters.table)", line: line)))
+
+            default:  // lists, block quotes, HTML, rules: prose
                 resolveReferences(in: node)
                 blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
             }
         }
 
         Self.hashSections(&blocks, lines: lines)
+        blocks = Self.groupTabs(blocks, d2l)
         guard let title else {
             error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
             return nil
@@ -216,8 +231,11 @@ struct ChapterLoader {
         case .figure(var f)?:
             f.label = label
             blocks[blocks.count - 1] = .figure(f)
+        case .table(var t)?:
+            t.label = label
+            blocks[blocks.count - 1] = .table(t)
         default:
-            error(line, "`:label:` must come right after a heading or a figure (use `:eqlabel:` for equations)")
+            error(line, "`:label:` must come right after a heading, a figure or a table (use `:eqlabel:` for equations)")
         }
     }
 
@@ -236,13 +254,93 @@ struct ChapterLoader {
         return (index, label)
     }
 
-    /// A paragraph that is only an image, possibly followed by `:label:`name``.
-    private func figure(in paragraph: MarkdownNode) -> Figure? {
-        let parts = paragraph.children.filter { $0.type != CMARK_NODE_SOFTBREAK }
+    /// A paragraph that is only an image, possibly followed by d2l's `:width:`400px`` and
+    /// `:label:`name`` (in any order, on its lines or the image's). A label that cannot be read is an error.
+    private mutating func figure(in paragraph: MarkdownNode) -> Figure? {
+        let parts = paragraph.children.filter {
+            $0.type != CMARK_NODE_SOFTBREAK && $0.type != CMARK_NODE_LINEBREAK
+                && !($0.type == CMARK_NODE_TEXT && $0.literal.trimmingCharacters(in: .whitespaces).isEmpty)
+        }
         guard let image = parts.first, image.type == CMARK_NODE_IMAGE else { return nil }
-        let label = directive(":label:", in: paragraph, alone: false)
-        guard parts.count == 1 || (label != nil && parts.count == 3) else { return nil }
-        return Figure(source: image.url, captionHTML: image.innerHTMLOfChildren, label: label, number: "", line: paragraph.startLine)
+        var label: String?, width: String?
+        var rest = Array(parts.dropFirst())
+        while rest.count >= 2, rest[0].type == CMARK_NODE_TEXT, rest[1].type == CMARK_NODE_CODE {
+            switch rest[0].literal.trimmingCharacters(in: .whitespaces) {
+            case ":label:": label = rest[1].literal
+            case ":width:": width = rest[1].literal
+            default: break
+            }
+            guard [":label:", ":width:"].contains(rest[0].literal.trimmingCharacters(in: .whitespaces)) else { break }
+            rest.removeFirst(2)
+        }
+        if !rest.isEmpty {
+            if parts.contains(where: { $0.type == CMARK_NODE_TEXT && $0.literal.contains(":label:") }) {
+                error(paragraph.startLine, "this figure's `:label:` is lost: only `:width:` and `:label:` lines may follow the image")
+            }
+            return nil
+        }
+        var figure = Figure(source: image.url, captionHTML: image.innerHTMLOfChildren, label: label, number: "", line: paragraph.startLine)
+        figure.width = width
+        return figure
+    }
+
+    /// A code block in another language; d2l's `%%tab pytorch` first line puts it under that tab.
+    static func codeBlock(language: String, source: String, line: Int) -> CodeBlock {
+        guard source.hasPrefix("%%tab ") else { return CodeBlock(language: language, source: source, line: line) }
+        let first = source.prefix { $0 != "\n" }
+        let tabs = first.dropFirst(6).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var block = CodeBlock(language: language, source: String(source.dropFirst(first.count + 1)), line: line + 1)
+        if tabs != ["all"] { block.tabs = tabs }
+        return block
+    }
+
+    /// A `:label:` line right under a pipe table: GitHub's syntax reads it as a last row of one cell.
+    /// Removes that row and returns the label.
+    static func takeTableLabel(_ table: MarkdownNode) -> String? {
+        guard let row = table.children.last, row.typeName == "table_row", let first = row.children.first,
+              row.children.dropFirst().allSatisfy({ $0.children.isEmpty }) else { return nil }
+        let parts = first.children.filter { !($0.type == CMARK_NODE_TEXT && $0.literal.trimmingCharacters(in: .whitespaces).isEmpty) }
+        guard parts.count == 2, parts[0].type == CMARK_NODE_TEXT, parts[0].literal.trimmingCharacters(in: .whitespaces) == ":label:",
+              parts[1].type == CMARK_NODE_CODE else { return nil }
+        let label = parts[1].literal
+        row.delete()
+        return label
+    }
+
+    /// Consecutive tabbed blocks (in a `:begin_tab:` region, a `tab=` cell, a `%%tab` block) become one
+    /// tab set; a set ends at an untabbed block or when a tab it already has comes again.
+    static func groupTabs(_ blocks: [Block], _ d2l: D2LSyntax) -> [Block] {
+        var out: [Block] = []
+        var group: TabGroup?
+        func flush() {
+            if let group { out.append(.tabs(group)) }
+            group = nil
+        }
+        for block in blocks {
+            let tabs: [String]?
+            switch block {
+            case .cell(let c) where !c.attributes.tabs.isEmpty: tabs = c.attributes.tabs
+            case .code(let c) where c.tabs != nil: tabs = c.tabs
+            default: tabs = d2l.tabs(at: block.line)
+            }
+            guard let tabs else { flush(); out.append(block); continue }
+            if var current = group {
+                if current.panes[current.panes.count - 1].tabs == tabs {
+                    current.panes[current.panes.count - 1].blocks.append(block)
+                    group = current
+                    continue
+                }
+                if Set(tabs).isDisjoint(with: current.tabNames) {
+                    current.panes.append(TabPane(tabs: tabs, blocks: [block], line: block.line))
+                    group = current
+                    continue
+                }
+                flush()
+            }
+            group = TabGroup(panes: [TabPane(tabs: tabs, blocks: [block], line: block.line)], line: block.line)
+        }
+        flush()
+        return out
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
@@ -256,6 +354,12 @@ struct ChapterLoader {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
                         node.setLiteral(prefix + Placeholder.reference(kind, code.literal))
+                        code.delete()
+                        break
+                    }
+                    for kind in [Placeholder.CitationKind.cite, .citet] where node.literal.hasSuffix(":\(kind.rawValue):") {
+                        let prefix = node.literal.dropLast(kind.rawValue.count + 2)
+                        node.setLiteral(prefix + Placeholder.citation(kind, code.literal))
                         code.delete()
                         break
                     }

@@ -119,6 +119,8 @@ public struct CodeBlock: Sendable {
     public var language: String
     public var source: String
     public var line: Int
+    /// The tabs it is shown under (d2l's `%%tab pytorch`); nil when always shown.
+    public var tabs: [String]? = nil
 }
 
 /// Tokens the loader leaves in prose HTML for the renderer to replace.

@@ -31,7 +31,6 @@ public struct Chapter: Sendable {
 
     /// Every block in reading order, the blocks inside tab sets included.
     public var allBlocks: [Block] { blocks.flatMap(\.flattened) }
-    }
 
     public func location(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
 }

@@ -28,6 +28,7 @@ struct InlineRenderer {
             // Display math that stood inside a paragraph: the loader gives it `\displaystyle`, in line.
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
             case .reference(let kind, let label): out += reference(kind, label, line: line)
+            case .citation(let kind, let keys): out += citation(kind, keys, line: line)
             }
             switch token {
             case .math, .tex: mathStart = start
@@ -51,6 +52,8 @@ struct InlineRenderer {
             case .tex(let tex): out += Self.searchText(ofTeX: tex)
             case .reference(let kind, let label):
                 out += context.labels[label].map { referenceText(kind, $0) } ?? "??"
+            case .citation(_, let keys):
+                out += keys.compactMap { context.original.bibliography.entries[$0].map { "\($0.authorText) \($0.year)" } }.joined(separator: "; ")
             }
         }
         return HTML.plainText(out)
@@ -75,13 +78,29 @@ struct InlineRenderer {
         // A figure's title is its caption's HTML; a heading's is plain text already.
         let title: String
         switch target.kind {
-        case .equation: title = ""
+        case .equation, .table: title = ""
         case .figure: title = HTML.plainText(target.title)
         case .chapter, .section: title = target.title
         }
         let titleAttribute = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""
         return "<a class=\"ref ref-\(target.kind.rawValue)\" href=\"\(HTML.escape(href(to: target)))\"\(titleAttribute)>"
             + HTML.escape(referenceText(kind, target)) + "</a>"
+    }
+
+    /// `(Cho et al., 2014; Elman, 1990)` for `:cite:`, `Hochreiter and Schmidhuber (1997)` for `:citet:`,
+    /// each name linking to its entry on the bibliography page.
+    func citation(_ kind: Placeholder.CitationKind, _ keys: [String], line: Int) -> String {
+        let links = keys.map { key -> String in
+            guard let entry = context.original.bibliography.entries[key] else {
+                context.warn(chapter.location(line), "`:\(kind.rawValue):` of unknown BibTeX key `\(key)`")
+                return "<span class=\"cite cite-missing\" title=\"unknown key: \(HTML.escape(key))\">??</span>"
+            }
+            let text = kind == .cite ? "\(entry.authorText), \(entry.year)" : "\(entry.authorText) (\(entry.year))"
+            let href = BibliographyPage.pageName + "#" + BibliographyPage.anchor(of: key)
+            let title = Bibliography.plainText(entry.fields["title"] ?? "")
+            return "<a class=\"cite\" href=\"\(HTML.escape(href))\" title=\"\(HTML.escape(title))\">\(HTML.escape(text))</a>"
+        }
+        return kind == .cite ? "(" + links.joined(separator: "; ") + ")" : links.joined(separator: ", ")
     }
 
     /// What a reference shows: `Section 4.2`, `Fig. 4.1`, `(4.1)`.
@@ -94,6 +113,7 @@ struct InlineRenderer {
         case .section: return ui("Section {}", number)
         case .figure: return ui("Fig. {}", number)
         case .equation: return ui("Eq. ({})", number)
+        case .table: return ui("Table {}", number)
         }
     }
 

@@ -65,6 +65,10 @@ final class RenderContext {
         if source.contains(":") || source.hasPrefix("/") {
             return .failure(FigureProblem("figure `\(source)` must be a file beside the chapter (a relative path), not a URL or absolute path"))
         }
+        if let found = Self.d2lImageFile(source, root: book.root) {
+            let folder = siteFolder(of: chapter)
+            return .success((found.file, folder.isEmpty ? found.sitePath : "\(folder)/\(found.sitePath)"))
+        }
         let base = book.root.appendingPathComponent((sourceChapter(of: chapter).path as NSString).deletingLastPathComponent)
         let folder = siteFolder(of: chapter)
         var candidates = [LinkChecker.normalize(folder.isEmpty ? source : "\(folder)/\(source)")]
@@ -78,6 +82,17 @@ final class RenderContext {
         return .failure(FigureProblem("figure file `\(source)` not found"))
     }
 
+    /// d2l's layout keeps figures in `img/` beside the chapters' folders and writes `../img/x.svg`:
+    /// that finds `Chapters/img/x.svg`, or `img/x.svg` at the book's root; in the site it is `img/x.svg`.
+    static func d2lImageFile(_ source: String, root: URL) -> (file: URL, sitePath: String)? {
+        guard source.hasPrefix("../img/"), let inner = LinkChecker.normalize(String(source.dropFirst(3))) else { return nil }
+        for base in [root.appendingPathComponent(BookLoader.chaptersFolder), root] {
+            let file = base.appendingPathComponent(inner)
+            if FileManager.default.fileExists(atPath: file.path) { return (file, inner) }
+        }
+        return nil
+    }
+
     struct FigureProblem: Error {
         var message: String
         init(_ message: String) { self.message = message }
@@ -87,7 +102,7 @@ final class RenderContext {
     static func pageName(of chapter: String) -> String { "\(chapter).html" }
 
     /// File names the renderer writes itself, which no chapter may take.
-    static let reservedPages: Set<String> = ["index", "search", "search-index"]
+    static let reservedPages: Set<String> = ["index", "search", "search-index", "bibliography"]
 
     /// Folder names of the site's root that no translation's code may take.
     static let reservedFolders: Set<String> = ["theme", "katex", "img"]
