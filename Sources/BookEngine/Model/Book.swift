@@ -30,6 +30,10 @@ public struct Book: Sendable {
 
     public func chapter(named name: String) -> Chapter? { chapters.first { $0.name == name } }
 
+    /// Whether any chapter has Swift to compile. A book without (prose, figures, other languages'
+    /// code) needs no Package.swift: nothing is tangled, built or run.
+    public var hasCode: Bool { chapters.contains { !$0.cells.filter { !$0.attributes.noRun }.isEmpty } }
+
     /// The language of this book's prose (a translation's, or the original's).
     public var language: BookConfig.Language {
         config.languages.first { $0.code == (languageCode ?? chapters.first?.language) } ?? config.languages[0]

@@ -32,5 +32,8 @@ public struct Chapter: Sendable {
     /// Every block in reading order, the blocks inside tab sets included.
     public var allBlocks: [Block] { blocks.flatMap(\.flattened) }
 
+    /// Whether the chapter's program has a cell to run; a chapter without is neither built nor run.
+    public var hasProgram: Bool { cells.contains(where: \.isInProgram) }
+
     public func location(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
 }

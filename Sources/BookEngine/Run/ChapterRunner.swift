@@ -83,7 +83,7 @@ public final class ChapterRunner {
     /// Runs (or takes from the cache) each chapter. A chapter that fails does not stop the others.
     public func run(_ chapters: [Chapter], force: Bool = false) -> [String: ChapterRun] {
         var runs: [String: ChapterRun] = [:]
-        for chapter in chapters {
+        for chapter in chapters where chapter.hasProgram {
             if !force, let hit = cached(chapter) {
                 log("\(chapter.name): outputs unchanged (cached)")
                 runs[chapter.name] = hit
