@@ -83,6 +83,6 @@ final class BadInputTests: XCTestCase {
 
     func testLabelInTheWrongPlace() throws {
         let found = try problems("# T\n\nText.\n\n:label:`x`\n")
-        XCTAssertEqual(found, ["Chapters/one.md:5: error: `:label:` must come right after a heading or a figure (use `:eqlabel:` for equations)"])
+        XCTAssertEqual(found, ["Chapters/one.md:5: error: `:label:` must come right after a heading, a figure or a table (use `:eqlabel:` for equations)"])
     }
 }

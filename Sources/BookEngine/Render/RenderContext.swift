@@ -65,20 +65,17 @@ final class RenderContext {
         if source.contains(":") || source.hasPrefix("/") {
             return .failure(FigureProblem("figure `\(source)` must be a file beside the chapter (a relative path), not a URL or absolute path"))
         }
-        if let found = Self.d2lImageFile(source, root: book.root) {
-            let folder = siteFolder(of: chapter)
-            return .success((found.file, folder.isEmpty ? found.sitePath : "\(folder)/\(found.sitePath)"))
-        }
         let base = book.root.appendingPathComponent((sourceChapter(of: chapter).path as NSString).deletingLastPathComponent)
         let folder = siteFolder(of: chapter)
         var candidates = [LinkChecker.normalize(folder.isEmpty ? source : "\(folder)/\(source)")]
         if !folder.isEmpty { candidates.append(LinkChecker.normalize(source)) }
         let paths = candidates.compactMap { $0 }.filter { !$0.isEmpty }
-        guard !paths.isEmpty else { return .failure(FigureProblem("figure `\(source)` points outside the chapters' folder")) }
         for path in paths {
             let file = base.appendingPathComponent(path)
             if FileManager.default.fileExists(atPath: file.path) { return .success((file, path)) }
         }
+        if let found = Self.d2lImageFile(source, root: book.root) { return .success(found) }
+        guard !paths.isEmpty else { return .failure(FigureProblem("figure `\(source)` points outside the chapters' folder")) }
         return .failure(FigureProblem("figure file `\(source)` not found"))
     }
 
