@@ -37,12 +37,6 @@ struct ChapterLoader {
         d2l.warnUnsupportedRoles(in: document, path: path)
         diagnostics += d2l.diagnostics
 
-        for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
-            if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT, CellInfo.language(of: node.fenceInfo) == "swift" {
-                error(node.startLine + 1, "a Swift cell must be at the top level of the chapter, not inside a list or block quote")
-            }
-        }
-
         var blocks: [Block] = []
         var title: String?
         var counters = (section: 0, subsection: 0, figure: 0, equation: 0, table: 0)
@@ -111,7 +105,7 @@ struct ChapterLoader {
                 } else if language == "swift" {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
-                    let index = blocks.filter { if case .cell = $0 { return true } else { return false } }.count + 1
+                    let index = Self.cellCount(blocks) + 1
                     blocks.append(.cell(Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes,
                                              source: node.literal, codeLine: codeLine, line: line, expected: nil)))
                 } else if language == "output" {
@@ -134,9 +128,10 @@ struct ChapterLoader {
                 blocks.append(.table(Table(html: inlineDisplayMath(node.html, math), label: label,
                                            number: "\(number).\(counters.table)", line: line)))
 
-            default:  // lists, block quotes, HTML, rules: prose
+            default:  // lists, block quotes, HTML, rules: prose; a Swift fence inside is a cell, shown in place
                 resolveReferences(in: node)
-                blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
+                let cells = nestedCells(in: node, lines: lines, counted: Self.cellCount(blocks))
+                blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line, cells: cells)))
             }
         }
 
@@ -146,12 +141,44 @@ struct ChapterLoader {
             error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
             return nil
         }
-        for cell in blocks.compactMap({ if case .cell(let c) = $0 { return c } else { return nil } }) {
+        for cell in blocks.flatMap(\.flattened).compactMap({ if case .cell(let c) = $0 { return c } else { return nil } }) {
             if (cell.attributes.trap || cell.attributes.compileFail) && cell.expected == nil {
                 error(cell.line, "a `trap` or `compile-fail` cell needs an `output` block with the expected message")
             }
         }
         return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
+    }
+
+    static func cellCount(_ blocks: [Block]) -> Int {
+        blocks.flatMap(\.flattened).filter { if case .cell = $0 { return true } else { return false } }.count
+    }
+
+    /// The Swift fences inside a list or block quote, as cells numbered after the `counted` before
+    /// them; each fence (and its `output` block) is replaced by a placeholder where the cell is shown.
+    private mutating func nestedCells(in container: MarkdownNode, lines: [String], counted: Int) -> [Cell] {
+        var cells: [Cell] = []
+        // Found before any is replaced: replacing frees nodes (and the `output` blocks after them).
+        let fences = container.descendants.filter { $0.type == CMARK_NODE_CODE_BLOCK && CellInfo.language(of: $0.fenceInfo) == "swift" }
+        for node in fences {
+            let line = node.startLine
+            if original != nil {
+                error(line, "a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`")
+                continue
+            }
+            let (attributes, problems) = CellInfo.attributes(node.fenceInfo.trimmingCharacters(in: .whitespaces),
+                                                             at: SourceLocation(file: path, line: line))
+            diagnostics += problems
+            let index = counted + cells.count + 1
+            var cell = Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes, source: node.literal,
+                            codeLine: Self.isFenced(lines, line) ? line + 1 : line, line: line, expected: nil)
+            if let next = node.next, next.type == CMARK_NODE_CODE_BLOCK, CellInfo.language(of: next.fenceInfo) == "output" {
+                cell.expected = ExpectedOutput(text: next.literal, line: Self.isFenced(lines, next.startLine) ? next.startLine + 1 : next.startLine)
+                next.delete()
+            }
+            node.replace(withHTMLBlock: Placeholder.cell(index) + "\n")
+            cells.append(cell)
+        }
+        return cells
     }
 
     // MARK: - Translations (:cell:`id`, :original:`anchor hash`)

@@ -103,6 +103,17 @@ struct MarkdownNode {
 
     func setLiteral(_ text: String) { cmark_node_set_literal(pointer, text) }
 
+    /// Every node below this one, depth first.
+    var descendants: [MarkdownNode] { children.flatMap { [$0] + $0.descendants } }
+
+    /// Puts a raw HTML block with `text` where this node is, and frees this node.
+    func replace(withHTMLBlock text: String) {
+        guard let html = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { return }
+        cmark_node_set_literal(html, text)
+        cmark_node_insert_before(pointer, html)
+        delete()
+    }
+
     /// Removes the node from the tree and frees it.
     func delete() {
         cmark_node_unlink(pointer)

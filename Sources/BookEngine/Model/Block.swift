@@ -29,8 +29,11 @@ public enum Block: Sendable {
 
     /// The block and, for a tab set, every block inside it, in reading order.
     public var flattened: [Block] {
-        if case .tabs(let group) = self { return [self] + group.panes.flatMap { $0.blocks.flatMap(\.flattened) } }
-        return [self]
+        switch self {
+        case .tabs(let group): return [self] + group.panes.flatMap { $0.blocks.flatMap(\.flattened) }
+        case .prose(let prose): return [self] + prose.cells.map(Block.cell)
+        default: return [self]
+        }
     }
 }
 
@@ -92,6 +95,9 @@ public struct SectionReference: Sendable, Equatable {
 public struct Prose: Sendable {
     public var html: String
     public var line: Int
+    /// Swift cells inside the prose (in a list item or a block quote), in reading order: the
+    /// HTML holds `Placeholder.cell(index)` where each is shown.
+    public var cells: [Cell] = []
 }
 
 public struct DisplayMath: Sendable {
@@ -143,6 +149,9 @@ public enum Placeholder {
 
     public enum CitationKind: String, Sendable { case cite, citet }
 
+    /// Where the Swift cell number `index` of the chapter stands inside prose.
+    public static func cell(_ index: Int) -> String { "\(open)cell:\(index)\(close)" }
+
     public enum Token: Equatable, Sendable {
         case text(String)
         case math(Int)
@@ -150,6 +159,7 @@ public enum Placeholder {
         case tex(String)
         case reference(ReferenceKind, String)
         case citation(CitationKind, [String])
+        case cell(Int)
     }
 
     /// Splits HTML into text and placeholder tokens.
@@ -165,6 +175,8 @@ public enum Placeholder {
             let body = rest[rest.index(after: start)..<end]
             if body.hasPrefix("math:"), let i = Int(body.dropFirst(5)) {
                 tokens.append(.math(i))
+            } else if body.hasPrefix("cell:"), let i = Int(body.dropFirst(5)) {
+                tokens.append(.cell(i))
             } else if body.hasPrefix("tex:") {
                 tokens.append(.tex(String(body.dropFirst(4))))
             } else if let colon = body.firstIndex(of: ":"),

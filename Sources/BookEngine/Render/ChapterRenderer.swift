@@ -52,8 +52,8 @@ struct ChapterRenderer {
                                        title: h.text, text: "")
                 body += headingHTML
             case .prose(let p):
-                body += inline.render(p.html, line: p.line) + "\n"
-                current.text += " " + inline.plainText(p.html)
+                body += cellsInPlace(p, cells: cells) + "\n"
+                current.text += " " + inline.plainText(p.html) + p.cells.filter { !$0.attributes.hide }.map { " " + $0.source }.joined()
             case .displayMath(let m):
                 body += displayMath(m)
             case .figure(let f):
@@ -100,6 +100,20 @@ struct ChapterRenderer {
             ? " lang=\"\(HTML.escape(chapter.language))\"" : ""
         let article = "<article class=\"chapter\"\(lang)>\n" + failureBanner(run, cells: cells) + body + "</article>\n"
         return Result(article: article, sections: sections, images: images)
+    }
+
+    /// Prose with its nested cells (in a list item, a block quote) rendered where they stand.
+    func cellsInPlace(_ prose: Prose, cells: CellRenderer) -> String {
+        guard !prose.cells.isEmpty else { return inline.render(prose.html, line: prose.line) }
+        var out = ""
+        var rest = Substring(prose.html)
+        for cell in prose.cells {
+            let mark = Placeholder.cell(cell.index)
+            guard let at = rest.range(of: mark) else { continue }
+            out += inline.render(String(rest[..<at.lowerBound]), line: prose.line) + cells.render(cell)
+            rest = rest[at.upperBound...]
+        }
+        return out + inline.render(String(rest), line: prose.line)
     }
 
     func displayMath(_ m: DisplayMath) -> String {

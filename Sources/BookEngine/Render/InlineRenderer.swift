@@ -29,6 +29,7 @@ struct InlineRenderer {
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
             case .reference(let kind, let label): out += reference(kind, label, line: line)
             case .citation(let kind, let keys): out += citation(kind, keys, line: line)
+            case .cell: break  // the chapter renderer puts the cell there
             }
             switch token {
             case .math, .tex: mathStart = start
@@ -54,6 +55,7 @@ struct InlineRenderer {
                 out += context.labels[label].map { referenceText(kind, $0) } ?? "??"
             case .citation(_, let keys):
                 out += keys.compactMap { context.original.bibliography.entries[$0].map { "\($0.authorText) \($0.year)" } }.joined(separator: "; ")
+            case .cell: break
             }
         }
         return HTML.plainText(out)
