@@ -249,8 +249,12 @@
         sets[i].classList.add("tabs-ready");
       }
     }
-    var chosen = null;
-    try { chosen = window.localStorage.getItem("book-tab"); } catch (e) { chosen = null; }
+    // ?tab=NAME (a link to a tab) wins over the remembered choice, and is remembered.
+    var chosen = new URLSearchParams(window.location.search).get("tab");
+    try {
+      if (chosen) window.localStorage.setItem("book-tab", chosen);
+      else chosen = window.localStorage.getItem("book-tab");
+    } catch (e) { /* not remembered */ }
     show(chosen);
     document.addEventListener("click", function (event) {
       var button = event.target.closest && event.target.closest(".tab-button");
