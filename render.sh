@@ -55,6 +55,14 @@ build_book_tool() {
   BOOK=$(swift build -c release --show-bin-path)/book
 }
 
+# book init, then the new book's two commands, as an author would run them (offline: the
+# new book depends on this package by path).
+init_book() {
+  local folder=$1
+  "$BOOK" init "$folder" --title "A New Book" --engine "$PWD"
+  (cd "$folder" && ./render.sh && ./render.sh test && test -f site/first-steps.html)
+}
+
 # --- Commands ----------------------------------------------------------------------------
 render() {
   ensure_swift
@@ -102,6 +110,14 @@ run_tests() {
   else
     failed=$((failed + 1)); failures+=("browser test (no site)")
   fi
+  # d2l's Markdown (tables, tabs, citations; no Swift, so no build) in the browser.
+  stage "d2l-style book: render" "$BOOK" render --root Tests/BookEngineTests/Books/d2l-syntax --output "$WORK/d2l-site"
+  if [[ -f "$WORK/d2l-site/index.html" ]]; then
+    stage "d2l-style book: browser test" env SCREENSHOT_PAGE=rnn.html Tests/browser/check.sh "$WORK/d2l-site" "$WORK/d2l-shots"
+  else
+    failed=$((failed + 1)); failures+=("d2l-style book: browser test (no site)")
+  fi
+  stage "book init: a new book's own render and test commands" init_book "$WORK/new-book"
   ((${#failures[@]} == 0)) || echo "failed stages: ${failures[*]}" >&2
   echo "tests: $passed passed, $failed failed"
   ((${#failures[@]} == 0))

@@ -48,8 +48,7 @@ public struct BookChecker {
                 }
                 for case .citation(let kind, let keys) in Placeholder.tokens(in: html) {
                     for key in keys where bibliography.entries[key] == nil {
-                        let source = bibliography.path.isEmpty ? "no \(BookLoader.chaptersFolder)/\(book.config.bibliography)" : bibliography.path
-                        problems.append(Diagnostic(chapter.location(block.line), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(source))"))
+                        problems.append(Diagnostic(chapter.location(block.line), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography.source))"))
                     }
                 }
                 for case .reference(let kind, let label) in Placeholder.tokens(in: html) {

@@ -39,8 +39,12 @@ public struct Bibliography: Sendable {
     }
 
     public var entries: [String: Entry] = [:]
-    /// Where the file was read from (relative to the book's root), for diagnostics.
+    /// The file (relative to the book's root), for diagnostics, and whether it was there.
     public var path: String = ""
+    public var isLoaded = false
+
+    /// How diagnostics name the file: `Chapters/d2l.bib`, or `no Chapters/d2l.bib`.
+    public var source: String { isLoaded ? path : "no \(path.isEmpty ? "bibliography file" : path)" }
 
     public init() {}
 
@@ -48,6 +52,7 @@ public struct Bibliography: Sendable {
     public static func parse(_ text: String, path: String) -> (Bibliography, [Diagnostic]) {
         var bibliography = Bibliography()
         bibliography.path = path
+        bibliography.isLoaded = true
         var problems: [Diagnostic] = []
         let chars = Array(text.unicodeScalars)
         var i = 0

@@ -29,6 +29,18 @@ public enum BookLoader {
         let (title, entries, summaryProblems) = parseSummary(summaryText, path: summaryPath)
         diagnostics += summaryProblems
 
+        var bibliography = Bibliography()
+        let bibPath = "\(chaptersFolder)/\(config.bibliography)"
+        bibliography.path = bibPath
+        if FileManager.default.fileExists(atPath: root.appendingPathComponent(bibPath).path) {
+            switch SourceText.read(root.appendingPathComponent(bibPath), path: bibPath) {
+            case .failure(let problem): diagnostics.append(problem)
+            case .success(let text):
+                let (parsed, problems) = Bibliography.parse(text, path: bibPath)
+                bibliography = parsed
+                diagnostics += problems
+            }
+        }
         var chapters: [Chapter] = []
         var warnings: [Diagnostic] = []
         var listed = Set<String>()
@@ -54,6 +66,7 @@ public enum BookLoader {
             case .failure(let problem): diagnostics.append(problem)
             case .success(let text):
                 var loader = ChapterLoader(name: String(file.dropLast(3)), path: path, number: chapters.count + 1)
+                loader.bibliography = bibliography
                 let chapter = loader.load(text)
                 diagnostics += loader.diagnostics.filter { $0.severity == .error }
                 warnings += loader.diagnostics.filter { $0.severity == .warning }
@@ -65,17 +78,6 @@ public enum BookLoader {
         for file in files.sorted() where file.hasSuffix(".md") && file != summaryFile && !listed.contains(file) {
             diagnostics.append(Diagnostic(SourceLocation(file: "\(chaptersFolder)/\(file)", line: 1),
                                           "this chapter is not listed in \(summaryPath)"))
-        }
-        var bibliography = Bibliography()
-        let bibPath = "\(chaptersFolder)/\(config.bibliography)"
-        if FileManager.default.fileExists(atPath: root.appendingPathComponent(bibPath).path) {
-            switch SourceText.read(root.appendingPathComponent(bibPath), path: bibPath) {
-            case .failure(let problem): diagnostics.append(problem)
-            case .success(let text):
-                let (parsed, problems) = Bibliography.parse(text, path: bibPath)
-                bibliography = parsed
-                diagnostics += problems
-            }
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics + warnings) }
         var book = Book(title: title ?? "Untitled", root: root, config: config, chapters: chapters)

@@ -8,6 +8,8 @@ struct ChapterLoader {
     let number: Int
     /// For a translation: the original chapter, whose cells it places by id.
     var original: Chapter?
+    /// The book's BibTeX entries: a `:cite:` of another key is an error at its line.
+    var bibliography: Bibliography?
     private(set) var diagnostics: [Diagnostic] = []
 
     init(name: String, path: String, number: Int) {
@@ -371,7 +373,7 @@ struct ChapterLoader {
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
-    private func resolveReferences(in node: MarkdownNode) {
+    private mutating func resolveReferences(in node: MarkdownNode) {
         var stack = [node]
         while let current = stack.popLast() {
             // Walk the linked list, reading `next` only after a rewrite may have deleted it.
@@ -385,6 +387,10 @@ struct ChapterLoader {
                         break
                     }
                     for kind in [Placeholder.CitationKind.cite, .citet] where node.literal.hasSuffix(":\(kind.rawValue):") {
+                        for key in code.literal.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+                        where bibliography.map({ $0.entries[key] == nil }) ?? false {
+                            error(D2LSyntax.line(of: node), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography!.source))")
+                        }
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
                         node.setLiteral(prefix + Placeholder.citation(kind, code.literal))
                         code.delete()
