@@ -38,14 +38,7 @@ public struct BookChecker {
         var problems: [Diagnostic] = []
         for chapter in book.chapters {
             for block in chapter.allBlocks {
-                let html: String
-                switch block {
-                case .prose(let p): html = p.html
-                case .heading(let h): html = h.html
-                case .figure(let f): html = f.captionHTML
-                case .table(let t): html = t.html
-                default: continue
-                }
+                guard let html = block.proseHTML else { continue }
                 for case .citation(let kind, let keys) in Placeholder.tokens(in: html) {
                     for key in keys where bibliography.entries[key] == nil {
                         problems.append(Diagnostic(chapter.location(block.line), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography.source))"))

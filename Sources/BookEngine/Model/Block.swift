@@ -27,6 +27,17 @@ public enum Block: Sendable {
         }
     }
 
+    /// The HTML of prose-like blocks, where references and citations are (nil for others).
+    public var proseHTML: String? {
+        switch self {
+        case .prose(let p): p.html
+        case .heading(let h): h.html
+        case .figure(let f): f.captionHTML
+        case .table(let t): t.html
+        default: nil
+        }
+    }
+
     /// The block and, for a tab set, every block inside it, in reading order.
     public var flattened: [Block] {
         switch self {

@@ -13,15 +13,7 @@ struct BibliographyPage {
     var citedKeys: [String] {
         var keys = Set<String>()
         for chapter in context.book.chapters {
-            for block in chapter.allBlocks {
-                let html: String
-                switch block {
-                case .prose(let p): html = p.html
-                case .heading(let h): html = h.html
-                case .figure(let f): html = f.captionHTML
-                case .table(let t): html = t.html
-                default: continue
-                }
+            for html in chapter.allBlocks.compactMap(\.proseHTML) {
                 for case .citation(_, let cited) in Placeholder.tokens(in: html) { keys.formUnion(cited) }
             }
         }
