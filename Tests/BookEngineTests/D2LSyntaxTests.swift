@@ -177,12 +177,12 @@ final class NestedCellTests: XCTestCase {
 
     1. Make the data:
 
-       ```swift
+       ```swift id=data
        let xs = [1, 2, 3]
        ```
     2. Sum it:
 
-       ```swift
+       ```swift id=sum
        print(xs.reduce(0, +))
        ```
        ```output
@@ -203,7 +203,9 @@ final class NestedCellTests: XCTestCase {
     func testCellsInListsAndQuotesAreCellsInReadingOrder() throws {
         let chapter = try loadChapter(Self.text)
         XCTAssertEqual(chapter.cells.map(\.index), [1, 2, 3, 4, 5])
-        XCTAssertEqual(chapter.cells.map(\.id), ["one-1", "one-2", "one-3", "quoted", "one-5"])
+        XCTAssertEqual(chapter.cells.map(\.id), ["one-1", "data", "sum", "quoted", "one-5"].enumerated().map { i, id in
+            id.hasPrefix("one-") ? ChapterLoader.defaultID(chapter: "one", source: chapter.cells[i].source) : id
+        })
         XCTAssertEqual(chapter.cells.map(\.line), [3, 9, 14, 23, 27])
         XCTAssertEqual(chapter.cells.map(\.codeLine), [4, 10, 15, 24, 28])
         XCTAssertEqual(chapter.cells[1].source, "let xs = [1, 2, 3]\n", "the list's indentation is not code")
@@ -229,7 +231,7 @@ final class NestedCellTests: XCTestCase {
         _ = try SiteRenderer(book: loaded, runs: ["one": run], options: options).render(into: site)
         let page = try String(contentsOf: site.appendingPathComponent("one.html"), encoding: .utf8)
         // Inside the first list item: the cell, then its output, before the item closes.
-        let item = try XCTUnwrap(page.range(of: "<li>\n<p>Make the data:</p>\n<div class=\"cell\" id=\"cell-one-2\">"), page)
+        let item = try XCTUnwrap(page.range(of: "<li>\n<p>Make the data:</p>\n<div class=\"cell\" id=\"cell-data\">"), page)
         let output = try XCTUnwrap(page.range(of: "out 2", range: item.upperBound..<page.endIndex))
         let close = try XCTUnwrap(page.range(of: "</li>", range: item.upperBound..<page.endIndex))
         XCTAssertLessThan(output.lowerBound, close.lowerBound)
@@ -238,6 +240,6 @@ final class NestedCellTests: XCTestCase {
         let quoteEnd = try XCTUnwrap(page.range(of: "</blockquote>"))
         XCTAssertTrue(quote.lowerBound < quoted.lowerBound && quoted.lowerBound < quoteEnd.lowerBound)
         XCTAssertTrue(page.contains("out 4"))
-        XCTAssertTrue(page.contains("<li>\n<p>Sum it:</p>\n<div class=\"cell\" id=\"cell-one-3\">"))
+        XCTAssertTrue(page.contains("<li>\n<p>Sum it:</p>\n<div class=\"cell\" id=\"cell-sum\">"))
     }
 }

@@ -20,6 +20,8 @@ final class EndToEndTests: XCTestCase {
     print("epochs", Book.epochs(3))
     Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"></svg>")
     print("after the figure")
+    Book.record("greeting", greet("values"))
+    Book.record("answer", 42)
     ```
     ```output
     Hello, world!
@@ -47,7 +49,7 @@ final class EndToEndTests: XCTestCase {
     static let nested = """
     1. A step with code:
 
-       ```swift
+       ```swift id=step
        let steps = [1, 2]
        print("step", steps.count)
        ```
@@ -68,8 +70,10 @@ final class EndToEndTests: XCTestCase {
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
         try fm.createDirectory(at: root.appendingPathComponent("Sources"), withIntermediateDirectories: true)
-        try fm.createSymbolicLink(at: root.appendingPathComponent("Sources/BookSupport"),
-                                  withDestinationURL: Self.repository.appendingPathComponent("Sources/BookSupport"))
+        for module in ["BookSupport", "BookContract"] {
+            try fm.createSymbolicLink(at: root.appendingPathComponent("Sources/\(module)"),
+                                      withDestinationURL: Self.repository.appendingPathComponent("Sources/\(module)"))
+        }
         try """
         // swift-tools-version:6.0
         import PackageDescription
@@ -77,7 +81,8 @@ final class EndToEndTests: XCTestCase {
             name: "Mini",
             dependencies: [.package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")],
             targets: [
-                .target(name: "BookSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                .target(name: "BookContract"),
+                .target(name: "BookSupport", dependencies: ["BookContract", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
                 .target(name: "D2L", dependencies: ["BookSupport"]),
                 .executableTarget(name: "hello", dependencies: ["D2L", "BookSupport"], path: "Sources/Programs/hello"),
             ],
@@ -120,6 +125,22 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertNotNil(cell.seconds)
         XCTAssertEqual(run.record.arguments, ["--epochs", "1"])
+        XCTAssertEqual(run.values, ["greeting": .text("Hello, values!"), "answer": .number(42)], "values recorded for the prose")
+
+        // The built program refuses to run once its chapter's code changed without a tangle,
+        // and names the command that refreshes it; a prose edit does not stop it.
+        let program = "\(runner.binPath)/hello"
+        let url = root.appendingPathComponent("Chapters/hello.md")
+        try (Self.chapter + "\nMore prose.\n").write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Subprocess.run(program, ["--epochs", "1"], in: root).status, 0)
+        try Self.chapter.replacingOccurrences(of: "after the figure", with: "after the edit")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let stale = try Subprocess.run(program, ["--epochs", "1"], in: root)
+        XCTAssertEqual(stale.status, 2)
+        XCTAssertTrue(stale.stderr.contains("Chapters/hello.md changed since this program was generated"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("swift run book tangle"), stale.stderr)
+        XCTAssertFalse(stale.stdout.contains("after"), "no cell ran")
+        try Self.chapter.write(to: url, atomically: true, encoding: .utf8)
 
         // Unchanged inputs come from the cache.
         XCTAssertNotNil(runner.cached(chapter))
@@ -131,7 +152,6 @@ final class EndToEndTests: XCTestCase {
 
         // Cells in a list item and in a block quote: cells of the program, in reading order, with
         // their doctest, and rendered where they stand with their outputs.
-        let url = root.appendingPathComponent("Chapters/hello.md")
         try (Self.chapter + Self.nested).write(to: url, atomically: true, encoding: .utf8)
         runner = try self.runner(root)
         let nestedRun = try XCTUnwrap(runner.run(runner.book.chapters)["hello"])
@@ -150,7 +170,7 @@ final class EndToEndTests: XCTestCase {
         let quoted = try XCTUnwrap(page.range(of: "quoted 2"), page)
         XCTAssertLessThan(quote.lowerBound, quoted.lowerBound)
         XCTAssertLessThan(quoted.lowerBound, try XCTUnwrap(page.range(of: "</blockquote>")).lowerBound)
-        let item = try XCTUnwrap(page.range(of: "<li>\n<p>A step with code:</p>\n<div class=\"cell\" id=\"cell-hello-5\">"), page)
+        let item = try XCTUnwrap(page.range(of: "<li>\n<p>A step with code:</p>\n<div class=\"cell\" id=\"cell-step\">"), page)
         let itemEnd = try XCTUnwrap(page.range(of: "</li>", range: item.upperBound..<page.endIndex))
         let stepOutput = try XCTUnwrap(page.range(of: "step 2", range: item.upperBound..<page.endIndex))
         XCTAssertLessThan(stepOutput.lowerBound, itemEnd.lowerBound, "the output is inside the list item")
@@ -161,9 +181,9 @@ final class EndToEndTests: XCTestCase {
         XCTAssertNil(runner.cached(runner.book.chapters[0]), "an edited cell invalidates the cache")
         let broken = try XCTUnwrap(runner.run(runner.book.chapters)["hello"]?.failure)
         XCTAssertEqual(broken.kind, .compile)
-        XCTAssertEqual(broken.line, 35)
+        XCTAssertEqual(broken.line, 37)
         XCTAssertEqual(broken.cell, 5)
-        XCTAssertTrue(broken.message.contains("Chapters/hello.md:35:14: error: cannot convert value of type 'String' to specified type 'Int'"), broken.message)
+        XCTAssertTrue(broken.message.contains("Chapters/hello.md:37:14: error: cannot convert value of type 'String' to specified type 'Int'"), broken.message)
         XCTAssertFalse(broken.message.contains(root.path), "no build-machine path in messages")
 
         // A cell that traps: the failure names the line of the trap.
@@ -171,10 +191,18 @@ final class EndToEndTests: XCTestCase {
         runner = try self.runner(root)
         let trapped = try XCTUnwrap(runner.run(runner.book.chapters)["hello"])
         XCTAssertEqual(trapped.failure?.kind, .trap)
-        XCTAssertEqual(trapped.failure?.line, 36)
+        XCTAssertEqual(trapped.failure?.line, 38)
         XCTAssertTrue(trapped.failure?.message.contains("Fatal error: stop here") == true, trapped.failure?.message ?? "")
         XCTAssertEqual(trapped.output(ofCell: 5)?.text, "before\n")
         XCTAssertNil(trapped.output(ofCell: 5)?.seconds, "the trapping cell did not finish")
+
+        // An index out of range: the runtime's reason and the line of the failing statement.
+        try (Self.chapter + "```swift\nlet xs = [1, 2]\nprint(\"indexing\")\nprint(xs[5])\n```\n").write(to: url, atomically: true, encoding: .utf8)
+        runner = try self.runner(root)
+        let outOfRange = try XCTUnwrap(runner.run(runner.book.chapters)["hello"]?.failure)
+        XCTAssertEqual(outOfRange.kind, .trap)
+        XCTAssertEqual(outOfRange.line, 39)
+        XCTAssertTrue(outOfRange.message.hasPrefix("Fatal error: Index out of range\n  at Chapters/hello.md:39:"), outOfRange.message)
 
         // A chapter that runs past the time limit is stopped, and the cell is named.
         try "# Hello\n\n```swift\nprint(\"start\")\nwhile true { sleep(1) }\n```\n".write(to: url, atomically: true, encoding: .utf8)

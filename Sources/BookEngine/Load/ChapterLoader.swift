@@ -108,11 +108,11 @@ struct ChapterLoader {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
                     let index = Self.cellCount(blocks) + 1
-                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes,
+                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes,
                                              source: node.literal, codeLine: codeLine, line: line, expected: nil)))
                 } else if language == "output" {
                     if case .cell(var cell)? = blocks.last, cell.expected == nil {
-                        cell.expected = ExpectedOutput(text: node.literal, line: codeLine)
+                        cell.expected = ExpectedOutput(text: node.literal, line: codeLine, blockLine: line)
                         blocks[blocks.count - 1] = .cell(cell)
                     } else {
                         error(line, "an `output` block must come right after the Swift cell whose output it shows")
@@ -137,6 +137,7 @@ struct ChapterLoader {
             }
         }
 
+        assignUniqueIDs(&blocks)
         Self.hashSections(&blocks, lines: lines)
         blocks = Self.groupTabs(blocks, d2l)
         guard let title else {
@@ -171,7 +172,7 @@ struct ChapterLoader {
                                                              at: SourceLocation(file: path, line: line))
             diagnostics += problems
             let index = counted + cells.count + 1
-            var cell = Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes, source: node.literal,
+            var cell = Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes, source: node.literal,
                             codeLine: Self.isFenced(lines, line) ? line + 1 : line, line: line, expected: nil)
             if let next = node.next, next.type == CMARK_NODE_CODE_BLOCK, CellInfo.language(of: next.fenceInfo) == "output" {
                 cell.expected = ExpectedOutput(text: next.literal, line: Self.isFenced(lines, next.startLine) ? next.startLine + 1 : next.startLine)
@@ -183,12 +184,59 @@ struct ChapterLoader {
         return cells
     }
 
+    // MARK: - Cell ids
+
+    /// The id of a cell with no `id=`: the chapter's name and a hash of its code, so adding,
+    /// removing or moving other cells never changes it (editing the cell does; `id=` never does).
+    static func defaultID(chapter: String, source: String) -> String {
+        var hash = ContentHash()
+        hash.add(source.trimmingCharacters(in: .whitespacesAndNewlines))
+        return "\(chapter)-\(hash.hex.prefix(8))"
+    }
+
+    /// Explicit ids must be unique; a default id shared by identical cells gets a suffix.
+    private mutating func assignUniqueIDs(_ blocks: inout [Block]) {
+        guard original == nil else { return }  // a translation's cells are the original's
+        var explicit: [String: Int] = [:]
+        for block in blocks.flatMap(\.flattened) {
+            guard case .cell(let cell) = block, let id = cell.attributes.id else { continue }
+            if let first = explicit[id] {
+                error(cell.line, "two cells have the id `\(id)` (the other one is at line \(first)); ids must be unique")
+            } else {
+                explicit[id] = cell.line
+            }
+        }
+        var taken = Set(explicit.keys)
+        func unique(_ cell: inout Cell) {
+            guard cell.attributes.id == nil else { return }
+            var id = cell.id, k = 2
+            while taken.contains(id) { id = "\(cell.id)-\(k)"; k += 1 }
+            taken.insert(id)
+            cell.id = id
+        }
+        for i in blocks.indices {
+            switch blocks[i] {
+            case .cell(var cell):
+                unique(&cell)
+                blocks[i] = .cell(cell)
+            case .prose(var prose):  // cells in a list item or a block quote
+                for k in prose.cells.indices { unique(&prose.cells[k]) }
+                blocks[i] = .prose(prose)
+            default: continue
+            }
+        }
+    }
+
     // MARK: - Translations (:cell:`id`, :original:`anchor hash`)
 
     private mutating func placeCell(_ id: String, in blocks: inout [Block], line: Int) {
         guard let original else { return error(line, "`:cell:` is for translations; write the cell here instead") }
         guard let cell = original.cells.first(where: { $0.id == id }) else {
-            return error(line, "no cell with id '\(id)' in \(original.path) (ids: \(original.cells.map(\.id).joined(separator: ", ")))")
+            // The original changed (a cell removed or its id renamed): the page still builds.
+            diagnostics.append(Diagnostic(SourceLocation(file: path, line: line),
+                "no cell with id '\(id)' in \(original.path) any more (removed, or its id changed); this placement is skipped",
+                severity: .warning))
+            return
         }
         var placed = cell
         placed.line = line  // where the translation places it; the code keeps its original lines
@@ -379,7 +427,14 @@ struct ChapterLoader {
             // Walk the linked list, reading `next` only after a rewrite may have deleted it.
             var child = current.firstChild
             while let node = child {
-                if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
+                if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE,
+                   node.literal.hasSuffix(":value:") {
+                    // The code span's own line when cmark knows it, else the paragraph's.
+                    let line = code.startLine > 0 ? code.startLine : node.startLine
+                    if case .failure(let problem) = ValueReference.parse(code.literal) { error(line, problem.message) }
+                    node.setLiteral(node.literal.dropLast(7) + Placeholder.value(code.literal, line: line))
+                    code.delete()
+                } else if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
                         node.setLiteral(prefix + Placeholder.reference(kind, code.literal))

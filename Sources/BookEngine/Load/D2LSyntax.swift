@@ -14,7 +14,7 @@ struct D2LSyntax {
     private(set) var diagnostics: [Diagnostic] = []
 
     /// Roles (`:name:`value``) the loader understands; any other is warned about with its line.
-    static let knownRoles: Set<String> = ["label", "eqlabel", "numref", "eqref", "cite", "citet", "width", "cell", "original"]
+    static let knownRoles: Set<String> = ["label", "eqlabel", "numref", "eqref", "cite", "citet", "width", "cell", "original", "value"]
 
     /// The text with tab markers blanked (so the text between them is its own block, on the same
     /// lines) and d2lbook's emphasis marks removed. `codeLines` are left alone.

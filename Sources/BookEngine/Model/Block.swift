@@ -162,6 +162,8 @@ public enum Placeholder {
 
     /// Where the Swift cell number `index` of the chapter stands inside prose.
     public static func cell(_ index: Int) -> String { "\(open)cell:\(index)\(close)" }
+    /// A :value:`spec` written on prose line `line`: a value the chapter's run recorded.
+    public static func value(_ spec: String, line: Int) -> String { "\(open)value:\(line):\(spec)\(close)" }
 
     public enum Token: Equatable, Sendable {
         case text(String)
@@ -171,6 +173,8 @@ public enum Placeholder {
         case reference(ReferenceKind, String)
         case citation(CitationKind, [String])
         case cell(Int)
+        /// A :value:`spec` and its line in the chapter.
+        case value(String, line: Int)
     }
 
     /// Splits HTML into text and placeholder tokens.
@@ -188,6 +192,9 @@ public enum Placeholder {
                 tokens.append(.math(i))
             } else if body.hasPrefix("cell:"), let i = Int(body.dropFirst(5)) {
                 tokens.append(.cell(i))
+            } else if body.hasPrefix("value:"), let colon = body.dropFirst(6).firstIndex(of: ":"),
+                      let line = Int(body[body.index(body.startIndex, offsetBy: 6)..<colon]) {
+                tokens.append(.value(String(body[body.index(after: colon)...]), line: line))
             } else if body.hasPrefix("tex:") {
                 tokens.append(.tex(String(body.dropFirst(4))))
             } else if let colon = body.firstIndex(of: ":"),
