@@ -25,13 +25,14 @@ final class D2LSyntaxTests: XCTestCase {
         try String(contentsOf: site.appendingPathComponent(name), encoding: .utf8)
     }
 
-    func testFixtureBookChecksWithOnlyTheUnsupportedRoleWarned() throws {
+    func testFixtureBookChecksWithOnlyTheUnsupportedConstructsWarned() throws {
         let book = try BookLoader.load(root: Self.fixture)
         XCTAssertFalse(book.hasCode)
         XCTAssertEqual(Tangler(book: book).files(), [], "a book without Swift generates no sources")
         let problems = BookChecker(book: book).run()
         XCTAssertEqual(problems.map(\.description),
-                       ["Chapters/rnn.md:37: warning: d2l's `:ref:` is not supported; it is shown as text"])
+                       ["Chapters/rnn.md:37: warning: d2l's `:ref:` is not supported; it is shown as text",
+                        "Chapters/compare.md:11: warning: d2lbook's `toc` block is not supported; it is shown as code"])
     }
 
     func testTablesTabsCitationsFiguresAndLinksRender() throws {

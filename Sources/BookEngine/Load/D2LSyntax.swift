@@ -51,8 +51,15 @@ struct D2LSyntax {
         regions.first { $0.begin <= line && line <= $0.end }?.tabs
     }
 
-    /// Warnings for roles the engine does not support (`:ref:`x``, `:bibliography:`x``), with their lines.
+    /// Warnings for roles the engine does not support (`:ref:`x``, `:bibliography:`x``) and for
+    /// d2lbook's `toc` and `eval_rst` blocks (shown as code), with their lines.
     mutating func warnUnsupportedRoles(in document: MarkdownDocument, path: String) {
+        for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
+            let language = CellInfo.language(of: node.fenceInfo)
+            if ["toc", "eval_rst"].contains(language) {
+                warn(path, node.startLine, "d2lbook's `\(language)` block is not supported; it is shown as code")
+            }
+        }
         for node in document.allNodes where node.type == CMARK_NODE_TEXT {
             guard let code = node.next, code.type == CMARK_NODE_CODE, let role = Self.trailingRole(node.literal),
                   !Self.knownRoles.contains(role) else { continue }
