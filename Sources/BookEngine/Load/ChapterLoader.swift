@@ -118,7 +118,8 @@ struct ChapterLoader {
                         error(line, "an `output` block must come right after the Swift cell whose output it shows")
                     }
                 } else if node.literal.hasPrefix("%load_ext d2lbook.tab") {
-                    continue  // d2lbook's tab set-up cell: the tabs are read from the chapter itself
+                    d2l.readTabOrder(node.literal)  // d2lbook's tab set-up cell: not shown
+                    continue
                 } else {
                     blocks.append(.code(Self.codeBlock(language: language, source: node.literal, line: codeLine)))
                 }
@@ -417,7 +418,14 @@ struct ChapterLoader {
             group = TabGroup(panes: [TabPane(tabs: tabs, blocks: [block], line: block.line)], line: block.line)
         }
         flush()
-        return out
+        // Every tab set lists its tabs in the chapter's order.
+        var order = d2l.tabOrder
+        for case .tabs(let group) in out { for name in group.panes.flatMap(\.tabs) where !order.contains(name) { order.append(name) } }
+        return out.map { block in
+            guard case .tabs(var group) = block else { return block }
+            group.order = order
+            return .tabs(group)
+        }
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.

@@ -1,4 +1,5 @@
 import CCmark
+import Foundation
 
 /// d2l's line-level syntax that cmark does not know: tab regions (`:begin_tab:`x`` ... `:end_tab:`),
 /// the `[** **]` / `(** **)` marks d2lbook removes, and the `:name:` roles the engine supports.
@@ -11,6 +12,16 @@ struct D2LSyntax {
     }
 
     private(set) var regions: [TabRegion] = []
+    /// The tabs `tab.interact_select('mxnet', 'pytorch')` names, in order.
+    private(set) var tabOrder: [String] = []
+
+    /// Reads the order of tabs from d2lbook's set-up cell.
+    mutating func readTabOrder(_ source: String) {
+        guard let call = source.range(of: "interact_select(") else { return }
+        let arguments = source[call.upperBound...].prefix { $0 != ")" }
+        tabOrder = arguments.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " '\"\n")) }
+            .filter { !$0.isEmpty }
+    }
     private(set) var diagnostics: [Diagnostic] = []
 
     /// Roles (`:name:`value``) the loader understands; any other is warned about with its line.

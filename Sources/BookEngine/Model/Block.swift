@@ -61,11 +61,14 @@ public struct Table: Sendable {
 public struct TabGroup: Sendable {
     public var panes: [TabPane]
     public var line: Int
-    /// The tab names in the order the panes first name them.
+    /// The chapter's order of tabs (d2l's `tab.interact_select(...)`, else first use), so every
+    /// tab set of a chapter lists its tabs alike.
+    public var order: [String] = []
+    /// The tab names of the panes, in the chapter's order.
     public var tabNames: [String] {
         var seen: [String] = []
         for name in panes.flatMap(\.tabs) where !seen.contains(name) { seen.append(name) }
-        return seen
+        return seen.sorted { (order.firstIndex(of: $0) ?? Int.max, seen.firstIndex(of: $0)!) < (order.firstIndex(of: $1) ?? Int.max, seen.firstIndex(of: $1)!) }
     }
 }
 
