@@ -1,7 +1,8 @@
 /// Parses a code block's info string (```` ```swift save id=x ````) into language and attributes.
 enum CellInfo {
     static func language(of info: String) -> String {
-        let first = info.split(separator: " ", omittingEmptySubsequences: true).first ?? ""
+        // cmark ends the language at any whitespace, a tab included.
+        let first = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
         // d2l's pandoc-style `{.python .input}`: the first class is the language.
         if first.hasPrefix("{.") { return String(first.dropFirst(2).prefix { $0 != "}" && $0 != "." }) }
         return String(first)
@@ -12,7 +13,7 @@ enum CellInfo {
         var attributes = CellAttributes()
         var problems: [Diagnostic] = []
         for word in info.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst() {
-            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let key = parts[0], value = parts.count > 1 ? parts[1] : nil
             switch (key, value) {
             case ("save", nil): attributes.save = true

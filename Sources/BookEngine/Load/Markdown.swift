@@ -17,7 +17,13 @@ final class MarkdownDocument {
         cmark_gfm_core_extensions_ensure_registered()
         let parser = cmark_parser_new(Self.options)!
         if let table = cmark_find_syntax_extension("table") { cmark_parser_attach_syntax_extension(parser, table) }
-        text.withCString { cmark_parser_feed(parser, $0, strlen($0)) }
+        // By length, not `strlen`: a NUL byte must not cut the text off (cmark reads it as U+FFFD).
+        var text = text
+        text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+            }
+        }
         root = cmark_parser_finish(parser)
         extensions = cmark_parser_get_syntax_extensions(parser)
         self.parser = parser
