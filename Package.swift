@@ -19,6 +19,8 @@ let package = Package(
     ] + chapterPrograms.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The HTTP server of `book serve` (light: no swift-nio; see README, "Live preview").
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries.
@@ -31,7 +33,9 @@ let package = Package(
         .target(name: "TensorKit", dependencies: ["CBLAS"]),
 
         // The book engine: Markdown chapters -> tangled targets, runs, HTML, doctests.
-        .target(name: "BookEngine", dependencies: ["CCmark"], resources: [.copy("Theme")]),
+        .target(name: "BookEngine", dependencies: [
+            "CCmark", .product(name: "FlyingFox", package: "FlyingFox"),
+        ], resources: [.copy("Theme")]),
         .executableTarget(name: "book", dependencies: [
             "BookEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -48,7 +52,9 @@ let package = Package(
         .executableTarget(name: "bench", dependencies: ["D2L", "TensorKit", "BookSupport"]),
 
         .testTarget(name: "TensorKitTests", dependencies: ["TensorKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BookEngineTests", dependencies: ["BookEngine"], resources: [.copy("Books")]),
+        .testTarget(name: "BookEngineTests", dependencies: [
+            "BookEngine", .product(name: "FlyingFox", package: "FlyingFox"),
+        ], resources: [.copy("Books")]),
         .testTarget(name: "BookSupportTests", dependencies: ["BookSupport"]),
     ] + chapterPrograms.map {
         .executableTarget(name: $0, dependencies: ["D2L", "TensorKit", "BookSupport"],
