@@ -53,7 +53,7 @@ public enum LiveReloadScript {
             banner.hidden = lines.length === 0;
           }
           function poll() {
-            fetch("\(endpoint)?since=" + since + "&page=" + encodeURIComponent(page), { cache: "no-store" })
+            fetch("\(endpoint)?since=" + since + "&page=" + encodeURIComponent("/" + page), { cache: "no-store" })
               .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
               .then(function (s) {
                 if (s.reload) { sessionStorage.setItem(key, String(window.scrollY)); location.reload(); return; }
