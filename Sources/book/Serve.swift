@@ -51,11 +51,6 @@ struct Serve: ParsableCommand {
             sources.append(source)
         }
 
-        let clock = Date()
-        var watcher = FolderWatcher(folder: chapters)
-        preview.update()
-        print(String(format: "rendered into %@ in %.2f s", output, Date().timeIntervalSince(clock)))
-
         let server = try PreviewServer(site: site, state: preview.state, port: port)
         let started = Waiter<Result<UInt16, Error>>()
         Task { started.set(await Result { try await server.start() }) }
@@ -65,6 +60,13 @@ struct Serve: ParsableCommand {
         case .failure(let error)?: throw ValidationError("cannot listen on 127.0.0.1:\(port): \(error)")
         case nil: throw ValidationError("the server did not start listening on 127.0.0.1:\(port) within 30 s")
         }
+        // Listen first, so a busy port fails before minutes of work; until the first render ends
+        // the previous site/ (if any) is served.
+        let clock = Date()
+        var watcher = FolderWatcher(folder: chapters)
+        preview.update()
+        print(String(format: "rendered into %@ in %.2f s", output, Date().timeIntervalSince(clock)))
+
         print("serving \(output) at http://127.0.0.1:\(actualPort)/ (Ctrl-C stops)")
         fflush(stdout)
 

@@ -46,7 +46,7 @@ public enum LiveReloadScript {
           function show(s) {
             var stale = s.running.indexOf(chapter) >= 0, lines = [];
             document.body.classList.toggle("livereload-stale", stale);
-            if (stale) lines.push("Re-running " + chapter + ": the outputs below are from the previous run (stale).");
+            if (stale) lines.push("Running " + chapter + ": the outputs below, if any, are from the previous run (stale); the new ones replace them when it ends.");
             lines = lines.concat(s.errors);
             banner.textContent = lines.join("\\n");
             banner.className = s.errors.length ? "error" : "stale";
