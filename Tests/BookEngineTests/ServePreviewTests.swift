@@ -43,6 +43,8 @@ final class ServePreviewTests: XCTestCase {
         try edit("one", "# One\n\nFirst words, edited.\n\n```swift\nprint(1)\n```\n")
         let changed = preview.update()
         XCTAssertEqual(changed.filter { $0.hasSuffix(".html") }, ["one.html"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent("theme/book.css").path),
+                      "the quick pass keeps the theme the first render wrote")
         XCTAssertTrue(try page("one.html").contains("First words, edited."))
         XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("two.html").path)[.modificationDate] as? Date, two)
         let snapshot = preview.state.snapshot(page: "one.html", since: 1)
@@ -96,5 +98,8 @@ final class ServePreviewTests: XCTestCase {
         XCTAssertEqual(try SiteSync.sync(fresh, into: target), ["img/b.svg", "old.html"])
         XCTAssertEqual(SiteSync.files(under: target), ["a.html", "img/b.svg"])
         XCTAssertEqual(try SiteSync.sync(fresh, into: target), [])
+        try Data("T".utf8).write(to: target.appendingPathComponent("img/kept.svg"))
+        XCTAssertEqual(try SiteSync.sync(fresh, into: target, keeping: ["img/"]), [])
+        XCTAssertEqual(try SiteSync.sync(fresh, into: target), ["img/kept.svg"])
     }
 }

@@ -32,6 +32,10 @@ public final class LivePreview: @unchecked Sendable {
     private var latestBook: Book?
     private var runFinished = false
     private var stopping = false
+    /// Whether the site holds a full render (theme and KaTeX included); main thread only.
+    private var hasRendered = false
+    /// Site folders only a full render writes.
+    static let sharedFolders = ["theme/", "katex/"]
 
     public init(root: URL, site: URL, settings: RunSettings, siteOptions: SiteOptions) {
         self.root = root
@@ -74,10 +78,16 @@ public final class LivePreview: @unchecked Sendable {
         let stage = root.appendingPathComponent(".build-book/serve-stage/site")
         var changed: [String] = []
         var diagnostics = errors + book.chapters.compactMap { chapter in current[chapter.name]?.failure?.diagnostic(in: chapter) }
+        // After the first render the theme and KaTeX are in the site: they are neither copied
+        // again nor removed, and the links are checked once the page is shown (below).
+        let quick = hasRendered
         do {
-            let renderer = SiteRenderer(book: book, runs: current, options: siteOptions, translations: translations)
+            var options = siteOptions
+            options.previewPass = quick
+            let renderer = SiteRenderer(book: book, runs: current, options: options, translations: translations)
             diagnostics += try renderer.render(into: stage).filter { $0.severity == .error }
-            changed = try SiteSync.sync(stage, into: site)
+            changed = try SiteSync.sync(stage, into: site, keeping: quick ? Self.sharedFolders : [])
+            hasRendered = true
         } catch let list as DiagnosticList {
             diagnostics += list.diagnostics.filter { $0.severity == .error }
         } catch {
@@ -85,6 +95,13 @@ public final class LivePreview: @unchecked Sendable {
         }
         state.publish(changed: changed, running: runningChapters(), errors: diagnostics.map(\.description))
         startWorker()
+        if quick && !changed.isEmpty {
+            let links = LinkChecker(site: site, displayName: site.lastPathComponent, forbiddenStrings: [root.standardizedFileURL.path])
+                .check().filter { $0.severity == .error }
+            if !links.isEmpty {
+                state.publish(changed: [], running: runningChapters(), errors: (diagnostics + links).map(\.description))
+            }
+        }
         return changed
     }
 

@@ -5,10 +5,11 @@ import Foundation
 /// reloads only that page. Each file is replaced by a rename, so a reader (or Ctrl-C) never
 /// sees half a file.
 public enum SiteSync {
-    /// Makes `target` hold what `fresh` holds; returns the site-relative paths that changed
+    /// Makes `target` hold what `fresh` holds, except that files under the folders in `keeping`
+    /// (`theme/`) stay when `fresh` lacks them; returns the site-relative paths that changed
     /// (added, rewritten or removed), sorted.
     @discardableResult
-    public static func sync(_ fresh: URL, into target: URL) throws -> [String] {
+    public static func sync(_ fresh: URL, into target: URL, keeping: [String] = []) throws -> [String] {
         let fm = FileManager.default
         try fm.createDirectory(at: target, withIntermediateDirectories: true)
         let new = files(under: fresh), old = files(under: target)
@@ -21,7 +22,7 @@ public enum SiteSync {
             try AtomicFile.write(data, to: destination)
             changed.append(path)
         }
-        for path in old.subtracting(new).sorted() {
+        for path in old.subtracting(new).sorted() where !keeping.contains(where: { path.hasPrefix($0) }) {
             try fm.removeItem(at: target.appendingPathComponent(path))
             changed.append(path)
         }
