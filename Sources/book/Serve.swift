@@ -74,10 +74,12 @@ struct Serve: ParsableCommand {
             Thread.sleep(forTimeInterval: poll)
             let changes = watcher.changes()
             guard !changes.isEmpty || preview.hasFinishedRuns, !stop.isSet else { continue }
-            let clock = Date()
+            let clock = Date(), cpu = cpuSeconds()
             let changed = preview.update()
             let what = changes.isEmpty ? "outputs ready" : changes.joined(separator: ", ")
-            print(String(format: "%@: %d page file(s) updated in %.2f s", what, changed.count, Date().timeIntervalSince(clock)))
+            // CPU time too: on a busy machine the wall time says more about the neighbours.
+            print(String(format: "%@: %d site file(s) updated in %.2f s (%.2f s of CPU)", what, changed.count,
+                         Date().timeIntervalSince(clock), cpuSeconds() - cpu))
             fflush(stdout)
         }
         print("stopping")
@@ -88,6 +90,14 @@ struct Serve: ParsableCommand {
         try? FileManager.default.removeItem(at: root.appendingPathComponent(".build-book/serve-stage"))
         _ = sources
     }
+}
+
+/// CPU seconds this process has used (all threads).
+private func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Set once from a signal handler, read by the loop.
