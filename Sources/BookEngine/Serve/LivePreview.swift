@@ -105,9 +105,11 @@ public final class LivePreview: @unchecked Sendable {
         return changed
     }
 
-    /// Asks the worker to stop after the current chapter and waits (up to `timeout` s) for it.
+    /// Stops the worker: the chapter build or program running now is interrupted (its outputs
+    /// are not kept), and waits (up to `timeout` s) for it.
     public func stop(timeout: Double = 2) {
         lock.withLock { stopping = true; queue.removeAll() }
+        Subprocess.running.signalAll(SIGINT)
         let deadline = Date().addingTimeInterval(timeout)
         while lock.withLock({ workerActive }), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
     }
