@@ -49,6 +49,8 @@ public struct CellOutput: Codable, Sendable, Equatable {
     /// compiler's message (nil when the cell ran or compiled normally).
     public var expectedFailureChecked = false
     public var failureMessage: String?
+    /// Checkpoints the cell restored instead of computing them (`Book.checkpoint`).
+    public var restored: [RestoredCheckpoint] = []
 
     public init(index: Int, items: [OutputItem], seconds: Double?) {
         self.index = index
@@ -63,6 +65,7 @@ public struct CellOutput: Codable, Sendable, Equatable {
         seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
         expectedFailureChecked = try c.decodeIfPresent(Bool.self, forKey: .expectedFailureChecked) ?? false
         failureMessage = try c.decodeIfPresent(String.self, forKey: .failureMessage)
+        restored = try c.decodeIfPresent([RestoredCheckpoint].self, forKey: .restored) ?? []
     }
 
     /// All text items joined: what the cell printed.

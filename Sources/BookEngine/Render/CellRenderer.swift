@@ -56,8 +56,13 @@ struct CellRenderer {
                 marks.append(mark(ui("not reached"), "norun", ui("The program stopped before this cell")))
             }
         }
+        for restored in output?.restored ?? [] {
+            let title = ui("Restored from the checkpoint “{}” made on {}; computing it took {}", restored.name,
+                           Format.date(restored.date), Format.seconds(restored.seconds))
+            marks.append(mark(ui("restored"), "restored", title))
+        }
         if let seconds = output?.seconds {
-            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(Format.seconds(seconds))</span>")
+            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(HTML.escapeText(Format.seconds(seconds)))</span>")
         }
 
         var html = "<div class=\"cell\" id=\"\(HTML.escape(Self.anchor(of: cell)))\">\n"

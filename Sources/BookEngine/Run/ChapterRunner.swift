@@ -5,21 +5,38 @@ import Foundation
 public struct RunSettings: Sendable {
     /// Extra arguments for every chapter program (e.g. `--epochs 1` for a quick run).
     public var arguments: [String] = []
+    /// Run with the book's quick settings (`book.json`'s `quickArguments`) instead of `arguments`.
+    public var quick = false
     public var seed: UInt64 = 0
-    /// Seconds a chapter may run before it is stopped.
-    public var timeout: Double = 1800
+    /// Seconds a chapter may run before it is stopped (the whole book renders in minutes).
+    public var timeout: Double = 600
+    /// Resident memory a chapter's program may use before it is stopped.
+    public var memoryLimit = 4 << 30
+    /// Bytes a chapter's program may print in all before it is stopped.
+    public var outputLimit = 64 << 20
+    /// Bytes of one cell's output a page shows; the rest is cut, with a note.
+    public var cellOutputLimit = 1 << 20
     /// SwiftPM's build folder, when not the default `.build`.
     public var scratchPath: String?
     /// `release` for real runs; tests of the engine use `debug` to build faster.
     public var configuration = "release"
     /// Where cached outputs live, relative to the book root.
     public var cacheFolder = ".build-book/outputs"
+    /// Where chapter programs keep checkpoints (`Book.checkpoint`), relative to the book root.
+    public var checkpointFolder = ".build-book/checkpoints"
     /// Sources (relative to the root) whose changes invalidate every chapter's outputs; nil means
     /// every folder of `Sources/` that a chapter program can link (all but the engine, the bench
     /// and the generated targets), `Package.swift` (less its generated chapter list) and the data.
     public var dependencies: [String]?
 
     public init() {}
+
+    /// The settings with `quick` turned into the book's quick arguments.
+    public func resolved(for book: Book) -> RunSettings {
+        var settings = self
+        if quick { settings.arguments = book.config.quickArguments; settings.quick = false }
+        return settings
+    }
 }
 
 /// Builds each chapter's program in release mode, runs it in capture mode, and caches what
@@ -32,7 +49,7 @@ public final class ChapterRunner {
 
     public init(book: Book, settings: RunSettings) {
         self.book = book
-        self.settings = settings
+        self.settings = settings.resolved(for: book)
     }
 
     private lazy var swift: String = Subprocess.which("swift") ?? "/usr/bin/swift"
@@ -79,6 +96,21 @@ public final class ChapterRunner {
         }
         for dependency in dependencies { parts["sources \(dependency)"] = dependencyHashes[dependency] }
         return parts.compactMapValues { $0 }
+    }
+
+    /// Each cell's checkpoint key: a hash of every input but the cells, and the cells up to it.
+    /// A checkpoint stored under it is valid exactly as long as what produced it is unchanged.
+    public func cellKeys(_ chapter: Chapter) -> [Int: String] {
+        let all = inputs(chapter)
+        var hash = ContentHash()
+        for key in all.keys.sorted() where !key.hasPrefix("cell ") { hash.add(key); hash.add(all[key]!) }
+        var keys: [Int: String] = [:]
+        for cell in chapter.cells.sorted(by: { $0.index < $1.index }) {
+            hash.add("cell \(cell.id)")
+            hash.add(all["cell \(cell.id)"] ?? "")
+            keys[cell.index] = String(hash.hex.prefix(24))
+        }
+        return keys
     }
 
     private lazy var reach = LibraryReach(book: book)
@@ -265,24 +297,48 @@ public final class ChapterRunner {
         try? FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: figures) }
         let program = "\(binPath)/\(chapter.name)"
+        let token = CaptureParser.newToken()
         let result: Subprocess.Result
         do {
+            let checkpoints = book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
             result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
-                                        environment: ["BOOK_CAPTURE_DIR": figures.path], timeout: settings.timeout)
+                                        environment: CaptureParser.environment(folder: figures, token: token).merging([
+                                            RunContract.checkpointFolderKey: checkpoints.path,
+                                            RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter)),
+                                        ]) { $1 },
+                                        timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit)
         } catch {
             return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
                               message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
         }
-        let parsed = CaptureParser.parse(result.stdout, figures: figures)
+        var parsed = CaptureParser.parse(result.stdout, figures: figures, token: token, cellLimit: settings.cellOutputLimit)
+        for restored in Self.restoredCheckpoints(in: figures) {
+            guard let i = parsed.cells.firstIndex(where: { $0.index == restored.cell }) else { continue }
+            parsed.cells[i].restored.append(restored)
+        }
         var failure: RunFailure?
+        let at = line(of: parsed.unfinishedCell, in: chapter)
         if result.timedOut {
-            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: line(of: parsed.unfinishedCell, in: chapter),
-                                 message: "stopped after \(Int(settings.timeout)) s (the time limit)")
+            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped after \(Int(settings.timeout)) s (the time limit; `--timeout SECONDS` changes it)")
+        } else if result.memoryExceeded {
+            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped: it used more than \(settings.memoryLimit >> 20) MB of memory (the memory limit; `--memory-limit MB` changes it)")
+        } else if result.outputExceeded {
+            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped: it printed more than \(settings.outputLimit >> 20) MB (the output limit)")
         } else if result.status != 0 || result.signalled {
             failure = trapFailure(chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled, status: result.status)
         }
         return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds),
                           values: Self.recordedValues(in: figures))
+    }
+
+    /// The checkpoints the program restored instead of computing them.
+    static func restoredCheckpoints(in captureFolder: URL) -> [RestoredCheckpoint] {
+        guard let data = FileManager.default.contents(atPath: captureFolder.appendingPathComponent(RunContract.restoredFile).path)
+        else { return [] }
+        return (try? decoder.decode([RestoredCheckpoint].self, from: data)) ?? []
     }
 
     /// The values the program recorded for the prose (none if it recorded none).
