@@ -33,8 +33,11 @@ struct Serve: ParsableCommand {
             throw ValidationError("no \(BookLoader.chaptersFolder)/ folder in \(root.path) (use --root)")
         }
         let site = URL(fileURLWithPath: output, relativeTo: root).standardizedFileURL
+        // Files are synced into the site one by one and removed when the book no longer makes
+        // them, so the folder must be one the renderer made (or a new one).
+        if let problem = LivePreview.siteProblem(site, root: root) { throw ValidationError(problem) }
         // The settings are those of `book render`, so the cache is shared with it.
-        let settings = options.settings((try? BookLoader.load(root: root)) ?? Book(title: "", root: root, config: BookConfig(), chapters: []))
+        let settings = options.settings()
         let preview = LivePreview(root: root, site: site, settings: settings, siteOptions: SiteOptions(bookRoot: root))
         preview.log = { line in print(line); fflush(stdout) }
         preview.runsChapters = !noRun
@@ -78,8 +81,10 @@ struct Serve: ParsableCommand {
             let changed = preview.update()
             let what = changes.isEmpty ? "outputs ready" : changes.joined(separator: ", ")
             // CPU time too: on a busy machine the wall time says more about the neighbours.
-            print(String(format: "%@: %d site file(s) updated in %.2f s (%.2f s of CPU)", what, changed.count,
-                         Date().timeIntervalSince(clock), cpuSeconds() - cpu))
+            let errors = preview.state.snapshot(page: "", since: .max).errors
+            print(String(format: "%@: %d site file(s) updated in %.2f s (%.2f s of CPU)%@", what, changed.count,
+                         Date().timeIntervalSince(clock), cpuSeconds() - cpu,
+                         errors.isEmpty ? "" : "; \(errors.count) error(s):\n  " + errors.joined(separator: "\n  ")))
             fflush(stdout)
         }
         print("stopping")

@@ -50,6 +50,11 @@ final class ServePreviewTests: XCTestCase {
         let snapshot = preview.state.snapshot(page: "one.html", since: 1)
         XCTAssertTrue(snapshot.reload)
         XCTAssertFalse(preview.state.snapshot(page: "two.html", since: 1).reload)
+        // Quick passes follow one another (the staging folder of the last one is no obstacle).
+        try edit("one", "# One\n\nFirst words, edited twice.\n\n```swift\nprint(1)\n```\n")
+        XCTAssertEqual(preview.update().filter { $0.hasSuffix(".html") }, ["one.html"])
+        XCTAssertEqual(preview.state.snapshot(page: "one.html", since: 0).errors, [])
+        XCTAssertTrue(try page("one.html").contains("First words, edited twice."))
     }
 
     func testBrokenChapterShowsErrorsAndKeepsTheSite() throws {

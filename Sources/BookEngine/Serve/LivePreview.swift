@@ -44,6 +44,9 @@ public final class LivePreview: @unchecked Sendable {
         self.siteOptions = siteOptions
     }
 
+    /// Why `site` may not be served into (the book's own folders, or files the renderer did not make).
+    public static func siteProblem(_ site: URL, root: URL) -> String? { GeneratedFolders.siteProblem(site, root: root) }
+
     /// Whether a chapter run ended since the last `update` (its outputs are waiting to be shown).
     public var hasFinishedRuns: Bool { lock.withLock { runFinished } }
 
@@ -82,10 +85,14 @@ public final class LivePreview: @unchecked Sendable {
         // again nor removed, and the links are checked once the page is shown (below).
         let quick = hasRendered
         do {
+            // The staging folder is serve's own; a quick pass leaves it without the theme, which
+            // the renderer's check of the folder it replaces would take for someone else's files.
+            try? FileManager.default.removeItem(at: stage)
             var options = siteOptions
             options.previewPass = quick
             let renderer = SiteRenderer(book: book, runs: current, options: options, translations: translations)
             diagnostics += try renderer.render(into: stage).filter { $0.severity == .error }
+            if let problem = Self.siteProblem(site, root: root) { throw DiagnosticList([Diagnostic(SourceLocation(file: site.lastPathComponent, line: 0), problem)]) }
             changed = try SiteSync.sync(stage, into: site, keeping: quick ? Self.sharedFolders : [])
             hasRendered = true
         } catch let list as DiagnosticList {
