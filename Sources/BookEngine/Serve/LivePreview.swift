@@ -15,7 +15,10 @@ public final class LivePreview: @unchecked Sendable {
     /// What the served pages' script polls.
     public let state = ReloadState()
     /// Progress messages (rendering, building, running).
-    public var log: (String) -> Void = { print($0) }
+    public var log: (String) -> Void {
+        get { driver.log }
+        set { driver.log = newValue }
+    }
     /// Whether chapters whose cells changed are re-run; when false, pages show the cached outputs
     /// (`book serve --no-run`, for writing prose on a machine that should not train).
     public var runsChapters = true
@@ -29,7 +32,7 @@ public final class LivePreview: @unchecked Sendable {
     private var queue: [String] = []
     private var running: String?
     private var workerActive = false
-    private var latestBook: Book?
+    private var latest: BookBuild.Loaded?
     private var runFinished = false
     private var stopping = false
     /// Whether the site holds a full render (theme and KaTeX included); main thread only.
@@ -37,7 +40,11 @@ public final class LivePreview: @unchecked Sendable {
     /// Site folders only a full render writes.
     static let sharedFolders = ["theme/", "katex/"]
 
+    /// Loads, checks, tangles and runs as every other command does.
+    private let driver: BookBuild
+
     public init(root: URL, site: URL, settings: RunSettings, siteOptions: SiteOptions) {
+        driver = BookBuild(root: root, settings: settings)
         self.root = root
         self.site = site
         self.settings = settings
@@ -59,24 +66,18 @@ public final class LivePreview: @unchecked Sendable {
     @discardableResult
     public func update() -> [String] {
         lock.withLock { runFinished = false }
-        let book: Book
+        // The driver's load and policy: errors in the original stop here (the last good site stays
+        // served); errors in a translation are shown, and the original renders.
+        let loaded: BookBuild.Loaded
         do {
-            book = try BookLoader.load(root: root)
+            loaded = try driver.load()
         } catch let list as DiagnosticList {
-            return fail(list.diagnostics)
+            return fail(list.diagnostics.filter { $0.severity == .error })
         } catch {
             return fail([Diagnostic(SourceLocation(file: BookLoader.chaptersFolder, line: 0), "\(error)")])
         }
-        let translated = TranslationLoader.load(book)
-        let problems = BookChecker(book: book).run(includeGeneratedSources: false, translations: translated)
-        let errors = problems.filter { $0.severity == .error }
-        let translationFolders = book.config.languages.dropFirst().map { "\(BookLoader.chaptersFolder)/\($0.code)/" }
-        // As in `book render`: an error in a translation does not stop the original from rendering.
-        if errors.contains(where: { error in !translationFolders.contains { error.location.file.hasPrefix($0) } }) {
-            return fail(errors)
-        }
-        let translations = book.config.languages.dropFirst().compactMap { translated.books[$0.code] }
-        let current = queueChangedChapters(of: book)
+        let book = loaded.book, translations = loaded.translations, errors = loaded.translationErrors
+        let current = queueChangedChapters(of: loaded)
 
         let stage = root.appendingPathComponent(".build-book/serve-stage/site")
         var changed: [String] = []
@@ -136,9 +137,10 @@ public final class LivePreview: @unchecked Sendable {
 
     /// Queues every chapter whose outputs are not those of its current cells (taking valid
     /// cached outputs on the way) and returns the outputs to render with now.
-    private func queueChangedChapters(of book: Book) -> [String: ChapterRun] {
+    private func queueChangedChapters(of loaded: BookBuild.Loaded) -> [String: ChapterRun] {
+        let book = loaded.book
         let signatures = Dictionary(book.chapters.map { ($0.name, Self.signature(of: $0, in: book)) }) { a, _ in a }
-        let firstTime = lock.withLock { latestBook == nil }
+        let firstTime = lock.withLock { latest == nil }
         var cachedRuns: [String: ChapterRun] = [:]
         if firstTime {
             // The first render shows what the cache holds; only what is missing or out of date runs.
@@ -146,7 +148,7 @@ public final class LivePreview: @unchecked Sendable {
             for chapter in book.chapters { cachedRuns[chapter.name] = runner.cached(chapter) }
         }
         return lock.withLock {
-            latestBook = book
+            latest = loaded
             for (name, run) in cachedRuns { runs[name] = run; ranSignature[name] = signatures[name] }
             queue.removeAll { signatures[$0] == nil }
             for chapter in book.chapters where ranSignature[chapter.name] != signatures[chapter.name] {
@@ -175,25 +177,22 @@ public final class LivePreview: @unchecked Sendable {
     /// Runs queued chapters one at a time (building needs the tangled sources of one book state).
     private func work() {
         while true {
-            let next = lock.withLock { () -> (String, Book)? in
-                guard !stopping, !queue.isEmpty, let book = latestBook else {
+            let next = lock.withLock { () -> (String, BookBuild.Loaded)? in
+                guard !stopping, !queue.isEmpty, let loaded = latest else {
                     workerActive = false
                     running = nil
                     return nil
                 }
                 let name = queue.removeFirst()
                 running = name
-                return (name, book)
+                return (name, loaded)
             }
-            guard let (name, book) = next else { return }
-            guard let chapter = book.chapter(named: name) else { continue }
-            let signature = Self.signature(of: chapter, in: book)
-            let runner = ChapterRunner(book: book, settings: settings)
-            runner.log = log
+            guard let (name, loaded) = next else { return }
+            guard let chapter = loaded.book.chapter(named: name) else { continue }
+            let signature = Self.signature(of: chapter, in: loaded.book)
             var run: ChapterRun?
             do {
-                _ = try Tangler(book: book).write()
-                run = runner.run([chapter])[name]
+                run = try driver.run(loaded, chapters: [chapter]).runs[name]
             } catch {
                 // Shown on the page like a compile error, and not retried until the cells change.
                 run = ChapterRun(chapter: name, cells: [], failure: RunFailure(kind: .compile, cell: nil, line: nil,
