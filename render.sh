@@ -4,6 +4,7 @@
 #   ./render.sh test     run every test: unit tests, generated sources, book checks,
 #                        doctests, and a quick render checked in a headless browser
 #   ./render.sh bench    benchmark the deep RNN chapter's two models against PyTorch's figures
+#                        (--edit-loop: the time from an edit of a chapter to its updated page)
 #   ./render.sh serve    render, serve site/ on http://127.0.0.1:4000/ and re-render on every save
 # Extra arguments go to `book render` (e.g. ./render.sh --force), the bench or `book serve`.
 set -euo pipefail
@@ -123,6 +124,12 @@ serve() {
 
 bench() {
   ensure_swift
+  if [[ ${1:-} == --edit-loop ]]; then
+    ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+    build_book_tool
+    BOOK=$BOOK Tests/bench/edit-loop.sh
+    return
+  fi
   ensure_packages libcmark-dev libopenblas-dev pkg-config
   say "building the benchmark (release)"
   swift build -c release --product bench
@@ -133,6 +140,6 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   bench) shift; bench "$@" ;;
   serve) shift; serve "$@" ;;
-  -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) render "$@" ;;
 esac

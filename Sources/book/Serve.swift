@@ -39,7 +39,8 @@ struct Serve: ParsableCommand {
         // The settings are those of `book render`, so the cache is shared with it.
         let settings = options.settings()
         let preview = LivePreview(root: root, site: site, settings: settings, siteOptions: SiteOptions(bookRoot: root))
-        preview.log = { line in print(line); fflush(stdout) }
+        // Plain lines, not a status line: the log of the saves goes to the same terminal.
+        preview.progress = Progress(style: .lines) { text in FileHandle.standardOutput.write(Data(text.utf8)) }
         preview.runsChapters = !noRun
 
         // Ctrl-C (and SIGTERM) only set a flag: the loop stops between two renders, so the site is

@@ -19,7 +19,7 @@ final class ServePreviewTests: XCTestCase {
     private func preview(runs: Bool = false) -> LivePreview {
         let preview = LivePreview(root: book.root, site: site, settings: RunSettings(),
                                   siteOptions: SiteOptions(bookRoot: book.root, requireKaTeX: false))
-        preview.log = { _ in }
+        preview.progress = Progress(style: .silent)
         preview.runsChapters = runs
         return preview
     }

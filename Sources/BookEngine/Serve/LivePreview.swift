@@ -14,10 +14,10 @@ public final class LivePreview: @unchecked Sendable {
     public let siteOptions: SiteOptions
     /// What the served pages' script polls.
     public let state = ReloadState()
-    /// Progress messages (rendering, building, running).
-    public var log: (String) -> Void {
-        get { driver.log }
-        set { driver.log = newValue }
+    /// Progress of chapter builds and runs (the driver's).
+    public var progress: Progress {
+        get { driver.progress }
+        set { driver.progress = newValue }
     }
     /// Whether chapters whose cells changed are re-run; when false, pages show the cached outputs
     /// (`book serve --no-run`, for writing prose on a machine that should not train).
