@@ -22,6 +22,8 @@ let package = Package(
     ] + chapterPrograms.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The HTTP server of `book serve` (light: no swift-nio; see README, "Live preview").
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries.
@@ -37,7 +39,9 @@ let package = Package(
         .target(name: "BookContract"),
 
         // The book engine: Markdown chapters -> tangled targets, runs, HTML, doctests.
-        .target(name: "BookEngine", dependencies: ["CCmark", "BookContract"], resources: [.copy("Theme"), .copy("Template")]),
+        .target(name: "BookEngine", dependencies: [
+            "CCmark", "BookContract", .product(name: "FlyingFox", package: "FlyingFox"),
+        ], resources: [.copy("Theme"), .copy("Template")]),
         .executableTarget(name: "book", dependencies: [
             "BookEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -55,7 +59,9 @@ let package = Package(
         .executableTarget(name: "bench", dependencies: [.target(name: bookLibrary), "TensorKit", "BookSupport"]),
 
         .testTarget(name: "TensorKitTests", dependencies: ["TensorKit"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BookEngineTests", dependencies: ["BookEngine"], resources: [.copy("Books")]),
+        .testTarget(name: "BookEngineTests", dependencies: [
+            "BookEngine", .product(name: "FlyingFox", package: "FlyingFox"),
+        ], resources: [.copy("Books")]),
         .testTarget(name: "BookSupportTests", dependencies: ["BookSupport"]),
     ] + chapterPrograms.map {
         // A chapter's own cells are built without optimization and with line tables, so a trap

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The book's two commands (and a third for speed):
+# The book's two commands (and two more: speed, and a live preview while writing):
 #   ./render.sh          build everything (release) and render the book into site/
 #   ./render.sh test     run every test: unit tests, generated sources, book checks,
 #                        doctests, and a quick render checked in a headless browser
 #   ./render.sh bench    benchmark the deep RNN chapter's two models against PyTorch's figures
 #                        (--edit-loop: the time from an edit of a chapter to its updated page)
-# Extra arguments go to `book render` (e.g. ./render.sh --force) or to the bench.
+#   ./render.sh serve    render, serve site/ on http://127.0.0.1:4000/ and re-render on every save
+# Extra arguments go to `book render` (e.g. ./render.sh --force), the bench or `book serve`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,6 +22,7 @@ declare -A PROVIDES=(
   [libjs-katex]=/usr/share/javascript/katex/katex.min.js
   [fonts-katex]=/usr/share/fonts/truetype/katex/KaTeX_Main-Regular.ttf
   [chromium]=/usr/bin/chromium
+  [python3]=/usr/bin/python3
 )
 
 ensure_packages() {
@@ -29,6 +31,8 @@ ensure_packages() {
     local file=${PROVIDES[$pkg]}
     # cblas.h lives under the multiarch folder on Debian; accept it anywhere pkg-config knows.
     if [[ $pkg == libopenblas-dev ]] && pkg-config --exists openblas 2>/dev/null; then continue; fi
+    # Any python3 on PATH will do for the browser test's DevTools client.
+    if [[ $pkg == python3 ]] && command -v python3 >/dev/null; then continue; fi
     [[ -e $file ]] || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0
@@ -76,7 +80,7 @@ render() {
 
 run_tests() {
   ensure_swift
-  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium python3
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   local passed=0 failed=0 failures=()
@@ -120,9 +124,19 @@ run_tests() {
     failed=$((failed + 1)); failures+=("d2l-style book: browser test (no site)")
   fi
   stage "book init: a new book's own render and test commands" init_book "$WORK/new-book"
+  stage "live preview in a browser (book serve)" Tests/browser/serve.sh "$BOOK"
   ((${#failures[@]} == 0)) || echo "failed stages: ${failures[*]}" >&2
   echo "tests: $passed passed, $failed failed"
   ((${#failures[@]} == 0))
+}
+
+serve() {
+  ensure_swift
+  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+  build_book_tool
+  say "serving the book; edit Chapters/ and the open page follows (Ctrl-C stops)"
+  # exec: Ctrl-C goes straight to `book serve`, which stops between two renders.
+  exec "$BOOK" serve "$@"
 }
 
 bench() {
@@ -142,6 +156,7 @@ bench() {
 case "${1:-}" in
   test) shift; run_tests "$@" ;;
   bench) shift; bench "$@" ;;
-  -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+  serve) shift; serve "$@" ;;
+  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) render "$@" ;;
 esac
