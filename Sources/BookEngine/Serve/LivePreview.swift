@@ -151,7 +151,8 @@ public final class LivePreview: @unchecked Sendable {
             latest = loaded
             for (name, run) in cachedRuns { runs[name] = run; ranSignature[name] = signatures[name] }
             queue.removeAll { signatures[$0] == nil }
-            for chapter in book.chapters where ranSignature[chapter.name] != signatures[chapter.name] {
+            // A chapter with nothing to run (prose only, `norun` cells) never waits for a run.
+            for chapter in book.chapters where chapter.hasProgram && ranSignature[chapter.name] != signatures[chapter.name] {
                 if !queue.contains(chapter.name) && running != chapter.name { queue.append(chapter.name) }
             }
             return runs.filter { signatures[$0.key] != nil }
@@ -202,7 +203,7 @@ public final class LivePreview: @unchecked Sendable {
             }
             lock.withLock {
                 running = nil
-                if !stopping, let run {
+                if !stopping {
                     runs[name] = run
                     ranSignature[name] = signature
                 }
