@@ -68,16 +68,16 @@ let gruHistory = trainer.fit(gruModel, data)
 print(gruModel.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
-Chapter.cell(11)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 316)
+Chapter.cell(10)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 293)
 let lstm = LSTM(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let lstmModel = RNNLM(lstm, vocabSize: data.vocab.count, lr: 2)
 let lstmHistory = trainer.fit(lstmModel, data)
 print(lstmModel.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
-Chapter.cell(12)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 326)
+Chapter.cell(11)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 303)
 let runs = [("RNN (scratch)", model.numParameters, scratchHistory),
             ("GRU", gruModel.numParameters, gruHistory),
             ("LSTM", lstmModel.numParameters, lstmHistory)]
@@ -102,6 +102,185 @@ for (name, _, history) in runs {
 }
 Book.show(svg: byEpoch.svg())
 Book.show(svg: byTime.svg())
+#sourceLocation()
+
+Chapter.cell(12)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 366)
+/// One configuration of the experiment, trained once per seed.
+struct DepthRun {
+    let name: String
+    let layers: Int
+    let hiddens: Int
+    var parameters = 0
+    var histories: [TrainingHistory] = []
+
+    /// The seeds' validation perplexities, each the mean of its last 5 epochs.
+    var finals: [Double] { histories.map { TrainingHistory.meanOfLast($0.valPerplexity) } }
+    var meanFinal: Double { finals.reduce(0, +) / Double(finals.count) }
+    /// The validation perplexity of every epoch, averaged over the seeds.
+    var meanCurve: [Double] {
+        histories[0].valPerplexity.indices.map { epoch in
+            histories.map { $0.valPerplexity[epoch] }.reduce(0, +) / Double(histories.count)
+        }
+    }
+    var secondsPerEpoch: Double {
+        histories.map { $0.seconds / Double($0.valPerplexity.count) }.reduce(0, +)
+            / Double(histories.count)
+    }
+}
+
+let quietTrainer = Trainer(maxEpochs: Book.epochs(100), gradientClipVal: 1)
+quietTrainer.reports = false
+/// Trains a scratch stack with this chapter's settings from the given seed.
+func trainStack(layers: Int, hiddens: Int, seed: UInt64)
+    -> (parameters: Int, history: TrainingHistory) {
+    manualSeed(seed)
+    let stack = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: hiddens,
+                                  numLayers: layers)
+    let lm = RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2)
+    return (lm.numParameters, quietTrainer.fit(lm, data))
+}
+
+var depthRuns = [DepthRun(name: "1 x 32", layers: 1, hiddens: 32),
+                 DepthRun(name: "2 x 32", layers: 2, hiddens: 32),
+                 DepthRun(name: "3 x 32", layers: 3, hiddens: 32),
+                 DepthRun(name: "4 x 32", layers: 4, hiddens: 32),
+                 DepthRun(name: "1 x 47", layers: 1, hiddens: 47),
+                 DepthRun(name: "1 x 60", layers: 1, hiddens: 60)]
+let seeds: [UInt64] = [0, 1, 2]
+for i in depthRuns.indices {
+    for seed in seeds {
+        let (parameters, history) = trainStack(layers: depthRuns[i].layers,
+                                               hiddens: depthRuns[i].hiddens, seed: seed)
+        depthRuns[i].parameters = parameters
+        depthRuns[i].histories.append(history)
+    }
+}
+print(Book.table(
+    ["layers x units", "parameters", "val ppl (mean of seeds)", "seeds' range",
+     "s/epoch"],
+    depthRuns.map { run in
+        [run.name, String(run.parameters), format(run.meanFinal),
+         "\(format(run.finals.min()!))-\(format(run.finals.max()!))",
+         String(format: "%.3f", run.secondsPerEpoch)]
+    }))
+var depthPlot = LinePlot(xLabel: "epoch", yLabel: "validation perplexity",
+                         title: "Mean of \(seeds.count) seeds", logY: true)
+for run in depthRuns {
+    let curve = run.meanCurve
+    depthPlot.add(run.name, x: curve.indices.map { Double($0 + 1) }, y: curve)
+}
+Book.show(svg: depthPlot.svg())
+var costPlot = LinePlot(xLabel: "seconds per epoch",
+                        yLabel: "validation perplexity (last 5 epochs)",
+                        title: "Quality against cost")
+let stacks = depthRuns.filter { $0.hiddens == 32 }
+costPlot.add("1-4 layers x 32", x: stacks.map(\.secondsPerEpoch), y: stacks.map(\.meanFinal))
+let wide = depthRuns.filter { $0.layers == 1 }.sorted { $0.hiddens < $1.hiddens }
+costPlot.add("1 layer x 32, 47, 60", x: wide.map(\.secondsPerEpoch), y: wide.map(\.meanFinal))
+Book.show(svg: costPlot.svg())
+#sourceLocation()
+
+Chapter.cell(13)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 452)
+/// The first epoch (counting from 1) whose validation perplexity is below 15.
+func plateauEnd(_ history: TrainingHistory) -> String {
+    history.valPerplexity.firstIndex { $0 < 15 }.map { String($0 + 1) } ?? "never"
+}
+var plateauRows: [[String]] = []
+for run in depthRuns where run.hiddens == 32 {
+    plateauRows.append(["scratch RNN, " + run.name, "0.01",
+                        run.histories.map(plateauEnd).joined(separator: ", ")])
+}
+// The plateau is over within the first 40 epochs, so these runs stop there.
+let plateauTrainer = Trainer(maxEpochs: Book.epochs(40), gradientClipVal: 1)
+plateauTrainer.reports = false
+for sigma: Float in [0.1, 0.3] {
+    let ends = seeds.map { seed in
+        manualSeed(seed)
+        let stack = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: 32,
+                                      numLayers: 2, sigma: sigma)
+        return plateauEnd(plateauTrainer.fit(
+            RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2), data))
+    }
+    plateauRows.append(["scratch RNN, 2 x 32", String(sigma), ends.joined(separator: ", ")])
+}
+let uniform = String(format: "U(+-%.2f)", 1 / Double(32).squareRoot())
+plateauRows.append(["GRU layer, 2 x 32", uniform, plateauEnd(gruHistory)])
+plateauRows.append(["LSTM layer, 2 x 32", uniform, plateauEnd(lstmHistory)])
+print(Book.table(["model", "initial weights", "epoch leaving the plateau (per seed)"],
+                 plateauRows))
+#sourceLocation()
+
+Chapter.cell(15)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 626)
+let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
+let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
+                   vocabSize: seqData.vocab.count, lr: 2)
+print("characters:", seqData.corpus.count, " vocabulary:", seqData.vocab.count,
+      " minibatches per epoch:", seqData.epochBatches().count,
+      " parameters:", recipe.numParameters)
+let recipeHistory = SequentialTrainer(maxEpochs: Book.epochs(500), gradientClipVal: 1)
+    .fit(recipe, seqData)
+let recipeEpochs = recipeHistory.trainPerplexity.count
+var recipePlot = LinePlot(xLabel: "epoch", yLabel: "training perplexity", logY: true)
+recipePlot.add("2 x 256 LSTM, sequential minibatches",
+               x: (1 ... recipeEpochs).map(Double.init), y: recipeHistory.trainPerplexity)
+Book.show(svg: recipePlot.svg())
+print(String(format: "%d epochs in %.0f s (%.2f s per epoch, %.0f characters/s)",
+             recipeEpochs, recipeHistory.seconds,
+             recipeHistory.seconds / Double(recipeEpochs),
+             Double(recipeEpochs * 8 * 32 * 35) / recipeHistory.seconds))
+print(recipe.predict("time traveller", 50, vocab: seqData.vocab))
+#sourceLocation()
+
+Chapter.cell(16)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 647)
+// Where the prediction comes from: the training text after "time traveller".
+let recipeText = seqData.vocab.toTokens(seqData.corpus).joined()
+if let found = recipeText.range(of: "time traveller") {
+    print(recipeText[found.lowerBound...].prefix(64))
+}
+#sourceLocation()
+
+Chapter.cell(17)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 655)
+/// For every layer of the trained LSTM: how much its hidden state changes from one
+/// character to the next, relative to how much it varies overall (0 for a constant
+/// state, about 1.1 for values unrelated from one step to the next).
+func stateChangeRates(_ model: RNNLM<LSTM>, text: ArraySlice<Int>) -> [Double] {
+    let (layers, width) = (model.rnn.numLayers, model.rnn.hiddenSize)
+    var states: [[[Float]]] = Array(repeating: [], count: layers)  // [layer][step][unit]
+    withNoGrad {
+        var state: (h: Tensor, c: Tensor)? = nil
+        for token in text {
+            state = model.rnn(model.oneHot(IntTensor([token], shape: [1, 1])),
+                              state: state).state
+            let h = state!.h.scalars  // (layers, 1, width)
+            for l in 0 ..< layers { states[l].append(Array(h[l * width ..< (l + 1) * width])) }
+        }
+    }
+    return states.map { steps in
+        var change = 0.0, spread = 0.0
+        for unit in 0 ..< width {
+            let values = steps.map { Double($0[unit]) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            spread += (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+                       / Double(values.count)).squareRoot()
+            change += zip(values.dropFirst(), values).map { abs($0 - $1) }.reduce(0, +)
+                / Double(values.count - 1)
+        }
+        return change / spread
+    }
+}
+let probe = seqData.corpus.prefix(2000)
+let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
+                      vocabSize: seqData.vocab.count, lr: 2)
+print(Book.table(["layer", "change per step / spread, trained", "untrained"],
+                 zip(stateChangeRates(recipe, text: probe),
+                     stateChangeRates(untrained, text: probe)).enumerated().map {
+                     [String($0.offset + 1), format($0.element.0), format($0.element.1)]
+                 }))
 #sourceLocation()
 
 Chapter.finish()

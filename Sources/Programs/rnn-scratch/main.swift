@@ -45,7 +45,7 @@ print("clipped gradient:", p.grad?.scalars ?? [])
 #sourceLocation()
 
 Chapter.cell(10)
-#sourceLocation(file: "Chapters/rnn-scratch.md", line: 491)
+#sourceLocation(file: "Chapters/rnn-scratch.md", line: 495)
 let rnnLM = RNNLMScratch(RNNScratch(numInputs: data.vocab.count, numHiddens: 32),
                          vocabSize: data.vocab.count, lr: 1)
 let trainer = Trainer(maxEpochs: Book.epochs(60), gradientClipVal: 1)
@@ -53,7 +53,7 @@ trainer.fit(rnnLM, data)
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/rnn-scratch.md", line: 549)
+#sourceLocation(file: "Chapters/rnn-scratch.md", line: 553)
 print(rnnLM.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
