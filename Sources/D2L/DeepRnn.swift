@@ -3,7 +3,7 @@ import Foundation
 import BookSupport
 import TensorKit
 
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 87)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 89)
 /// A deep RNN: `numLayers` RNNScratch layers, each reading the outputs of the
 /// one below.
 public final class StackedRNNScratch: RecurrentNetwork {
@@ -45,7 +45,7 @@ public final class StackedRNNScratch: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 501)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 510)
 /// A recurrent network whose state can be cut from the computation that produced
 /// it, so that training can carry the state into the next minibatch.
 public protocol DetachableState: RecurrentNetwork {

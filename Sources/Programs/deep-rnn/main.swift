@@ -8,7 +8,7 @@ Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks")
 manualSeed(Book.seed)
 
 Chapter.cell(2)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 134)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 136)
 let stack = StackedRNNScratch(numInputs: 28, numHiddens: 32, numLayers: 3)
 let tokens = IntTensor(Array(0 ..< 20), shape: [4, 5])  // (batch, numSteps)
 let inputs = oneHot(tokens.transposed(), 28)  // (numSteps, batch, vocabSize)
@@ -21,7 +21,7 @@ print("states:            ", states.map(\.shape))
 
 Chapter.cell(4)
 if Chapter.runsTrapCell(4) {
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 172)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 174)
 let stack = StackedRNNScratch(numInputs: 28, numHiddens: 32, numLayers: 2)
 // 3 steps of 1 sequence, one-hot over 27 classes:
 let wrong = oneHot(IntTensor([0, 1, 2], shape: [3, 1]), 27)
@@ -31,7 +31,7 @@ Chapter.trapCellReturned(4)
 }
 
 Chapter.cell(5)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 195)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 197)
 let data = try TimeMachine(batchSize: 1024, numSteps: 32)
 let rnnBlock = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: 32,
                                  numLayers: 2)
@@ -45,31 +45,31 @@ print("total:", model.numParameters)
 #sourceLocation()
 
 Chapter.cell(6)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 218)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 219)
 let trainer = Trainer(maxEpochs: Book.epochs(100), gradientClipVal: 1)
 let scratchHistory = trainer.fit(model, data)
 #sourceLocation()
 
 Chapter.cell(7)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 234)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 237)
 print(model.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(8)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 257)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 260)
 let gru = GRU(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let gruModel = RNNLM(gru, vocabSize: data.vocab.count, lr: 2)
 print("parameters:", gruModel.numParameters)
 #sourceLocation()
 
 Chapter.cell(9)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 267)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 270)
 let gruHistory = trainer.fit(gruModel, data)
 print(gruModel.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(10)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 293)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 298)
 let lstm = LSTM(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let lstmModel = RNNLM(lstm, vocabSize: data.vocab.count, lr: 2)
 let lstmHistory = trainer.fit(lstmModel, data)
@@ -77,7 +77,7 @@ print(lstmModel.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(11)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 303)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 308)
 let runs = [("RNN (scratch)", model.numParameters, scratchHistory),
             ("GRU", gruModel.numParameters, gruHistory),
             ("LSTM", lstmModel.numParameters, lstmHistory)]
@@ -105,7 +105,7 @@ Book.show(svg: byTime.svg())
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 366)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 375)
 /// One configuration of the experiment, trained once per seed.
 struct DepthRun {
     let name: String
@@ -182,7 +182,7 @@ Book.show(svg: costPlot.svg())
 #sourceLocation()
 
 Chapter.cell(13)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 452)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 461)
 /// The first epoch (counting from 1) whose validation perplexity is below 15.
 func plateauEnd(_ history: TrainingHistory) -> String {
     history.valPerplexity.firstIndex { $0 < 15 }.map { String($0 + 1) } ?? "never"
@@ -213,7 +213,7 @@ print(Book.table(["model", "initial weights", "epoch leaving the plateau (per se
 #sourceLocation()
 
 Chapter.cell(15)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 626)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 635)
 let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
 let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                    vocabSize: seqData.vocab.count, lr: 2)
@@ -235,7 +235,7 @@ print(recipe.predict("time traveller", 50, vocab: seqData.vocab))
 #sourceLocation()
 
 Chapter.cell(16)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 647)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 656)
 // Where the prediction comes from: the training text after "time traveller".
 let recipeText = seqData.vocab.toTokens(seqData.corpus).joined()
 if let found = recipeText.range(of: "time traveller") {
@@ -244,7 +244,7 @@ if let found = recipeText.range(of: "time traveller") {
 #sourceLocation()
 
 Chapter.cell(17)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 655)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 664)
 /// For every layer of the trained LSTM: how much its hidden state changes from one
 /// character to the next, relative to how much it varies overall (0 for a constant
 /// state, about 1.1 for values unrelated from one step to the next).
