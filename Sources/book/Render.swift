@@ -34,8 +34,8 @@ struct Render: ParsableCommand {
 
         let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
         let renderer = SiteRenderer(book: book, runs: runs, options: SiteOptions(bookRoot: book.root), translations: translations)
-        let warnings = try renderer.render(into: site)
-        report(warnings)
+        let diagnostics = try renderer.render(into: site)
+        report(diagnostics)
         report(failures)
         let languages = translations.isEmpty ? "" : " (and \(translations.count) translation\(translations.count == 1 ? "" : "s"))"
         print(String(format: "rendered %d chapters%@ into %@ in %.1f s", book.chapters.count, languages, output,
@@ -43,7 +43,11 @@ struct Render: ParsableCommand {
         if !translationErrors.isEmpty {
             FileHandle.standardError.write(Data("\(translationErrors.count) error(s) in translations (listed above)\n".utf8))
         }
-        if !failures.isEmpty || !translationErrors.isEmpty { throw ExitCode.failure }
+        let pageFailures = diagnostics.filter { $0.severity == .error }.count
+        if pageFailures > 0 {
+            FileHandle.standardError.write(Data("\(pageFailures) error(s) in what the run produced (listed above; the pages show them)\n".utf8))
+        }
+        if !failures.isEmpty || !translationErrors.isEmpty || pageFailures > 0 { throw ExitCode.failure }
     }
 }
 

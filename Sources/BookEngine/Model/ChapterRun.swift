@@ -1,3 +1,4 @@
+import BookContract
 import Foundation
 
 /// What one run of a chapter's program produced, cell by cell.
@@ -8,12 +9,25 @@ public struct ChapterRun: Codable, Sendable {
     /// Set when the program failed to build or trapped.
     public var failure: RunFailure?
     public var record: RunRecord
+    /// The values the cells recorded for the prose (`Book.record`), by name.
+    public var values: [String: RecordedValue]
 
-    public init(chapter: String, cells: [CellOutput], failure: RunFailure?, record: RunRecord) {
+    public init(chapter: String, cells: [CellOutput], failure: RunFailure?, record: RunRecord,
+                values: [String: RecordedValue] = [:]) {
         self.chapter = chapter
         self.cells = cells
         self.failure = failure
         self.record = record
+        self.values = values
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        chapter = try c.decode(String.self, forKey: .chapter)
+        cells = try c.decode([CellOutput].self, forKey: .cells)
+        failure = try c.decodeIfPresent(RunFailure.self, forKey: .failure)
+        record = try c.decode(RunRecord.self, forKey: .record)
+        values = try c.decodeIfPresent([String: RecordedValue].self, forKey: .values) ?? [:]
     }
 
     public func output(ofCell index: Int) -> CellOutput? { cells.first { $0.index == index } }
@@ -25,11 +39,24 @@ public struct CellOutput: Codable, Sendable, Equatable {
     public var items: [OutputItem]
     /// Wall-clock seconds the cell took (nil when it did not finish).
     public var seconds: Double?
+    /// For a `trap` or `compile-fail` cell: whether its check ran, and the runtime's or the
+    /// compiler's message (nil when the cell ran or compiled normally).
+    public var expectedFailureChecked = false
+    public var failureMessage: String?
 
     public init(index: Int, items: [OutputItem], seconds: Double?) {
         self.index = index
         self.items = items
         self.seconds = seconds
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        index = try c.decode(Int.self, forKey: .index)
+        items = try c.decode([OutputItem].self, forKey: .items)
+        seconds = try c.decodeIfPresent(Double.self, forKey: .seconds)
+        expectedFailureChecked = try c.decodeIfPresent(Bool.self, forKey: .expectedFailureChecked) ?? false
+        failureMessage = try c.decodeIfPresent(String.self, forKey: .failureMessage)
     }
 
     /// All text items joined: what the cell printed.

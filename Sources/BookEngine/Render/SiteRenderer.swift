@@ -21,7 +21,8 @@ public struct SiteRenderer {
         self.translations = translations
     }
 
-    /// Writes the site into `site` and returns the warnings; throws `DiagnosticList` on errors.
+    /// Writes the site into `site` and returns the warnings and the failures the pages show (errors,
+    /// after the site is written); throws `DiagnosticList` on errors that keep the site from being written.
     public func render(into site: URL) throws -> [Diagnostic] {
         let site = site.standardizedFileURL
         let fm = FileManager.default
@@ -52,7 +53,8 @@ public struct SiteRenderer {
             let diagnostics = early + contexts.flatMap(\.diagnostics) + checker.check()
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
             try swap(temporary, into: site)
-            return diagnostics
+            // Failures of the run's content are on the pages; the caller fails after writing them.
+            return diagnostics + contexts.flatMap(\.failures)
         } catch {
             try? fm.removeItem(at: temporary)
             throw error

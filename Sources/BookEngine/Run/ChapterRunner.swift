@@ -1,3 +1,4 @@
+import BookContract
 import Foundation
 
 /// How chapter programs are built and run.
@@ -115,7 +116,36 @@ public final class ChapterRunner {
         if let failure = build(chapter) {
             return ChapterRun(chapter: chapter.name, cells: [], failure: failure, record: record(chapter, seconds: 0))
         }
-        return execute(chapter)
+        var run = execute(chapter)
+        guard run.failure == nil else { return run }
+        for cell in chapter.cells where cell.attributes.trap || cell.attributes.compileFail {
+            var output = run.output(ofCell: cell.index) ?? CellOutput(index: cell.index, items: [], seconds: nil)
+            output.expectedFailureChecked = true
+            output.failureMessage = expectedFailure(of: cell, in: chapter)
+            run.cells.removeAll { $0.index == cell.index }
+            run.cells.append(output)
+        }
+        run.cells.sort { $0.index < $1.index }
+        return run
+    }
+
+    /// Runs a `trap` cell (the program up to it, with `--trap-cell`) or type-checks a
+    /// `compile-fail` cell; the runtime's or compiler's message, nil if it ran or compiled.
+    func expectedFailure(of cell: Cell, in chapter: Chapter) -> String? {
+        if cell.attributes.trap {
+            let run = execute(chapter, extraArguments: ["--trap-cell", "\(cell.index)"])
+            guard let failure = run.failure else { return nil }
+            return failure.kind == .trap ? failure.message : "the program failed otherwise (\(failure.kind.rawValue)):\n\(failure.message)"
+        }
+        let config = book.config
+        var source = (config.programImports + [config.library]).map { "import \($0)\n" }.joined()
+        source += "#sourceLocation(file: \"\(chapter.path)\", line: \(cell.codeLine))\n\(cell.source)"
+        do {
+            let (succeeded, output) = try typecheck(source)
+            return succeeded ? nil : output
+        } catch {
+            return "cannot run the compiler: \(error)"
+        }
     }
 
     /// Builds a chapter's program (release); the failure, if it does not compile.
@@ -180,7 +210,15 @@ public final class ChapterRunner {
         } else if result.status != 0 || result.signalled {
             failure = trapFailure(chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled, status: result.status)
         }
-        return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds))
+        return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds),
+                          values: Self.recordedValues(in: figures))
+    }
+
+    /// The values the program recorded for the prose (none if it recorded none).
+    static func recordedValues(in captureFolder: URL) -> [String: RecordedValue] {
+        guard let data = FileManager.default.contents(atPath: captureFolder.appendingPathComponent(RunContract.valuesFile).path),
+              let values = try? decoder.decode([String: RecordedValue].self, from: data) else { return [:] }
+        return values.filter { RunContract.isValidValueName($0.key) }
     }
 
     private func line(of cell: Int?, in chapter: Chapter) -> Int? {
@@ -208,23 +246,15 @@ public final class ChapterRunner {
     }
 
     func trapFailure(_ chapter: Chapter, stderr: String, cell: Int?, signalled: Bool, status: Int32) -> RunFailure {
-        let lines = relativize(stderr).split(separator: "\n").map(String.init)
-        // What the runtime said (`Fatal error: ...`), or the crash line, without the register dump.
-        let said = lines.filter { $0.contains("Fatal error") || $0.hasPrefix("Error:") || $0.contains(": error:") }
-        let crash = lines.first { $0.hasPrefix("*** Program crashed") }
-        // Backtrace frames that name a chapter line (thanks to #sourceLocation).
-        let marker = "\(chapter.name).md:"
-        let frames = lines.filter { $0.contains(marker) && !said.contains($0) }
-        var line: Int?
-        for l in said + frames {
-            if let range = l.range(of: marker), let n = Int(l[range.upperBound...].prefix { $0.isNumber }) { line = n; break }
-        }
-        line = line ?? self.line(of: cell, in: chapter)
-        var message = said + (said.isEmpty ? [crash].compactMap { $0 } : []) + frames.prefix(5).map { "  at \($0.trimmingCharacters(in: .whitespaces))" }
+        let report = TrapReport(stderr: relativize(stderr), chapter: chapter)
+        let line = report.chapterLine ?? self.line(of: cell, in: chapter)
+        var message = report.summary
         if message.isEmpty {
-            message = [signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)"] + lines.suffix(5)
+            let lines = relativize(stderr).split(separator: "\n").map(String.init)
+            message = ([signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)"]
+                       + lines.suffix(5)).joined(separator: "\n")
         }
-        return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line, message: message.joined(separator: "\n"))
+        return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line, message: message)
     }
 
     static let encoder: JSONEncoder = {
