@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/deep-rnn.md": "aedc3d8cae8da0ec"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/lstm.md": "72ba34a249c3aab3", "Chapters/deep-rnn.md": "9e86886f93ed169"],
               generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
 
@@ -50,36 +50,51 @@ Chapter.cell(6)
 #sourceLocation(file: "Chapters/deep-rnn.md", line: 219)
 let trainer = Trainer(maxEpochs: Book.epochs(100), gradientClipVal: 1)
 let scratchHistory = trainer.fit(model, data)
+/// The epoch (counting from 1) in which the validation perplexity first drops below
+/// 15, where the plateau ends; one more than the epochs run if it never does.
+func plateauEnd(_ history: TrainingHistory) -> Int {
+    (history.valPerplexity.firstIndex { $0 < 15 } ?? history.valPerplexity.count) + 1
+}
+Book.record("scratch-plateau", plateauEnd(scratchHistory))
+Book.record("scratch-val", TrainingHistory.meanOfLast(scratchHistory.valPerplexity))
 #sourceLocation()
 
 Chapter.cell(7)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 237)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 244)
 print(model.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(8)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 260)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 267)
 let gru = GRU(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let gruModel = RNNLM(gru, vocabSize: data.vocab.count, lr: 2)
 print("parameters:", gruModel.numParameters)
 #sourceLocation()
 
 Chapter.cell(9)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 270)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 277)
 let gruHistory = trainer.fit(gruModel, data)
 print(gruModel.predict("it has", 20, vocab: data.vocab))
+Book.record("gru-plateau", plateauEnd(gruHistory))
+Book.record("gru-val", TrainingHistory.meanOfLast(gruHistory.valPerplexity))
+Book.record("gru-train", TrainingHistory.meanOfLast(gruHistory.trainPerplexity))
 #sourceLocation()
 
 Chapter.cell(10)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 298)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 308)
 let lstm = LSTM(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let lstmModel = RNNLM(lstm, vocabSize: data.vocab.count, lr: 2)
 let lstmHistory = trainer.fit(lstmModel, data)
-print(lstmModel.predict("it has", 20, vocab: data.vocab))
+let lstmText = lstmModel.predict("it has", 20, vocab: data.vocab)
+print(lstmText)
+Book.record("lstm-prediction", String(lstmText.dropFirst("it has".count)))
+Book.record("lstm-plateau", plateauEnd(lstmHistory))
+Book.record("lstm-val", TrainingHistory.meanOfLast(lstmHistory.valPerplexity))
+Book.record("lstm-train", TrainingHistory.meanOfLast(lstmHistory.trainPerplexity))
 #sourceLocation()
 
 Chapter.cell(11)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 308)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 323)
 let runs = [("RNN (scratch)", model.numParameters, scratchHistory),
             ("GRU", gruModel.numParameters, gruHistory),
             ("LSTM", lstmModel.numParameters, lstmHistory)]
@@ -104,10 +119,12 @@ for (name, _, history) in runs {
 }
 Book.show(svg: byEpoch.svg())
 Book.show(svg: byTime.svg())
+// Both ran the same number of epochs, so the ratio of the runs is that of an epoch.
+Book.record("gru-over-rnn-cost", gruHistory.seconds / scratchHistory.seconds)
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 375)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 400)
 /// One configuration of the experiment, trained once per seed.
 struct DepthRun {
     let name: String
@@ -130,6 +147,9 @@ struct DepthRun {
             / Double(histories.count)
     }
 }
+
+/// The stacks of 32 units, from one layer to four.
+func stacks(_ runs: [DepthRun]) -> [DepthRun] { runs.filter { $0.hiddens == 32 } }
 
 let quietTrainer = Trainer(maxEpochs: Book.epochs(100), gradientClipVal: 1)
 quietTrainer.reports = false
@@ -166,6 +186,20 @@ print(Book.table(
          "\(format(run.finals.min()!))-\(format(run.finals.max()!))",
          String(format: "%.3f", run.secondsPerEpoch)]
     }))
+for run in depthRuns {
+    let key = "\(run.layers)x\(run.hiddens)"
+    Book.record("val-" + key, run.meanFinal)
+    Book.record("epoch-s-" + key, run.secondsPerEpoch)
+}
+// The widest spread between the seeds of one configuration: differences between
+// configurations smaller than this are not differences this experiment can see.
+Book.record("max-spread", depthRuns.map { $0.finals.max()! - $0.finals.min()! }.max()!)
+let bestStack = stacks(depthRuns).min { $0.meanFinal < $1.meanFinal }!
+Book.record("best-depth", bestStack.layers)
+Book.record("deep-3-cost", depthRuns[2].secondsPerEpoch / depthRuns[0].secondsPerEpoch)
+Book.record("two-minus-one", depthRuns[1].meanFinal - depthRuns[0].meanFinal)
+Book.record("wide47-minus-deep2", depthRuns[4].meanFinal - depthRuns[1].meanFinal)
+Book.record("wide60-minus-deep3", depthRuns[5].meanFinal - depthRuns[2].meanFinal)
 var depthPlot = LinePlot(xLabel: "epoch", yLabel: "validation perplexity",
                          title: "Mean of \(seeds.count) seeds", logY: true)
 for run in depthRuns {
@@ -176,23 +210,32 @@ Book.show(svg: depthPlot.svg())
 var costPlot = LinePlot(xLabel: "seconds per epoch",
                         yLabel: "validation perplexity (last 5 epochs)",
                         title: "Quality against cost")
-let stacks = depthRuns.filter { $0.hiddens == 32 }
-costPlot.add("1-4 layers x 32", x: stacks.map(\.secondsPerEpoch), y: stacks.map(\.meanFinal))
+let deep = stacks(depthRuns)
+costPlot.add("1-4 layers x 32", x: deep.map(\.secondsPerEpoch), y: deep.map(\.meanFinal))
 let wide = depthRuns.filter { $0.layers == 1 }.sorted { $0.hiddens < $1.hiddens }
 costPlot.add("1 layer x 32, 47, 60", x: wide.map(\.secondsPerEpoch), y: wide.map(\.meanFinal))
 Book.show(svg: costPlot.svg())
 #sourceLocation()
 
 Chapter.cell(13)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 461)
-/// The first epoch (counting from 1) whose validation perplexity is below 15.
-func plateauEnd(_ history: TrainingHistory) -> String {
-    history.valPerplexity.firstIndex { $0 < 15 }.map { String($0 + 1) } ?? "never"
-}
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 523)
+// The level of the plateau: the perplexity of predicting every validation character
+// from the training text's letter frequencies alone (counts start at 1, so that no
+// character has probability zero).
+let trainText = data.corpus[0 ..< data.numTrain + data.numSteps]
+let valText = data.corpus[data.numTrain + 1 ..< data.numTrain + data.numVal + data.numSteps]
+var counts = [Double](repeating: 1, count: data.vocab.count)
+for token in trainText { counts[token] += 1 }
+let total = counts.reduce(0, +)
+let unigram = exp(-valText.map { log(counts[$0] / total) }.reduce(0, +) / Double(valText.count))
+print("letter frequencies alone: validation perplexity", format(unigram))
+Book.record("unigram-ppl", unigram)
+
 var plateauRows: [[String]] = []
 for run in depthRuns where run.hiddens == 32 {
-    plateauRows.append(["scratch RNN, " + run.name, "0.01",
-                        run.histories.map(plateauEnd).joined(separator: ", ")])
+    let ends = run.histories.map { String(plateauEnd($0)) }.joined(separator: ", ")
+    plateauRows.append(["scratch RNN, " + run.name, "0.01", ends])
+    Book.record("plateau-\(run.layers)-layers", ends)
 }
 // The plateau is over within the first 40 epochs, so these runs stop there.
 let plateauTrainer = Trainer(maxEpochs: Book.epochs(40), gradientClipVal: 1)
@@ -202,20 +245,22 @@ for sigma: Float in [0.1, 0.3] {
         manualSeed(seed)
         let stack = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: 32,
                                       numLayers: 2, sigma: sigma)
-        return plateauEnd(plateauTrainer.fit(
-            RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2), data))
+        return String(plateauEnd(plateauTrainer.fit(
+            RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2), data)))
     }
     plateauRows.append(["scratch RNN, 2 x 32", String(sigma), ends.joined(separator: ", ")])
+    Book.record("plateau-sigma-\(sigma)", ends.joined(separator: ", "))
 }
 let uniform = String(format: "U(+-%.2f)", 1 / Double(32).squareRoot())
-plateauRows.append(["GRU layer, 2 x 32", uniform, plateauEnd(gruHistory)])
-plateauRows.append(["LSTM layer, 2 x 32", uniform, plateauEnd(lstmHistory)])
+plateauRows.append(["GRU layer, 2 x 32", uniform, String(plateauEnd(gruHistory))])
+plateauRows.append(["LSTM layer, 2 x 32", uniform, String(plateauEnd(lstmHistory))])
 print(Book.table(["model", "initial weights", "epoch leaving the plateau (per seed)"],
                  plateauRows))
+print("(an epoch after the last one run means: still on the plateau)")
 #sourceLocation()
 
 Chapter.cell(15)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 635)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 731)
 let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
 let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                    vocabSize: seqData.vocab.count, lr: 2)
@@ -233,20 +278,31 @@ print(String(format: "%d epochs in %.0f s (%.2f s per epoch, %.0f characters/s)"
              recipeEpochs, recipeHistory.seconds,
              recipeHistory.seconds / Double(recipeEpochs),
              Double(recipeEpochs * 8 * 32 * 35) / recipeHistory.seconds))
-print(recipe.predict("time traveller", 50, vocab: seqData.vocab))
+let recipeText = recipe.predict("time traveller", 50, vocab: seqData.vocab)
+print(recipeText)
+Book.record("recipe-params", recipe.numParameters)
+Book.record("recipe-ppl", recipeHistory.trainPerplexity.last!)
+Book.record("recipe-minutes", recipeHistory.seconds / 60)
+Book.record("recipe-epoch-seconds", recipeHistory.seconds / Double(recipeEpochs))
+Book.record("recipe-prediction", recipeText)
 #sourceLocation()
 
 Chapter.cell(16)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 656)
-// Where the prediction comes from: the training text after "time traveller".
-let recipeText = seqData.vocab.toTokens(seqData.corpus).joined()
-if let found = recipeText.range(of: "time traveller") {
-    print(recipeText[found.lowerBound...].prefix(64))
-}
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 758)
+// Where the prediction comes from: the training text after "time traveller", and how
+// many of the 50 predicted characters agree with it, position by position.
+let sourceText = seqData.vocab.toTokens(seqData.corpus).joined()
+let found = sourceText.range(of: "time traveller")!
+let original = String(sourceText[found.lowerBound...].prefix(recipeText.count))
+print(original)
+let agreeing = zip(recipeText, original).dropFirst("time traveller".count)
+    .filter { $0 == $1 }.count
+print("\(agreeing) of 50 predicted characters agree with the text")
+Book.record("recipe-agree", agreeing)
 #sourceLocation()
 
 Chapter.cell(17)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 664)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 802)
 /// For every layer of the trained LSTM: how much its hidden state changes from one
 /// character to the next, relative to how much it varies overall (0 for a constant
 /// state, about 1.1 for values unrelated from one step to the next).
@@ -278,11 +334,16 @@ func stateChangeRates(_ model: RNNLM<LSTM>, text: ArraySlice<Int>) -> [Double] {
 let probe = seqData.corpus.prefix(2000)
 let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                       vocabSize: seqData.vocab.count, lr: 2)
+let trainedRates = stateChangeRates(recipe, text: probe)
+let untrainedRates = stateChangeRates(untrained, text: probe)
 print(Book.table(["layer", "change per step / spread, trained", "untrained"],
-                 zip(stateChangeRates(recipe, text: probe),
-                     stateChangeRates(untrained, text: probe)).enumerated().map {
+                 zip(trainedRates, untrainedRates).enumerated().map {
                      [String($0.offset + 1), format($0.element.0), format($0.element.1)]
                  }))
+for l in 0 ..< 2 {
+    Book.record("rate-\(l + 1)-trained", trainedRates[l])
+    Book.record("rate-\(l + 1)-untrained", untrainedRates[l])
+}
 #sourceLocation()
 
 Chapter.finish()

@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "gru", about: "Gated Recurrent Units",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "8ee4414833fda218", "Chapters/deep-rnn.md": "cbac7d36ab7a3153"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "8ee4414833fda218", "Chapters/lstm.md": "72ba34a249c3aab3", "Chapters/deep-rnn.md": "c3042194aaac1546"],
               generatedFile: "Sources/Programs/gru/main.swift")
 manualSeed(Book.seed)
 

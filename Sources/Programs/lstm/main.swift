@@ -4,7 +4,9 @@ import BookSupport
 import TensorKit
 import D2L
 
-Chapter.start(name: "lstm", about: "Long Short-Term Memory")
+Chapter.start(name: "lstm", about: "Long Short-Term Memory",
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/lstm.md": "74dbe9aa872d305b", "Chapters/deep-rnn.md": "c3042194aaac1546"],
+              generatedFile: "Sources/Programs/lstm/main.swift")
 manualSeed(Book.seed)
 
 Chapter.cell(1)
@@ -39,15 +41,18 @@ print(model.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(5)
-#sourceLocation(file: "Chapters/lstm.md", line: 230)
+#sourceLocation(file: "Chapters/lstm.md", line: 232)
 let conciseModel = RNNLM(LSTM(inputSize: data.vocab.count, hiddenSize: 32),
                          vocabSize: data.vocab.count, lr: 4)
 let conciseHistory = Trainer(maxEpochs: Book.epochs(25), gradientClipVal: 1)
     .fit(conciseModel, data)
 print(conciseModel.predict("it has", 20, vocab: data.vocab))
+let scratchEpoch = scratchHistory.seconds / Double(scratchHistory.valPerplexity.count)
+let conciseEpoch = conciseHistory.seconds / Double(conciseHistory.valPerplexity.count)
 print(String(format: "seconds per epoch: scratch %.2f, concise %.2f",
-             scratchHistory.seconds / Double(scratchHistory.valPerplexity.count),
-             conciseHistory.seconds / Double(conciseHistory.valPerplexity.count)))
+             scratchEpoch, conciseEpoch))
+Book.record("scratch-epoch", scratchEpoch)
+Book.record("concise-epoch", conciseEpoch)
 #sourceLocation()
 
 Chapter.finish()
