@@ -17,11 +17,8 @@ public final class LSTMScratch: RecurrentNetwork {
     public init(numInputs: Int, numHiddens: Int, sigma: Float = 0.01) {
         self.numInputs = numInputs
         self.numHiddens = numHiddens
-        // (numInputs, numHiddens), (numHiddens, numHiddens), (numHiddens)
-        func triple() -> (Tensor, Tensor, Tensor) {
-            (parameter(Tensor.randn([numInputs, numHiddens]) * sigma),
-             parameter(Tensor.randn([numHiddens, numHiddens]) * sigma),
-             parameter(Tensor.zeros([numHiddens])))
+        func triple() -> (Tensor, Tensor, Tensor) {  // the GRU chapter's helper
+            gateParameters(numInputs: numInputs, numHiddens: numHiddens, sigma: sigma)
         }
         (W_xi, W_hi, b_i) = triple()
         (W_xf, W_hf, b_f) = triple()
@@ -55,7 +52,7 @@ public final class LSTMScratch: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/lstm.md", line: 214)
+#sourceLocation(file: "Chapters/lstm.md", line: 211)
 extension LSTM: RecurrentNetwork {
     public var numHiddens: Int { hiddenSize }
 

@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "lstm", about: "Long Short-Term Memory",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/lstm.md": "74dbe9aa872d305b", "Chapters/deep-rnn.md": "c3042194aaac1546"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "9c2a4126b85ebf80", "Chapters/deep-rnn.md": "c3042194aaac1546"],
               generatedFile: "Sources/Programs/lstm/main.swift")
 manualSeed(Book.seed)
 
@@ -30,7 +30,7 @@ for bias: Float in [-1, 0, 2, 5] {
 #sourceLocation()
 
 Chapter.cell(3)
-#sourceLocation(file: "Chapters/lstm.md", line: 194)
+#sourceLocation(file: "Chapters/lstm.md", line: 191)
 let data = try TimeMachine(batchSize: 1024, numSteps: 32)
 let lstm = LSTMScratch(numInputs: data.vocab.count, numHiddens: 32)
 let model = RNNLMScratch(lstm, vocabSize: data.vocab.count, lr: 4)
@@ -41,7 +41,7 @@ print(model.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(5)
-#sourceLocation(file: "Chapters/lstm.md", line: 232)
+#sourceLocation(file: "Chapters/lstm.md", line: 229)
 let conciseModel = RNNLM(LSTM(inputSize: data.vocab.count, hiddenSize: 32),
                          vocabSize: data.vocab.count, lr: 4)
 let conciseHistory = Trainer(maxEpochs: Book.epochs(25), gradientClipVal: 1)
