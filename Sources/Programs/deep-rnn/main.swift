@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "9e86886f93ed169"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d5ddaadcef9eee6f"],
               generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
 
@@ -81,7 +81,7 @@ Book.record("gru-train", TrainingHistory.meanOfLast(gruHistory.trainPerplexity))
 #sourceLocation()
 
 Chapter.cell(10)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 308)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 307)
 let lstm = LSTM(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let lstmModel = RNNLM(lstm, vocabSize: data.vocab.count, lr: 2)
 let lstmHistory = trainer.fit(lstmModel, data)
@@ -94,7 +94,7 @@ Book.record("lstm-train", TrainingHistory.meanOfLast(lstmHistory.trainPerplexity
 #sourceLocation()
 
 Chapter.cell(11)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 323)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 322)
 let runs = [("RNN (scratch)", model.numParameters, scratchHistory),
             ("GRU", gruModel.numParameters, gruHistory),
             ("LSTM", lstmModel.numParameters, lstmHistory)]
@@ -124,7 +124,7 @@ Book.record("gru-over-rnn-cost", gruHistory.seconds / scratchHistory.seconds)
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 400)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 399)
 /// One configuration of the experiment, trained once per seed.
 struct DepthRun {
     let name: String
@@ -218,7 +218,7 @@ Book.show(svg: costPlot.svg())
 #sourceLocation()
 
 Chapter.cell(13)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 523)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 522)
 // The level of the plateau: the perplexity of predicting every validation character
 // from the training text's letter frequencies alone (counts start at 1, so that no
 // character has probability zero).
@@ -260,13 +260,28 @@ print("(an epoch after the last one run means: still on the plateau)")
 #sourceLocation()
 
 Chapter.cell(15)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 731)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 728)
 let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
+let batches = seqData.epochBatches()
+print("characters:", seqData.corpus.count, " vocabulary:", seqData.vocab.count)
+print("minibatches per epoch:", batches.count, "of shape", batches[0].X.shape)
+let sourceText = seqData.vocab.toTokens(seqData.corpus).joined()
+let rowsAreText = (0 ..< 32).allSatisfy { r in
+    let row = batches.flatMap { $0.X.rows([r]).values }  // row r of every minibatch
+    return sourceText.contains(seqData.vocab.toTokens(row).joined())
+}
+print("every row is one stretch of the text:", rowsAreText)
+let smallLSTM = LSTM(inputSize: seqData.vocab.count, hiddenSize: 4)
+let (_, carried) = smallLSTM(oneHot(batches[0].X.transposed(), seqData.vocab.count), nil)
+print("the state needs gradients:", carried.h.requiresGrad,
+      " once detached:", smallLSTM.detach(carried).h.requiresGrad)
+#sourceLocation()
+
+Chapter.cell(16)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 758)
 let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                    vocabSize: seqData.vocab.count, lr: 2)
-print("characters:", seqData.corpus.count, " vocabulary:", seqData.vocab.count,
-      " minibatches per epoch:", seqData.epochBatches().count,
-      " parameters:", recipe.numParameters)
+print("parameters:", recipe.numParameters)
 let recipeHistory = SequentialTrainer(maxEpochs: Book.epochs(500), gradientClipVal: 1)
     .fit(recipe, seqData)
 let recipeEpochs = recipeHistory.trainPerplexity.count
@@ -287,11 +302,10 @@ Book.record("recipe-epoch-seconds", recipeHistory.seconds / Double(recipeEpochs)
 Book.record("recipe-prediction", recipeText)
 #sourceLocation()
 
-Chapter.cell(16)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 758)
+Chapter.cell(17)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 782)
 // Where the prediction comes from: the training text after "time traveller", and how
 // many of the 50 predicted characters agree with it, position by position.
-let sourceText = seqData.vocab.toTokens(seqData.corpus).joined()
 let found = sourceText.range(of: "time traveller")!
 let original = String(sourceText[found.lowerBound...].prefix(recipeText.count))
 print(original)
@@ -301,8 +315,8 @@ print("\(agreeing) of 50 predicted characters agree with the text")
 Book.record("recipe-agree", agreeing)
 #sourceLocation()
 
-Chapter.cell(17)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 802)
+Chapter.cell(18)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 825)
 /// For every layer of the trained LSTM: how much its hidden state changes from one
 /// character to the next, relative to how much it varies overall (0 for a constant
 /// state, about 1.1 for values unrelated from one step to the next).
