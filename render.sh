@@ -100,11 +100,12 @@ run_tests() {
     say "originality: skipped (../shared/tools/originality.py is not here)"
   fi
   # MALLOC_PERTURB_ fills freed memory, so a use-after-free fails loudly instead of by luck.
-  stage "unit tests" env MALLOC_PERTURB_=165 swift test --disable-swift-testing
+  # BOOK_XSS_SITE: where the sanitizer's tests render hostile figures for the browser test.
+  stage "unit tests" env MALLOC_PERTURB_=165 BOOK_XSS_SITE="$WORK/xss-site" swift test --disable-swift-testing
   stage "doctests" "$BOOK" doctest
   stage "quick render (one epoch per training)" "$BOOK" render --quick --output "$WORK/site"
   if [[ -f "$WORK/site/index.html" ]]; then
-    stage "browser test" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-.build-book/screenshots}"
+    stage "browser test" env XSS_SITE="$WORK/xss-site" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-.build-book/screenshots}"
   else
     failed=$((failed + 1)); failures+=("browser test (no site)")
   fi

@@ -4,6 +4,8 @@ import Foundation
 /// The calls `book tangle` puts into a chapter program around its cells.
 public enum Chapter {
     private static var current = 0
+    /// The cell running now (its index, from 1; 0 before the first).
+    static var currentCell: Int { current }
     private static var cellClock = Stopwatch()
 
     /// Parses the command line (exits on `--help` or bad flags) and sets up capture.
@@ -29,8 +31,11 @@ public enum Chapter {
         } catch {
             ChapterOptions.exit(withError: error)
         }
-        if let dir = ProcessInfo.processInfo.environment[CaptureProtocol.environmentKey], !dir.isEmpty {
-            Book.capture = Capture(directory: URL(fileURLWithPath: dir, isDirectory: true))
+        let environment = ProcessInfo.processInfo.environment
+        if let dir = environment[CaptureProtocol.environmentKey], !dir.isEmpty {
+            Book.capture = Capture(directory: URL(fileURLWithPath: dir, isDirectory: true),
+                                   token: environment[CaptureProtocol.tokenKey] ?? "")
+            unsetenv(CaptureProtocol.tokenKey)  // cells have no business with it
         }
         setvbuf(stdout, nil, _IOLBF, 0)
     }
@@ -66,7 +71,7 @@ public enum Chapter {
         Book.capture?.cell = index
         Book.capture?.figures = 0
         cellClock = Stopwatch()
-        if Book.capture != nil { print(CaptureProtocol.begin(index)) }
+        if let capture = Book.capture { capture.mark(CaptureProtocol.begin(index, token: capture.token)) }
     }
 
     /// Marks the end of the program's last cell.
@@ -78,7 +83,7 @@ public enum Chapter {
     private static func finishCell() {
         Book.clearProgress()
         guard current > 0 else { return }
-        if Book.capture != nil { print(CaptureProtocol.end(current, seconds: cellClock.seconds)) }
+        if let capture = Book.capture { capture.mark(CaptureProtocol.end(current, seconds: cellClock.seconds, token: capture.token)) }
         current = 0
     }
 

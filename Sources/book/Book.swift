@@ -19,8 +19,13 @@ struct CommonOptions: ParsableArguments {
 
     /// Loads the book, printing every problem and exiting non-zero if there are errors.
     func loadBook() throws -> Book {
+        try handle { try BookLoader.load(root: rootURL) }
+    }
+
+    /// Runs an engine call; its diagnostics are printed and end the command with a failure.
+    func handle<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try BookLoader.load(root: rootURL)
+            return try body()
         } catch let list as DiagnosticList {
             report(list.diagnostics)
             throw ExitCode.failure
@@ -50,16 +55,20 @@ struct RunOptions: ParsableArguments {
     var force = false
 
     @Option(help: "Seconds a chapter may run before it is stopped.")
-    var timeout: Double = 1800
+    var timeout: Double = RunSettings().timeout
+
+    @Option(help: "Megabytes of memory a chapter's program may use before it is stopped.")
+    var memoryLimit: Int = RunSettings().memoryLimit >> 20
 
     @Option(help: "SwiftPM build folder for the chapter programs.")
     var scratchPath: String?
 
-    func settings(_ book: Book) -> RunSettings {
+    func settings() -> RunSettings {
         var settings = RunSettings()
         settings.seed = seed
-        if let epochs { settings.arguments = ["--epochs", "\(epochs)"] } else if quick { settings.arguments = book.config.quickArguments }
+        if let epochs { settings.arguments = ["--epochs", "\(epochs)"] } else if quick { settings.quick = true }
         settings.timeout = timeout
+        settings.memoryLimit = memoryLimit << 20
         settings.scratchPath = scratchPath
         return settings
     }
@@ -67,16 +76,15 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
     }
 }
 
 /// Selects chapters by name (all when none are given).
 func select(_ names: [String], from book: Book) throws -> [Chapter] {
-    if names.isEmpty { return book.chapters }
-    return try names.map { name in
-        guard let chapter = book.chapter(named: name) else {
-            throw ValidationError("no chapter named '\(name)' (chapters: \(book.chapters.map(\.name).joined(separator: ", ")))")
-        }
-        return chapter
+    do {
+        return try BookBuild.select(names, from: book)
+    } catch let list as DiagnosticList {
+        throw ValidationError(list.diagnostics.map(\.message).joined(separator: "\n"))
     }
 }

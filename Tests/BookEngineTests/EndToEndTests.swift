@@ -173,4 +173,48 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(stopped.failure?.line, 4)
         XCTAssertEqual(stopped.output(ofCell: 1)?.text, "start\n")
     }
+
+    /// A cell after an expensive one is edited: the expensive one is restored from its
+    /// checkpoint (its output replayed, its value returned), not computed again; editing the
+    /// expensive cell itself computes it again.
+    func testCheckpointsRestoreExpensiveCells() throws {
+        let root = try makeBook()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = root.appendingPathComponent("Chapters/hello.md")
+        let chapter = """
+        # Hello
+
+        ```swift
+        let trained = Book.checkpoint("training") { () -> [Double] in
+            print("training for real, pid \\(getpid())")
+            Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"><rect width=\\"1\\" height=\\"1\\"/></svg>")
+            print("done")
+            return [1.5, 2.5]
+        }
+        ```
+
+        ```swift
+        print("sum", trained.reduce(0, +))
+        ```
+
+        """
+        try chapter.write(to: url, atomically: true, encoding: .utf8)
+        let first = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
+        XCTAssertNil(first.failure, "\(first.failure!)")
+        let computed = try XCTUnwrap(first.output(ofCell: 1))
+        XCTAssertEqual(computed.restored, [])
+        XCTAssertEqual(first.output(ofCell: 2)?.text, "sum 4.0\n")
+
+        try chapter.replacingOccurrences(of: "print(\"sum\"", with: "print(\"total\"").write(to: url, atomically: true, encoding: .utf8)
+        let second = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
+        let restored = try XCTUnwrap(second.output(ofCell: 1))
+        XCTAssertEqual(restored.restored.map(\.name), ["training"])
+        XCTAssertEqual(restored.items, computed.items, "the same text and figure, replayed (same pid: not run again)")
+        XCTAssertEqual(second.output(ofCell: 2)?.text, "total 4.0\n", "the edited cell runs with the restored value")
+
+        try chapter.replacingOccurrences(of: "[1.5, 2.5]", with: "[1.5, 3.5]").write(to: url, atomically: true, encoding: .utf8)
+        let third = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
+        XCTAssertEqual(third.output(ofCell: 1)?.restored, [], "an edit to the cell itself computes it again")
+        XCTAssertEqual(third.output(ofCell: 2)?.text, "sum 5.0\n")
+    }
 }

@@ -69,6 +69,24 @@ final class PageTruthTests: XCTestCase {
         guard case .fail = DoctestJudge.judge(trap, in: intro, run: run) else { return XCTFail("a different trap fails") }
     }
 
+    /// After a failure, the cells this run did not reach show the last good run's outputs,
+    /// plainly marked with that run's date; the banner says so.
+    func testAFailedRunShowsEarlierOutputsMarkedAsSuch() throws {
+        let earlierCells = fixture.runs["intro"]!.cells
+        fixture.runs["intro"]?.cells = earlierCells.filter { $0.index == 1 }
+        fixture.runs["intro"]?.failure = RunFailure(kind: .trap, cell: 2, line: 21, message: "Fatal error: boom")
+        fixture.runs["intro"]?.earlier = EarlierRun(date: RenderFixture.date, cells: earlierCells, values: [:])
+        try fixture.render()
+        let page = try fixture.page("intro.html")
+        XCTAssertTrue(page.contains("come from the last good run, of 2023-11-14 22:13 UTC"), "the banner says which run")
+        let first = try XCTUnwrap(page.between("id=\"cell-intro-1\"", "id=\"cell-intro-2\""))
+        XCTAssertFalse(first.contains("output-earlier"), "a cell this run reached shows this run's output")
+        let hidden = try XCTUnwrap(page.between("id=\"cell-intro-4\"", "id=\"cell-intro-6\""))
+        XCTAssertTrue(hidden.contains("output-earlier"))
+        XCTAssertTrue(hidden.contains("Output of an earlier run (2023-11-14 22:13 UTC)"))
+        XCTAssertFalse(hidden.contains("checked by doctest"))
+    }
+
     // MARK: - Values in prose
 
     func prose(_ text: String, line: Int = 50) {

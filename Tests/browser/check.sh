@@ -6,7 +6,8 @@
 # screenshots of the deep RNN page in the light and the dark theme (and of its translations).
 #
 # Usage: Tests/browser/check.sh SITE_DIR SCREENSHOT_DIR
-# Environment: CHROMIUM (browser command, default: chromium), SEARCH_WORD (default: a word of
+# Environment: CHROMIUM (browser command, default: chromium), XSS_SITE (a site of hostile
+# figures to check with Tests/browser/xss.sh), SEARCH_WORD (default: a word of
 # the first chapter's title), SCREENSHOT_PAGE (default: deep-rnn.html).
 # Needs only Chromium, bash and perl. The last line is "N passed, N failed"; exits 1 on any failure.
 
@@ -228,6 +229,19 @@ if [ -f "$SITE/$shot_page" ]; then
       if [ -s "$png" ]; then pass "screenshot $png"; else fail "screenshot $png" "$(tail -3 "$WORK/shot-$code-$kind.log")"; fi
     done
   done
+fi
+
+# Hostile figures (rendered by the unit tests into $XSS_SITE): no script may run.
+if [ -n "${XSS_SITE:-}" ]; then
+  if [ -f "$XSS_SITE/xss.html" ]; then
+    CHROMIUM="$CHROMIUM" "$(dirname "$0")/xss.sh" "$XSS_SITE" >"$WORK/xss.out" 2>&1
+    sed '$d' "$WORK/xss.out"
+    counts=$(tail -1 "$WORK/xss.out" | grep -Eo '[0-9]+' | tr '\n' ' ')
+    read -r p f <<<"$counts"
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+  else
+    fail "XSS site rendered" "no $XSS_SITE/xss.html (the unit tests write it when BOOK_XSS_SITE is set)"
+  fi
 fi
 
 echo "$passed passed, $failed failed"

@@ -23,10 +23,7 @@ struct CellRenderer {
     static func failingCellIndex(_ failure: RunFailure, in chapter: Chapter) -> Int? {
         if let cell = failure.cell { return cell }
         guard let line = failure.line else { return nil }
-        return chapter.cells.first { cell in
-            let count = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
-            return line >= cell.line && line <= cell.codeLine + count
-        }?.index
+        return chapter.cell(atLine: line)?.index
     }
 
     static func anchor(of cell: Cell) -> String { "cell-\(cell.id)" }
@@ -59,8 +56,13 @@ struct CellRenderer {
                 marks.append(mark(ui("not reached"), "norun", ui("The program stopped before this cell")))
             }
         }
+        for restored in output?.restored ?? [] {
+            let title = ui("Restored from the checkpoint “{}” made on {}; computing it took {}", restored.name,
+                           Format.date(restored.date), Format.seconds(restored.seconds))
+            marks.append(mark(ui("restored"), "restored", title))
+        }
         if let seconds = output?.seconds {
-            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(Format.seconds(seconds))</span>")
+            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(HTML.escapeText(Format.seconds(seconds)))</span>")
         }
 
         var html = "<div class=\"cell\" id=\"\(HTML.escape(Self.anchor(of: cell)))\">\n"
@@ -85,7 +87,7 @@ struct CellRenderer {
 
     private func outputs(of cell: Cell, output: CellOutput?) -> String {
         guard let expected = cell.expected else {
-            guard let output, !output.items.isEmpty else { return "" }
+            guard let output, !output.items.isEmpty else { return earlierOutput(of: cell) }
             return outputBlock(CodeRenderer.items(output.items), label: ui("Output"))
         }
         // The written block is an expectation: the page shows what the run did, judged against it.
@@ -100,7 +102,7 @@ struct CellRenderer {
         }
         switch DoctestJudge.judge(cell, in: source, run: run) {
         case .notRun:
-            return ""  // no run, no output and no badge
+            return isError ? "" : earlierOutput(of: cell)  // no output of this run, and no badge
         case .pass:
             return outputBlock(actual, label: label, kind: isError ? "output-checked output-expected-error" : "output-checked",
                                badge: checkedBadge)
@@ -118,6 +120,14 @@ struct CellRenderer {
             """
             return outputBlock(actual + diff, label: label, kind: "output-mismatch", badge: mismatchBadge)
         }
+    }
+
+    /// After a failed run, what the cell printed in the last good run, marked as such.
+    private func earlierOutput(of cell: Cell) -> String {
+        guard let earlier = run?.earlier, run?.failure != nil, let output = earlier.output(ofCell: cell.index),
+              !output.items.isEmpty else { return "" }
+        let label = ui("Output of an earlier run ({})", Format.date(earlier.date))
+        return outputBlock(CodeRenderer.items(output.items), label: label, kind: "output-earlier")
     }
 
     private func outputBlock(_ body: String, label: String, kind: String? = nil, badge: String = "") -> String {

@@ -13,6 +13,9 @@ public struct SiteRenderer {
     /// The translated books (`TranslationLoader`), in the order of the switcher. Their cells are
     /// the original's, so the outputs are looked up in the same `runs`.
     public var translations: [Book]
+    /// Chapters whose pages already in the site are kept byte for byte (`book render <chapter>`
+    /// renders only the chapters it names); a kept chapter with no page yet is rendered.
+    public var keptPages: Set<String> = []
 
     public init(book: Book, runs: [String: ChapterRun], options: SiteOptions, translations: [Book] = []) {
         self.book = book
@@ -30,6 +33,7 @@ public struct SiteRenderer {
         let siteName = site.lastPathComponent
         let global = SourceLocation(file: siteName, line: 0)
         var early: [Diagnostic] = []
+        if let problem = GeneratedFolders.siteProblem(site, root: options.bookRoot) { throw DiagnosticList([Diagnostic(global, problem)]) }
         if !assets.katexAvailable {
             if options.requireKaTeX { throw DiagnosticList([Diagnostic(global, assets.missingKaTeXMessage)]) }
             early.append(Diagnostic(global, assets.missingKaTeXMessage + "; math is shown as TeX", severity: .warning))
@@ -49,6 +53,7 @@ public struct SiteRenderer {
                               hasKaTeX: assets.katexAvailable)
             }
             try write(into: temporary, contexts: contexts, assets: assets)
+            keepPages(from: site, into: temporary, contexts: contexts)
             let checker = LinkChecker(site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
             let diagnostics = early + contexts.flatMap(\.diagnostics) + checker.check()
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
@@ -156,6 +161,22 @@ public struct SiteRenderer {
         }
         try assets.copyTheme(into: site)
         if originalContext.hasKaTeX { try assets.copyKaTeX(into: site) }
+    }
+
+    /// Puts back the pages of the chapters not rendered this time, as they were in `site`.
+    private func keepPages(from site: URL, into fresh: URL, contexts: [RenderContext]) {
+        guard !keptPages.isEmpty else { return }
+        let fm = FileManager.default
+        for context in contexts {
+            let folder = context.language.folder
+            for name in keptPages.sorted() {
+                let page = (folder.isEmpty ? "" : folder + "/") + RenderContext.pageName(of: name)
+                let old = site.appendingPathComponent(page), new = fresh.appendingPathComponent(page)
+                guard fm.fileExists(atPath: old.path) else { continue }
+                try? fm.removeItem(at: new)
+                try? fm.copyItem(at: old, to: new)
+            }
+        }
     }
 
     private func link(to chapter: Chapter) -> PageTemplate.Link {
