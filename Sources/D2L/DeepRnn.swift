@@ -45,7 +45,7 @@ public final class StackedRNNScratch: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 605)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 615)
 /// A recurrent network whose state can be cut from the computation that produced
 /// it, so that training can carry the state into the next minibatch.
 public protocol DetachableState: RecurrentNetwork {
@@ -160,6 +160,35 @@ public final class SequentialTrainer {
         history.seconds = clock.seconds
         history.trainSeconds = history.seconds
         return history
+    }
+}
+
+/// For every layer of an LSTM language model: how much its hidden state changes from one
+/// character to the next, relative to how much it varies overall (0 for a constant
+/// state, about 1.1 for values unrelated from one step to the next).
+public func stateChangeRates(_ model: RNNLM<LSTM>, text: ArraySlice<Int>) -> [Double] {
+    let (layers, width) = (model.rnn.numLayers, model.rnn.hiddenSize)
+    var states: [[[Float]]] = Array(repeating: [], count: layers)  // [layer][step][unit]
+    withNoGrad {
+        var state: (h: Tensor, c: Tensor)? = nil
+        for token in text {
+            state = model.rnn(model.oneHot(IntTensor([token], shape: [1, 1])),
+                              state: state).state
+            let h = state!.h.scalars  // (layers, 1, width)
+            for l in 0 ..< layers { states[l].append(Array(h[l * width ..< (l + 1) * width])) }
+        }
+    }
+    return states.map { steps in
+        var change = 0.0, spread = 0.0
+        for unit in 0 ..< width {
+            let values = steps.map { Double($0[unit]) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            spread += (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+                       / Double(values.count)).squareRoot()
+            change += zip(values.dropFirst(), values).map { abs($0 - $1) }.reduce(0, +)
+                / Double(values.count - 1)
+        }
+        return change / spread
     }
 }
 #sourceLocation()

@@ -132,7 +132,7 @@ public final class RNNLMScratch<RNN: RecurrentNetwork>: LanguageModel {
 
 #sourceLocation(file: "Chapters/rnn-scratch.md", line: 345)
 /// What one training run measured, epoch by epoch.
-public struct TrainingHistory {
+public struct TrainingHistory: Codable {
     /// Perplexity on the training batches during each epoch.
     public var trainPerplexity: [Double] = []
     /// Perplexity on the validation set after each epoch.

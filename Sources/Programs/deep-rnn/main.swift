@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "6b64333860a61d48"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "3ae90cfd0ab433d3"],
               generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
 
@@ -126,7 +126,7 @@ Book.record("gru-over-rnn-cost", gruHistory.seconds / scratchHistory.seconds)
 Chapter.cell(12)
 #sourceLocation(file: "Chapters/deep-rnn.md", line: 399)
 /// One configuration of the experiment, trained once per seed.
-struct DepthRun {
+struct DepthRun: Codable {
     let name: String
     let layers: Int
     let hiddens: Int
@@ -163,20 +163,25 @@ func trainStack(layers: Int, hiddens: Int, seed: UInt64)
     return (lm.numParameters, quietTrainer.fit(lm, data))
 }
 
-var depthRuns = [DepthRun(name: "1 x 32", layers: 1, hiddens: 32),
-                 DepthRun(name: "2 x 32", layers: 2, hiddens: 32),
-                 DepthRun(name: "3 x 32", layers: 3, hiddens: 32),
-                 DepthRun(name: "4 x 32", layers: 4, hiddens: 32),
-                 DepthRun(name: "1 x 47", layers: 1, hiddens: 47),
-                 DepthRun(name: "1 x 60", layers: 1, hiddens: 60)]
 let seeds: [UInt64] = [0, 1, 2]
-for i in depthRuns.indices {
-    for seed in seeds {
-        let (parameters, history) = trainStack(layers: depthRuns[i].layers,
-                                               hiddens: depthRuns[i].hiddens, seed: seed)
-        depthRuns[i].parameters = parameters
-        depthRuns[i].histories.append(history)
+// 18 trainings: a checkpoint keeps their histories, so that editing a later cell does
+// not train them again.
+let depthRuns = Book.checkpoint("depth") { () -> [DepthRun] in
+    var runs = [DepthRun(name: "1 x 32", layers: 1, hiddens: 32),
+                DepthRun(name: "2 x 32", layers: 2, hiddens: 32),
+                DepthRun(name: "3 x 32", layers: 3, hiddens: 32),
+                DepthRun(name: "4 x 32", layers: 4, hiddens: 32),
+                DepthRun(name: "1 x 47", layers: 1, hiddens: 47),
+                DepthRun(name: "1 x 60", layers: 1, hiddens: 60)]
+    for i in runs.indices {
+        for seed in seeds {
+            let (parameters, history) = trainStack(layers: runs[i].layers,
+                                                   hiddens: runs[i].hiddens, seed: seed)
+            runs[i].parameters = parameters
+            runs[i].histories.append(history)
+        }
     }
+    return runs
 }
 print(Book.table(
     ["layers x units", "parameters", "val ppl (mean of seeds)", "seeds' range",
@@ -218,7 +223,7 @@ Book.show(svg: costPlot.svg())
 #sourceLocation()
 
 Chapter.cell(13)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 522)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 527)
 // The level of the plateau: the perplexity of predicting every validation character
 // from the training text's letter frequencies alone (counts start at 1, so that no
 // character has probability zero).
@@ -240,14 +245,19 @@ for run in depthRuns where run.hiddens == 32 {
 // The plateau is over within the first 40 epochs, so these runs stop there.
 let plateauTrainer = Trainer(maxEpochs: Book.epochs(40), gradientClipVal: 1)
 plateauTrainer.reports = false
-for sigma: Float in [0.1, 0.3] {
-    let ends = seeds.map { seed in
-        manualSeed(seed)
-        let stack = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: 32,
-                                      numLayers: 2, sigma: sigma)
-        return String(plateauEnd(plateauTrainer.fit(
-            RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2), data)))
+let sigmas: [Float] = [0.1, 0.3]
+let sigmaEnds = Book.checkpoint("sigma") { () -> [[String]] in
+    sigmas.map { sigma in
+        seeds.map { seed in
+            manualSeed(seed)
+            let stack = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: 32,
+                                          numLayers: 2, sigma: sigma)
+            return String(plateauEnd(plateauTrainer.fit(
+                RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2), data)))
+        }
     }
+}
+for (sigma, ends) in zip(sigmas, sigmaEnds) {
     plateauRows.append(["scratch RNN, 2 x 32", String(sigma), ends.joined(separator: ", ")])
     Book.record("plateau-sigma-\(sigma)", ends.joined(separator: ", "))
 }
@@ -260,7 +270,7 @@ print("(an epoch after the last one run means: still on the plateau)")
 #sourceLocation()
 
 Chapter.cell(15)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 728)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 767)
 let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
 let batches = seqData.epochBatches()
 print("characters:", seqData.corpus.count, " vocabulary:", seqData.vocab.count)
@@ -278,12 +288,25 @@ print("the state needs gradients:", carried.h.requiresGrad,
 #sourceLocation()
 
 Chapter.cell(16)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 758)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 797)
 let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                    vocabSize: seqData.vocab.count, lr: 2)
 print("parameters:", recipe.numParameters)
-let recipeHistory = SequentialTrainer(maxEpochs: Book.epochs(500), gradientClipVal: 1)
-    .fit(recipe, seqData)
+/// What the expensive training leaves for the cells below; a checkpoint keeps it, so that
+/// editing those cells does not train the model again.
+struct RecipeResult: Codable {
+    var history: TrainingHistory
+    var prediction: String
+    var stateChangeRates: [Double]  // per layer, see the time-scale measurement below
+}
+let recipeResult = Book.checkpoint("recipe") { () -> RecipeResult in
+    let history = SequentialTrainer(maxEpochs: Book.epochs(500), gradientClipVal: 1)
+        .fit(recipe, seqData)
+    return RecipeResult(history: history,
+                        prediction: recipe.predict("time traveller", 50, vocab: seqData.vocab),
+                        stateChangeRates: stateChangeRates(recipe, text: seqData.corpus.prefix(2000)))
+}
+let recipeHistory = recipeResult.history
 let recipeEpochs = recipeHistory.trainPerplexity.count
 var recipePlot = LinePlot(xLabel: "epoch", yLabel: "training perplexity", logY: true)
 recipePlot.add("2 x 256 LSTM, sequential minibatches",
@@ -293,7 +316,7 @@ print(String(format: "%d epochs in %.0f s (%.2f s per epoch, %.0f characters/s)"
              recipeEpochs, recipeHistory.seconds,
              recipeHistory.seconds / Double(recipeEpochs),
              Double(recipeEpochs * 8 * 32 * 35) / recipeHistory.seconds))
-let recipeText = recipe.predict("time traveller", 50, vocab: seqData.vocab)
+let recipeText = recipeResult.prediction
 print(recipeText)
 Book.record("recipe-params", recipe.numParameters)
 Book.record("recipe-ppl", recipeHistory.trainPerplexity.last!)
@@ -304,7 +327,7 @@ Book.record("recipe-prediction", String(recipeText.dropFirst("time traveller".co
 #sourceLocation()
 
 Chapter.cell(17)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 783)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 835)
 // Where the prediction comes from: the training text after "time traveller", and how
 // many of the 50 predicted characters agree with it, position by position.
 let found = sourceText.range(of: "time traveller")!
@@ -317,40 +340,13 @@ Book.record("recipe-agree", agreeing)
 #sourceLocation()
 
 Chapter.cell(18)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 826)
-/// For every layer of the trained LSTM: how much its hidden state changes from one
-/// character to the next, relative to how much it varies overall (0 for a constant
-/// state, about 1.1 for values unrelated from one step to the next).
-func stateChangeRates(_ model: RNNLM<LSTM>, text: ArraySlice<Int>) -> [Double] {
-    let (layers, width) = (model.rnn.numLayers, model.rnn.hiddenSize)
-    var states: [[[Float]]] = Array(repeating: [], count: layers)  // [layer][step][unit]
-    withNoGrad {
-        var state: (h: Tensor, c: Tensor)? = nil
-        for token in text {
-            state = model.rnn(model.oneHot(IntTensor([token], shape: [1, 1])),
-                              state: state).state
-            let h = state!.h.scalars  // (layers, 1, width)
-            for l in 0 ..< layers { states[l].append(Array(h[l * width ..< (l + 1) * width])) }
-        }
-    }
-    return states.map { steps in
-        var change = 0.0, spread = 0.0
-        for unit in 0 ..< width {
-            let values = steps.map { Double($0[unit]) }
-            let mean = values.reduce(0, +) / Double(values.count)
-            spread += (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
-                       / Double(values.count)).squareRoot()
-            change += zip(values.dropFirst(), values).map { abs($0 - $1) }.reduce(0, +)
-                / Double(values.count - 1)
-        }
-        return change / spread
-    }
-}
-let probe = seqData.corpus.prefix(2000)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 878)
+// The trained model's rates were measured right after training (in the checkpoint);
+// the control is a fresh network of the same shape, on the same 2,000 characters.
 let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                       vocabSize: seqData.vocab.count, lr: 2)
-let trainedRates = stateChangeRates(recipe, text: probe)
-let untrainedRates = stateChangeRates(untrained, text: probe)
+let trainedRates = recipeResult.stateChangeRates
+let untrainedRates = stateChangeRates(untrained, text: seqData.corpus.prefix(2000))
 print(Book.table(["layer", "change per step / spread, trained", "untrained"],
                  zip(trainedRates, untrainedRates).enumerated().map {
                      [String($0.offset + 1), format($0.element.0), format($0.element.1)]

@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "gru", about: "Gated Recurrent Units",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "21a149fa2956cb19", "Chapters/gru.md": "c6ca6e8bab0318d1", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "c3042194aaac1546"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "c6ca6e8bab0318d1", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
               generatedFile: "Sources/Programs/gru/main.swift")
 manualSeed(Book.seed)
 

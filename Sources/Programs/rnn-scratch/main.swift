@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "rnn-scratch", about: "Recurrent Neural Networks from Scratch",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "c6a2a815b952d4b6", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "c3042194aaac1546"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "a08a289384ec81b4", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
               generatedFile: "Sources/Programs/rnn-scratch/main.swift")
 manualSeed(Book.seed)
 
