@@ -45,7 +45,7 @@ public final class StackedRNNScratch: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 615)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 628)
 /// A recurrent network whose state can be cut from the computation that produced
 /// it, so that training can carry the state into the next minibatch.
 public protocol DetachableState: RecurrentNetwork {

@@ -223,7 +223,7 @@ Book.show(svg: costPlot.svg())
 #sourceLocation()
 
 Chapter.cell(13)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 527)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 538)
 // The level of the plateau: the perplexity of predicting every validation character
 // from the training text's letter frequencies alone (counts start at 1, so that no
 // character has probability zero).
@@ -270,7 +270,7 @@ print("(an epoch after the last one run means: still on the plateau)")
 #sourceLocation()
 
 Chapter.cell(15)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 767)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 780)
 let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
 let batches = seqData.epochBatches()
 print("characters:", seqData.corpus.count, " vocabulary:", seqData.vocab.count)
@@ -288,7 +288,7 @@ print("the state needs gradients:", carried.h.requiresGrad,
 #sourceLocation()
 
 Chapter.cell(16)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 797)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 810)
 let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                    vocabSize: seqData.vocab.count, lr: 2)
 print("parameters:", recipe.numParameters)
@@ -327,7 +327,7 @@ Book.record("recipe-prediction", String(recipeText.dropFirst("time traveller".co
 #sourceLocation()
 
 Chapter.cell(17)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 835)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 848)
 // Where the prediction comes from: the training text after "time traveller", and how
 // many of the 50 predicted characters agree with it, position by position.
 let found = sourceText.range(of: "time traveller")!
@@ -340,7 +340,7 @@ Book.record("recipe-agree", agreeing)
 #sourceLocation()
 
 Chapter.cell(18)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 878)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 891)
 // The trained model's rates were measured right after training (in the checkpoint);
 // the control is a fresh network of the same shape, on the same 2,000 characters.
 let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
