@@ -4,6 +4,7 @@
 #   ./render.sh test     run every test: unit tests, generated sources, book checks,
 #                        doctests, and a quick render checked in a headless browser
 #   ./render.sh bench    benchmark the deep RNN chapter's two models against PyTorch's figures
+#                        (--edit-loop: the time from an edit of a chapter to its updated page)
 # Extra arguments go to `book render` (e.g. ./render.sh --force) or to the bench.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -116,6 +117,12 @@ run_tests() {
 
 bench() {
   ensure_swift
+  if [[ ${1:-} == --edit-loop ]]; then
+    ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+    build_book_tool
+    BOOK=$BOOK Tests/bench/edit-loop.sh
+    return
+  fi
   ensure_packages libcmark-dev libopenblas-dev pkg-config
   say "building the benchmark (release)"
   swift build -c release --product bench

@@ -19,7 +19,9 @@ struct Subprocess {
     static func run(_ executable: String, _ arguments: [String], in directory: URL,
                     environment: [String: String] = [:], timeout: Double? = nil,
                     memoryLimit: Int? = nil, outputLimit: Int? = nil,
-                    echoStderr: Bool = false) throws -> Result {
+                    echoStderr: Bool = false,
+                    onStdoutLine: (@Sendable (Substring) -> Void)? = nil,
+                    onStderrLine: (@Sendable (Substring) -> Void)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -34,6 +36,8 @@ struct Subprocess {
         // Written by one reader thread each, read after `group.wait()`.
         let outData = Box(Data()), errData = Box(Data()), timedOut = Box(false)
         let memoryExceeded = Box(false), outputExceeded = Box(false)
+        // Each stream's unfinished last line, for the line callbacks (progress as it happens).
+        let stdoutLines = LineSplitter(), stderrLines = LineSplitter()
         group.enter()
         DispatchQueue.global().async {
             let handle = out.fileHandleForReading
@@ -46,6 +50,7 @@ struct Subprocess {
                     continue
                 }
                 outData.value.append(chunk)
+                if let onStdoutLine { stdoutLines.feed(chunk, onStdoutLine) }
             }
             group.leave()
         }
@@ -56,6 +61,7 @@ struct Subprocess {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 errData.value.append(chunk)
+                if let onStderrLine { stderrLines.feed(chunk, onStderrLine) }
                 if echoStderr { FileHandle.standardError.write(chunk) }
             }
             group.leave()
@@ -113,6 +119,19 @@ struct Subprocess {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
+    }
+}
+
+/// Cuts a stream's chunks into lines for a callback, keeping the unfinished last line.
+final class LineSplitter: @unchecked Sendable {
+    private var pending = Data()
+
+    func feed(_ chunk: Data, _ line: (Substring) -> Void) {
+        pending.append(chunk)
+        guard let last = pending.lastIndex(of: UInt8(ascii: "\n")) else { return }
+        let complete = String(decoding: pending[..<last], as: UTF8.self)
+        pending.removeSubrange(...last)
+        for piece in complete.split(separator: "\n", omittingEmptySubsequences: false) { line(piece) }
     }
 }
 

@@ -144,20 +144,20 @@ public struct Tangler {
         // The fingerprints of the chapters this program comes from: it refuses to run once they change.
         let sources = book.chapters.filter { $0.name == chapter.name || !$0.cells.filter(\.isSaved).isEmpty }
             .map { "\(Self.literal($0.path)): \(Self.literal(fingerprint(of: $0, savedCellsOnly: $0.name != chapter.name)))" }
-        out += "\nChapter.start(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)),\n"
+        out += "\n\(RunContract.GeneratedCall.start)(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)),\n"
         out += "              sources: [\(sources.joined(separator: ", "))],\n"
         out += "              generatedFile: \(Self.literal("\(programsFolder)/\(chapter.name)/main.swift")))\n"
         out += book.config.prologue.map { "\($0)\n" }.joined()
         for cell in chapter.cells where cell.isInProgram {
-            out += "\nChapter.cell(\(cell.index))\n"
+            out += "\n\(RunContract.GeneratedCall.cell)(\(cell.index))\n"
             if cell.attributes.trap {
-                out += "if Chapter.runsTrapCell(\(cell.index)) {\n" + located(cell, in: chapter)
-                out += "Chapter.trapCellReturned(\(cell.index))\n}\n"
+                out += "if \(RunContract.GeneratedCall.runsTrapCell)(\(cell.index)) {\n" + located(cell, in: chapter)
+                out += "\(RunContract.GeneratedCall.trapCellReturned)(\(cell.index))\n}\n"
             } else {
                 out += located(cell, in: chapter)
             }
         }
-        return out + "\nChapter.finish()\n"
+        return out + "\n\(RunContract.GeneratedCall.finish)()\n"
     }
 
     /// The code fingerprint of a chapter's file as it is on disk now.
