@@ -14,7 +14,8 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 # --- What the machine needs -------------------------------------------------------------
 # Debian packages, each with a file that shows it is installed.
 declare -A PROVIDES=(
-  [libcmark-dev]=/usr/include/cmark.h
+  [libcmark-gfm-dev]=/usr/include/cmark-gfm.h
+  [libcmark-gfm-extensions-dev]=/usr/include/cmark-gfm-core-extensions.h
   [libopenblas-dev]=/usr/include/x86_64-linux-gnu/cblas.h
   [pkg-config]=/usr/bin/pkg-config
   [libjs-katex]=/usr/share/javascript/katex/katex.min.js
@@ -55,10 +56,18 @@ build_book_tool() {
   BOOK=$(swift build -c release --show-bin-path)/book
 }
 
+# book init, then the new book's two commands, as an author would run them (offline: the
+# new book depends on this package by path).
+init_book() {
+  local folder=$1
+  "$BOOK" init "$folder" --title "A New Book" --engine "$PWD"
+  (cd "$folder" && ./render.sh && ./render.sh test && test -f site/first-steps.html)
+}
+
 # --- Commands ----------------------------------------------------------------------------
 render() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex
   build_book_tool
   say "tangling, running and rendering the chapters"
   "$BOOK" render "$@"
@@ -67,7 +76,7 @@ render() {
 
 run_tests() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   local passed=0 failed=0 failures=()
@@ -110,6 +119,14 @@ run_tests() {
   else
     failed=$((failed + 1)); failures+=("browser test (no site)")
   fi
+  # d2l's Markdown (tables, tabs, citations; no Swift, so no build) in the browser.
+  stage "d2l-style book: render" "$BOOK" render --root Tests/BookEngineTests/Books/d2l-syntax --output "$WORK/d2l-site"
+  if [[ -f "$WORK/d2l-site/index.html" ]]; then
+    stage "d2l-style book: browser test" env SCREENSHOT_PAGE=rnn.html Tests/browser/check.sh "$WORK/d2l-site" "$WORK/d2l-shots"
+  else
+    failed=$((failed + 1)); failures+=("d2l-style book: browser test (no site)")
+  fi
+  stage "book init: a new book's own render and test commands" init_book "$WORK/new-book"
   ((${#failures[@]} == 0)) || echo "failed stages: ${failures[*]}" >&2
   echo "tests: $passed passed, $failed failed"
   ((${#failures[@]} == 0))
@@ -118,12 +135,12 @@ run_tests() {
 bench() {
   ensure_swift
   if [[ ${1:-} == --edit-loop ]]; then
-    ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+    ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex
     build_book_tool
     BOOK=$BOOK Tests/bench/edit-loop.sh
     return
   fi
-  ensure_packages libcmark-dev libopenblas-dev pkg-config
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config
   say "building the benchmark (release)"
   swift build -c release --product bench
   "$(swift build -c release --show-bin-path)/bench" "$@"

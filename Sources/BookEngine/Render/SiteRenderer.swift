@@ -129,6 +129,10 @@ public struct SiteRenderer {
             let pages = BookPages(context: context, template: template)
             try write(pages.index(), to: folder.appendingPathComponent("index.html"))
             try write(pages.search(), to: folder.appendingPathComponent("search.html"))
+            let bibliography = BibliographyPage(context: context, template: template)
+            if !bibliography.citedKeys.isEmpty {
+                try write(bibliography.page(), to: folder.appendingPathComponent(BibliographyPage.pageName))
+            }
 
             var searchEntries: [SearchIndex.Entry] = []
             for (i, chapter) in book.chapters.enumerated() {
