@@ -106,6 +106,13 @@ run_tests() {
   build_book_tool
   stage "generated sources match the chapters" "$BOOK" tangle --check
   stage "book check" "$BOOK" check
+  # The prose must be the book's own words; the reference texts live beside the project
+  # (../shared), which a reader's clone does not have.
+  if [[ -f ../shared/tools/originality.py ]]; then
+    stage "originality (no runs of words shared with the references)" python3 ../shared/tools/originality.py .
+  else
+    say "originality: skipped (../shared/tools/originality.py is not here)"
+  fi
   # MALLOC_PERTURB_ fills freed memory, so a use-after-free fails loudly instead of by luck.
   # BOOK_XSS_SITE: where the sanitizer's tests render hostile figures for the browser test.
   stage "unit tests" env MALLOC_PERTURB_=165 BOOK_XSS_SITE="$WORK/xss-site" swift test --disable-swift-testing
