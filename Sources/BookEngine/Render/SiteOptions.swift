@@ -13,6 +13,10 @@ public struct SiteOptions: Sendable {
     /// The `lang` of the original's pages; nil uses the book's language (`Book.language`).
     /// A translation's pages always take its own language.
     public var language: String?
+    /// A quick render for `book serve` after its first one: the theme and KaTeX (which do not
+    /// change while it runs) are not copied and the links are not checked (it checks the served
+    /// site itself, after the page is shown).
+    public var previewPass = false
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
     public static let defaultKaTeXFontsDirectory = URL(fileURLWithPath: "/usr/share/fonts/truetype/katex")

@@ -1,16 +1,16 @@
+import BookContract
 import Foundation
 
 /// Splits a chapter program's captured standard output into per-cell outputs.
 ///
-/// Mirrors BookSupport's `CaptureProtocol` (the engine does not link BookSupport): each
-/// marker is `\u{1E}book:<token>:begin N`, `...:end N SECONDS` or `...:figure FILE`, on a
+/// Reads BookContract's `CaptureProtocol`, which the programs write: each marker is
+/// `\u{1E}book:<token>:begin N`, `...:end N SECONDS` or `...:figure FILE`, on a
 /// line of its own after a newline the program adds (so it is not part of the cell's text).
 /// The token is random for each run, so a cell cannot print a marker; a figure is read
 /// only from a plain file name inside the capture folder.
 enum CaptureParser {
-    static let marker = "\u{1E}book:"
-    static let environmentKey = "BOOK_CAPTURE_DIR"
-    static let tokenKey = "BOOK_CAPTURE_TOKEN"
+    static let environmentKey = CaptureProtocol.environmentKey
+    static let tokenKey = CaptureProtocol.tokenKey
 
     /// A fresh token for one run: 128 random bits.
     static func newToken() -> String {
@@ -31,7 +31,7 @@ enum CaptureParser {
 
     /// `cellLimit`: bytes of text kept per cell; what is cut is counted in a note.
     static func parse(_ stdout: String, figures directory: URL, token: String, cellLimit: Int = 1 << 20) -> Parsed {
-        let prefix = "\(marker)\(token):"
+        let prefix = CaptureProtocol.prefix(token: token)
         var cells: [CellOutput] = []
         var current: CellOutput?
         var text = ""

@@ -46,6 +46,8 @@ public final class ChapterRunner {
     public let settings: RunSettings
     /// Progress messages (building, running, cached).
     public var log: (String) -> Void = { print($0) }
+    /// Where a running program's progress goes (its cells, its epochs), if anywhere.
+    public var progress: Progress?
 
     public init(book: Book, settings: RunSettings) {
         self.book = book
@@ -183,7 +185,7 @@ public final class ChapterRunner {
     /// its run carries the last good run's outputs (`earlier`) for the page.
     public func run(_ chapters: [Chapter], force: Bool = false) -> [String: ChapterRun] {
         var runs: [String: ChapterRun] = [:]
-        for chapter in chapters {
+        for chapter in chapters where chapter.hasProgram {
             if !force, let hit = cached(chapter) {
                 log("\(chapter.name): outputs unchanged (cached)")
                 runs[chapter.name] = hit
@@ -236,7 +238,7 @@ public final class ChapterRunner {
     /// `compile-fail` cell; the runtime's or compiler's message, nil if it ran or compiled.
     func expectedFailure(of cell: Cell, in chapter: Chapter) -> String? {
         if cell.attributes.trap {
-            let run = execute(chapter, extraArguments: ["--trap-cell", "\(cell.index)"])
+            let run = execute(chapter, extraArguments: [CaptureProtocol.trapCellFlag, "\(cell.index)"])
             guard let failure = run.failure else { return nil }
             return failure.kind == .trap ? failure.message : "the program failed otherwise (\(failure.kind.rawValue)):\n\(failure.message)"
         }
@@ -255,7 +257,11 @@ public final class ChapterRunner {
     public func build(_ chapter: Chapter) -> RunFailure? {
         log("\(chapter.name): building")
         do {
-            let build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root)
+            let progress = self.progress
+            progress?.building(chapter.name)
+            defer { progress?.finished() }
+            let build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root,
+                                           onStdoutLine: progress.map { p in { p.building(chapter.name, line: $0) } })
             return build.status == 0 ? nil : compileFailure(chapter, build.stdout + build.stderr)
         } catch {
             return RunFailure(kind: .compile, cell: nil, line: nil, message: "cannot start `swift build`: \(error)")
@@ -298,6 +304,8 @@ public final class ChapterRunner {
         defer { try? FileManager.default.removeItem(at: figures) }
         let program = "\(binPath)/\(chapter.name)"
         let token = CaptureParser.newToken()
+        progress?.running(chapter.name, estimate: cache.latest(chapter.name, arguments: settings.arguments)?.record.seconds)
+        defer { progress?.finished() }
         let result: Subprocess.Result
         do {
             let checkpoints = book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
@@ -306,7 +314,9 @@ public final class ChapterRunner {
                                             RunContract.checkpointFolderKey: checkpoints.path,
                                             RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter)),
                                         ]) { $1 },
-                                        timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit)
+                                        timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit,
+                                        onStdoutLine: progressOfStdout(chapter, token: token),
+                                        onStderrLine: progressOfStderr())
         } catch {
             return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
                               message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
@@ -332,6 +342,30 @@ public final class ChapterRunner {
         }
         return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds),
                           values: Self.recordedValues(in: figures))
+    }
+
+    /// Follows a running program's standard output: the cell it is in, its epoch lines.
+    private func progressOfStdout(_ chapter: Chapter, token: String) -> (@Sendable (Substring) -> Void)? {
+        guard let progress else { return nil }
+        let begin = CaptureProtocol.prefix(token: token) + "begin "
+        let lines = Dictionary(chapter.cells.map { ($0.index, chapter.location($0.codeLine).description) }) { a, _ in a }
+        return { line in
+            if line.hasPrefix(begin), let index = Int(line.dropFirst(begin.count)) {
+                progress.cell(index, at: lines[index] ?? chapter.path)
+            } else {
+                progress.programLine(line, isReport: false)
+            }
+        }
+    }
+
+    /// Follows a running program's progress reports (`Book.progress`) on standard error.
+    private func progressOfStderr() -> (@Sendable (Substring) -> Void)? {
+        guard let progress else { return nil }
+        return { line in
+            if line.hasPrefix(CaptureProtocol.progressPrefix) {
+                progress.programLine(line.dropFirst(CaptureProtocol.progressPrefix.count), isReport: true)
+            }
+        }
     }
 
     /// The checkpoints the program restored instead of computing them.
@@ -373,6 +407,7 @@ public final class ChapterRunner {
     }
 
     func trapFailure(_ chapter: Chapter, stderr: String, cell: Int?, signalled: Bool, status: Int32) -> RunFailure {
+        let stderr = stderr.split(separator: "\n").filter { !$0.hasPrefix(CaptureProtocol.progressPrefix) }.joined(separator: "\n")
         let report = TrapReport(stderr: relativize(stderr), chapter: chapter)
         let line = report.chapterLine ?? self.line(of: cell, in: chapter)
         var message = report.summary

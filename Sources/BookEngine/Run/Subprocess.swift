@@ -19,7 +19,9 @@ struct Subprocess {
     static func run(_ executable: String, _ arguments: [String], in directory: URL,
                     environment: [String: String] = [:], timeout: Double? = nil,
                     memoryLimit: Int? = nil, outputLimit: Int? = nil,
-                    echoStderr: Bool = false) throws -> Result {
+                    echoStderr: Bool = false,
+                    onStdoutLine: (@Sendable (Substring) -> Void)? = nil,
+                    onStderrLine: (@Sendable (Substring) -> Void)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -34,6 +36,8 @@ struct Subprocess {
         // Written by one reader thread each, read after `group.wait()`.
         let outData = Box(Data()), errData = Box(Data()), timedOut = Box(false)
         let memoryExceeded = Box(false), outputExceeded = Box(false)
+        // Each stream's unfinished last line, for the line callbacks (progress as it happens).
+        let stdoutLines = LineSplitter(), stderrLines = LineSplitter()
         group.enter()
         DispatchQueue.global().async {
             let handle = out.fileHandleForReading
@@ -46,6 +50,7 @@ struct Subprocess {
                     continue
                 }
                 outData.value.append(chunk)
+                if let onStdoutLine { stdoutLines.feed(chunk, onStdoutLine) }
             }
             group.leave()
         }
@@ -56,12 +61,15 @@ struct Subprocess {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 errData.value.append(chunk)
+                if let onStderrLine { stderrLines.feed(chunk, onStderrLine) }
                 if echoStderr { FileHandle.standardError.write(chunk) }
             }
             group.leave()
         }
         let clock = Date()
         try process.run()
+        running.insert(process.processIdentifier)
+        defer { running.remove(process.processIdentifier) }
         if let timeout {
             let deadline = DispatchTime.now() + timeout
             DispatchQueue.global().asyncAfter(deadline: deadline) {
@@ -106,6 +114,10 @@ struct Subprocess {
         return kB * 1024
     }
 
+    /// The programs running now (`book serve` stops them on Ctrl-C: Foundation starts each in
+    /// its own process group, which a terminal's Ctrl-C does not reach).
+    static let running = RunningProcesses()
+
     /// The full path of a program on PATH.
     static func which(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
@@ -113,6 +125,29 @@ struct Subprocess {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
+    }
+}
+
+/// Process ids of running subprocesses (each leads its own process group).
+final class RunningProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids = Set<Int32>()
+    func insert(_ id: Int32) { lock.withLock { _ = ids.insert(id) } }
+    func remove(_ id: Int32) { lock.withLock { _ = ids.remove(id) } }
+    /// Sends `signal` to each one's whole process group (a build's compilers too).
+    func signalAll(_ signal: Int32) { for id in lock.withLock({ ids }) { kill(-id, signal) } }
+}
+
+/// Cuts a stream's chunks into lines for a callback, keeping the unfinished last line.
+final class LineSplitter: @unchecked Sendable {
+    private var pending = Data()
+
+    func feed(_ chunk: Data, _ line: (Substring) -> Void) {
+        pending.append(chunk)
+        guard let last = pending.lastIndex(of: UInt8(ascii: "\n")) else { return }
+        let complete = String(decoding: pending[..<last], as: UTF8.self)
+        pending.removeSubrange(...last)
+        for piece in complete.split(separator: "\n", omittingEmptySubsequences: false) { line(piece) }
     }
 }
 

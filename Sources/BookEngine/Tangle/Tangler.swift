@@ -19,6 +19,7 @@ public struct Tangler {
 
     /// Every generated file, in a stable order.
     public func files() -> [GeneratedFile] {
+        guard book.hasCode else { return [] }
         var files = [GeneratedFile(path: "\(libraryFolder)/\(book.config.library).swift", contents: libraryIndex())]
         for chapter in book.chapters {
             let saved = chapter.cells.filter(\.isSaved)
@@ -42,6 +43,7 @@ public struct Tangler {
               let begin = text.range(of: Self.manifestBegin),
               let end = text.range(of: Self.manifestEnd, range: begin.upperBound..<text.endIndex) else { return nil }
         let list = "let chapterPrograms = [\(book.chapters.map { Self.literal($0.name) }.joined(separator: ", "))]\n"
+            + "let bookLibrary = \(Self.literal(book.config.library))\n"
         return GeneratedFile(path: "Package.swift", contents: String(text[..<begin.upperBound]) + list + String(text[end.lowerBound...]))
     }
 
@@ -102,6 +104,7 @@ public struct Tangler {
     /// carry the generated header, so a hand-written file is never taken for a stale one.
     private func staleFiles(keeping: Set<String>) -> [String] {
         var stale: [String] = []
+        guard book.hasCode else { return stale }
         let fm = FileManager.default
         for folder in [libraryFolder, programsFolder] {
             guard let walker = fm.enumerator(atPath: book.root.appendingPathComponent(folder).path) else { continue }
@@ -144,20 +147,20 @@ public struct Tangler {
         // The fingerprints of the chapters this program comes from: it refuses to run once they change.
         let sources = book.chapters.filter { $0.name == chapter.name || !$0.cells.filter(\.isSaved).isEmpty }
             .map { "\(Self.literal($0.path)): \(Self.literal(fingerprint(of: $0, savedCellsOnly: $0.name != chapter.name)))" }
-        out += "\nChapter.start(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)),\n"
+        out += "\n\(RunContract.GeneratedCall.start)(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)),\n"
         out += "              sources: [\(sources.joined(separator: ", "))],\n"
         out += "              generatedFile: \(Self.literal("\(programsFolder)/\(chapter.name)/main.swift")))\n"
         out += book.config.prologue.map { "\($0)\n" }.joined()
         for cell in chapter.cells where cell.isInProgram {
-            out += "\nChapter.cell(\(cell.index))\n"
+            out += "\n\(RunContract.GeneratedCall.cell)(\(cell.index))\n"
             if cell.attributes.trap {
-                out += "if Chapter.runsTrapCell(\(cell.index)) {\n" + located(cell, in: chapter)
-                out += "Chapter.trapCellReturned(\(cell.index))\n}\n"
+                out += "if \(RunContract.GeneratedCall.runsTrapCell)(\(cell.index)) {\n" + located(cell, in: chapter)
+                out += "\(RunContract.GeneratedCall.trapCellReturned)(\(cell.index))\n}\n"
             } else {
                 out += located(cell, in: chapter)
             }
         }
-        return out + "\nChapter.finish()\n"
+        return out + "\n\(RunContract.GeneratedCall.finish)()\n"
     }
 
     /// The code fingerprint of a chapter's file as it is on disk now.
