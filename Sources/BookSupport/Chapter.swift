@@ -8,16 +8,7 @@ public enum Chapter {
     /// Parses the command line (exits on `--help` or bad flags) and sets up capture.
     public static func start(name: String, about: String) {
         Book.chapterName = name
-        do {
-            var args = Array(CommandLine.arguments.dropFirst())
-            if args.contains("--help") || args.contains("-h") {
-                print("\(name): \(about)\n")
-                args = ["--help"]
-            }
-            Book.options = try ChapterOptions.parse(args)
-        } catch {
-            ChapterOptions.exit(withError: error)
-        }
+        Book.options = ChapterOptions.parse(name: name, about: about, arguments: Array(CommandLine.arguments.dropFirst()))
         if let dir = ProcessInfo.processInfo.environment[CaptureProtocol.environmentKey], !dir.isEmpty {
             Book.capture = Capture(directory: URL(fileURLWithPath: dir, isDirectory: true))
         }

@@ -33,7 +33,9 @@ struct Render: ParsableCommand {
         let failures = book.chapters.compactMap { chapter in runs[chapter.name]?.failure?.diagnostic(in: chapter) }
 
         let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
-        let renderer = SiteRenderer(book: book, runs: runs, options: SiteOptions(bookRoot: book.root), translations: translations)
+        var siteOptions = SiteOptions(bookRoot: book.root)
+        report(siteOptions.findDownloadTools())
+        let renderer = SiteRenderer(book: book, runs: runs, options: siteOptions, translations: translations)
         let warnings = try renderer.render(into: site)
         report(warnings)
         report(failures)
