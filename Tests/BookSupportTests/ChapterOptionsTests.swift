@@ -10,10 +10,10 @@ final class ChapterOptionsTests: XCTestCase {
     }
 
     func testErrorsNameTheChapterProgram() {
-        _ = ChapterOptions.help(name: "gru", about: "GRU")
-        let message = ChapterOptions.Command.message(for: ValidationError("x"))
-        XCTAssertEqual(message, "x")
+        _ = ChapterOptions.help(name: "gru", about: "Gated Recurrent Units")
         let usage = ChapterOptions.Command.usageString()
         XCTAssertTrue(usage.hasPrefix("gru "), usage)
+        XCTAssertThrowsError(try ChapterOptions.Command.parse(["--epochs", "0"]))
+        XCTAssertEqual(try ChapterOptions.Command.parse(["--seed", "3"]).options.seed, 3)
     }
 }

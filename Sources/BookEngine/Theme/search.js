@@ -25,13 +25,22 @@
     return n;
   }
 
-  // Sections whose title holds every word come first (a chapter's own entry before its
-  // sections), then those whose title holds some of the words; within each, the most mentions.
+  // A title's initials, so that "gru" finds "Gated Recurrent Units" by its title.
+  function initials(title) {
+    var words = title.replace(/^[\d.]+\s*/, "").split(/[\s\-]+/);
+    var letters = "";
+    for (var w = 0; w < words.length; w++) if (/^[A-Z]/.test(words[w])) letters += words[w][0];
+    return letters.length > 1 ? " " + letters.toLowerCase() : "";
+  }
+
+  // Sections whose title (or its initials) holds every word come first (a chapter's own entry
+  // before its sections), then those whose title holds some of the words; within each, the
+  // most mentions.
   function search(index, terms) {
     var results = [];
     for (var i = 0; i < index.length; i++) {
       var entry = index[i];
-      var title = entry.title.toLowerCase();
+      var title = entry.title.toLowerCase() + initials(entry.title);
       var text = entry.text.toLowerCase();
       var score = 0;
       var inTitles = 0;
