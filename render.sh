@@ -19,6 +19,9 @@ declare -A PROVIDES=(
   [libjs-katex]=/usr/share/javascript/katex/katex.min.js
   [fonts-katex]=/usr/share/fonts/truetype/katex/KaTeX_Main-Regular.ttf
   [chromium]=/usr/bin/chromium
+  [zip]=/usr/bin/zip
+  [unzip]=/usr/bin/unzip
+  [poppler-utils]=/usr/bin/pdftotext
 )
 
 ensure_packages() {
@@ -57,16 +60,18 @@ build_book_tool() {
 # --- Commands ----------------------------------------------------------------------------
 render() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex zip
   build_book_tool
-  say "tangling, running and rendering the chapters"
+  # The book's PDF is printed by headless Chromium; without it the site has no PDF (book render says so).
+  command -v chromium >/dev/null || say "Chromium is not installed: no PDF of the book (apt-get install -y chromium)"
+  say "tangling, running and rendering the chapters (and printing the PDF)"
   "$BOOK" render "$@"
   say "open site/index.html in a browser"
 }
 
 run_tests() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium
+  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium zip unzip poppler-utils
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   local passed=0 failed=0 failures=()
@@ -90,6 +95,7 @@ run_tests() {
     passed=$((passed + p)); failed=$((failed + f))
   }
   build_book_tool
+  stage "swift format lint (.swift-format)" lint_sources
   stage "generated sources match the chapters" "$BOOK" tangle --check
   stage "book check" "$BOOK" check
   # MALLOC_PERTURB_ fills freed memory, so a use-after-free fails loudly instead of by luck.
@@ -98,12 +104,23 @@ run_tests() {
   stage "quick render (one epoch per training)" "$BOOK" render --quick --output "$WORK/site"
   if [[ -f "$WORK/site/index.html" ]]; then
     stage "browser test" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-.build-book/screenshots}"
+    # A reader's download: the GRU chapter's zip, unzipped, built (compiling TensorKit) and run offline.
+    stage "chapter package builds and runs offline" Tests/package/check.sh "$WORK/site" "${PACKAGE_CHAPTER:-gru}"
   else
     failed=$((failed + 1)); failures+=("browser test (no site)")
   fi
   ((${#failures[@]} == 0)) || echo "failed stages: ${failures[*]}" >&2
   echo "tests: $passed passed, $failed failed"
   ((${#failures[@]} == 0))
+}
+
+# The project's Swift sources in `swift format lint --strict`; generated sources (Sources/D2L,
+# Sources/Programs) are the tangler's and exempt. `swift format --in-place` with the same files fixes most findings.
+swift_sources() {
+  find Sources Tests -name '*.swift' -not -path 'Sources/D2L/*' -not -path 'Sources/Programs/*' | sort
+}
+lint_sources() {
+  swift_sources | xargs swift format lint --strict --parallel --configuration .swift-format
 }
 
 bench() {
