@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // Each chapter of the book is an executable whose sources `book tangle` generates into
@@ -19,6 +19,8 @@ let package = Package(
     ] + chapterPrograms.map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // `swift package generate-documentation` (./render.sh docs): DocC for TensorKit and BookSupport.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries.
@@ -28,7 +30,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
 
         // The tensor library: plays PyTorch's part; knows nothing about books.
-        .target(name: "TensorKit", dependencies: ["CBLAS"]),
+        // Swift 5 language mode for now: TensorKit is being rewritten, and the rewrite lifts this.
+        .target(name: "TensorKit", dependencies: ["CBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
 
         // The book engine: Markdown chapters -> tangled targets, runs, HTML, doctests.
         .target(name: "BookEngine", dependencies: ["CCmark"], resources: [.copy("Theme")]),
@@ -45,14 +48,19 @@ let package = Package(
         .target(name: "D2L", dependencies: ["TensorKit", "BookSupport"]),
 
         // Benchmarks of the deep RNN chapter's two models (`./render.sh bench`).
-        .executableTarget(name: "bench", dependencies: ["D2L", "TensorKit", "BookSupport"]),
+        // Swift 5 language mode, as TensorKit's, until TensorKit's rewrite lifts both.
+        .executableTarget(name: "bench", dependencies: ["D2L", "TensorKit", "BookSupport"],
+                          swiftSettings: [.swiftLanguageMode(.v5)]),
 
         .testTarget(name: "TensorKitTests", dependencies: ["TensorKit"], resources: [.copy("Fixtures")]),
         .testTarget(name: "BookEngineTests", dependencies: ["BookEngine"], resources: [.copy("Books")]),
         .testTarget(name: "BookSupportTests", dependencies: ["BookSupport"]),
     ] + chapterPrograms.map {
+        // A chapter program is a script: its cells are top-level code, run in order on the main
+        // thread, so its declarations belong to the main actor too (Swift 6.2's default isolation).
         .executableTarget(name: $0, dependencies: ["D2L", "TensorKit", "BookSupport"],
-                          path: "Sources/Programs/\($0)")
+                          path: "Sources/Programs/\($0)", swiftSettings: [.defaultIsolation(MainActor.self)])
     },
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode (complete concurrency checking) for every target but the two above.
+    swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@
 #   ./render.sh test     run every test: unit tests, generated sources, book checks,
 #                        doctests, and a quick render checked in a headless browser
 #   ./render.sh bench    benchmark the deep RNN chapter's two models against PyTorch's figures
+#   ./render.sh docs     API documentation of TensorKit and BookSupport (DocC) into docs/
 # Extra arguments go to `book render` (e.g. ./render.sh --force) or to the bench.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +23,7 @@ declare -A PROVIDES=(
   [zip]=/usr/bin/zip
   [unzip]=/usr/bin/unzip
   [poppler-utils]=/usr/bin/pdftotext
+  [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 )
 
 ensure_packages() {
@@ -60,7 +62,8 @@ build_book_tool() {
 # --- Commands ----------------------------------------------------------------------------
 render() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex zip
+  # fonts-noto-cjk: the Chinese PDF is printed with the fonts of this machine.
+  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex zip fonts-noto-cjk
   build_book_tool
   # The book's PDF is printed by headless Chromium; without it the site has no PDF (book render says so).
   command -v chromium >/dev/null || say "Chromium is not installed: no PDF of the book (apt-get install -y chromium)"
@@ -71,7 +74,7 @@ render() {
 
 run_tests() {
   ensure_swift
-  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium zip unzip poppler-utils
+  ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium zip unzip poppler-utils fonts-noto-cjk
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   local passed=0 failed=0 failures=()
@@ -131,9 +134,28 @@ bench() {
   "$(swift build -c release --show-bin-path)/bench" "$@"
 }
 
+# DocC for the two libraries a reader programs against, as static sites (served from docs/:
+# python3 -m http.server -d docs, then /TensorKit/documentation/tensorkit/). Each is built
+# beside its folder and swapped in when complete.
+docs() {
+  ensure_swift
+  ensure_packages libcmark-dev libopenblas-dev pkg-config
+  mkdir -p docs
+  for target in TensorKit BookSupport; do
+    say "DocC: $target"
+    rm -rf "docs/.$target.tmp"
+    swift package --allow-writing-to-directory docs generate-documentation --target "$target" \
+      --disable-indexing --transform-for-static-hosting --hosting-base-path "$target" --output-path "docs/.$target.tmp"
+    rm -rf "docs/$target"
+    mv "docs/.$target.tmp" "docs/$target"
+  done
+  say "open with: python3 -m http.server -d docs, then http://localhost:8000/TensorKit/documentation/tensorkit/"
+}
+
 case "${1:-}" in
   test) shift; run_tests "$@" ;;
   bench) shift; bench "$@" ;;
+  docs) docs ;;
   -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) render "$@" ;;
 esac

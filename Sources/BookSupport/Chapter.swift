@@ -1,9 +1,15 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc  // `stdout`, a C global
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import Foundation
 
 /// The calls `book tangle` puts into a chapter program around its cells.
 public enum Chapter {
-    private static var current = 0
-    private static var cellClock = Stopwatch()
+    // Which cell is running: updated between cells, which run in order on the main thread.
+    nonisolated(unsafe) private static var current = 0
+    nonisolated(unsafe) private static var cellClock = Stopwatch()
 
     /// Parses the command line (exits on `--help` or bad flags) and sets up capture.
     public static func start(name: String, about: String) {

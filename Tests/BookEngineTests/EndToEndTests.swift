@@ -52,7 +52,7 @@ final class EndToEndTests: XCTestCase {
         try fm.createSymbolicLink(at: root.appendingPathComponent("Sources/BookSupport"),
                                   withDestinationURL: Self.repository.appendingPathComponent("Sources/BookSupport"))
         try """
-        // swift-tools-version:6.0
+        // swift-tools-version:6.2
         import PackageDescription
         let package = Package(
             name: "Mini",
@@ -60,9 +60,10 @@ final class EndToEndTests: XCTestCase {
             targets: [
                 .target(name: "BookSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
                 .target(name: "D2L", dependencies: ["BookSupport"]),
-                .executableTarget(name: "hello", dependencies: ["D2L", "BookSupport"], path: "Sources/Programs/hello"),
+                .executableTarget(name: "hello", dependencies: ["D2L", "BookSupport"], path: "Sources/Programs/hello",
+                                  swiftSettings: [.defaultIsolation(MainActor.self)]),
             ],
-            swiftLanguageModes: [.v5]
+            swiftLanguageModes: [.v6]
         )
         """.write(to: root.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
         try "# Mini\n\n- [Hello](hello.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)

@@ -268,6 +268,14 @@ for folder in $pdf_folders; do
   else
     fail "$label: a plausible page count (3 or more per chapter, with a cover and contents)" "pages: ${pages_count:-unknown} for $count chapters"
   fi
+  case $code in
+    zh*|ja*|ko*)
+      if pdffonts "$pdf" 2>/dev/null | grep -q 'CJK'; then
+        pass "$label: its Chinese text is set in a CJK font"
+      else
+        fail "$label: its Chinese text is set in a CJK font" "no CJK font embedded (apt-get install -y fonts-noto-cjk)"
+      fi ;;
+  esac
   if grep -a -q '/Outlines' "$pdf" && [ "$(grep -a -c '/Link' "$pdf")" -ge "$count" ]; then
     pass "$label: has an outline and links inside it"
   else

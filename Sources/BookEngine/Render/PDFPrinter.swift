@@ -12,6 +12,9 @@ public struct PDFPrinter: Sendable {
     public var chromium: URL
     /// How long a page may take to print, in seconds.
     public var timeout: Double = 300
+    /// Where printed PDFs are kept under a hash of everything they are printed from, so that
+    /// rendering again with nothing changed does not print again; nil keeps none.
+    public var cacheFolder: URL?
 
     public init(chromium: URL) { self.chromium = chromium }
 
@@ -42,8 +45,30 @@ public struct PDFPrinter: Sendable {
         var description: String
     }
 
-    /// Prints the HTML file `page` to `pdf` (written beside it under a temporary name first).
-    func print(_ page: URL, to pdf: URL) throws {
+    /// Prints the HTML file `page` to `pdf` (written beside it under a temporary name first), or
+    /// copies the PDF printed before from the same page and the same files under `assets`.
+    func print(_ page: URL, to pdf: URL, assets: [URL]) throws {
+        let fm = FileManager.default
+        var hash = ContentHash()
+        hash.add(chromium.path)
+        hash.add(try Data(contentsOf: page))
+        for folder in assets { hash.addFiles(under: folder) }
+        let cached = cacheFolder?.appendingPathComponent("\(hash.hex).pdf")
+        if let cached, fm.fileExists(atPath: cached.path) {
+            if fm.fileExists(atPath: pdf.path) { try fm.removeItem(at: pdf) }
+            try fm.copyItem(at: cached, to: pdf)
+            return
+        }
+        try print(page, to: pdf)
+        if let cached, let folder = cacheFolder {
+            // Only a cache: failing to fill it is not an error.
+            try? fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            let partial = folder.appendingPathComponent(".\(hash.hex).partial")
+            if (try? fm.copyItem(at: pdf, to: partial)) != nil { try? fm.moveItem(at: partial, to: cached) }
+        }
+    }
+
+    private func print(_ page: URL, to pdf: URL) throws {
         let fm = FileManager.default
         let profile = fm.temporaryDirectory.appendingPathComponent("book-pdf-profile-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: profile) }

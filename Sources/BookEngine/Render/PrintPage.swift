@@ -47,20 +47,8 @@ struct PrintPage {
         <ol class="contents">
 
         """
-        for chapter in book.chapters {
-            out += "<li class=\"contents-chapter\"><div class=\"contents-head\"><a href=\"#\(Self.chapterAnchor(chapter.name))\">"
-            out += "<span class=\"toc-number\">\(chapter.number)</span>\(HTML.escape(chapter.title))</a></div>\n"
-            let entries = (sections[chapter.name] ?? []).dropFirst().filter { $0.level == 2 }
-            if !entries.isEmpty {
-                out += "<ol class=\"contents-sections\">\n"
-                for entry in entries {
-                    out += "<li><a href=\"#\(HTML.escape(Self.anchor(entry.anchor, in: chapter.name)))\">"
-                    if !entry.number.isEmpty { out += "<span class=\"toc-number\">\(HTML.escape(entry.number))</span>" }
-                    out += entry.titleHTML + "</a></li>\n"
-                }
-                out += "</ol>\n"
-            }
-            out += "</li>\n"
+        out += BookPages.contents(of: book, sections: sections) { chapter, section in
+            "#" + (section.map { Self.anchor($0.anchor, in: chapter.name) } ?? Self.chapterAnchor(chapter.name))
         }
         out += "</ol>\n</nav>\n"
         let names = Set(book.chapters.map(\.name))

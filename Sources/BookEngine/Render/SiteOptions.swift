@@ -44,6 +44,7 @@ public struct SiteOptions: Sendable {
     public mutating func findDownloadTools() -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         pdfPrinter = PDFPrinter.find()
+        pdfPrinter?.cacheFolder = bookRoot.appendingPathComponent(".build-book/pdf")
         if pdfPrinter == nil {
             warnings.append(Diagnostic(SourceLocation(file: "site", line: 0),
                                        "Chromium is not installed: the site has no PDF of the book (install it with: \(PDFPrinter.installCommand))",

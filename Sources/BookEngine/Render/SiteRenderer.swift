@@ -177,7 +177,9 @@ public struct SiteRenderer {
             let folder = context.language.folder.isEmpty ? site : site.appendingPathComponent(context.language.folder)
             let page = folder.appendingPathComponent(PrintPage.pageName)
             do {
-                try printer.print(page, to: folder.appendingPathComponent(PrintPage.pdfName(of: context.language)))
+                // What the page loads: the theme, KaTeX and the figures (the plots are in the page).
+                let assets = ["theme", "katex", "img", context.language.path("img")].map { site.appendingPathComponent($0) }
+                try printer.print(page, to: folder.appendingPathComponent(PrintPage.pdfName(of: context.language)), assets: assets)
             } catch {
                 context.error(SourceLocation(file: context.language.path(PrintPage.pageName), line: 0), "\(error)")
             }
