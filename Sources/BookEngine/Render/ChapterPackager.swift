@@ -16,6 +16,9 @@ public struct ChapterPackager: Sendable {
     public var argumentParser: URL
     /// The `zip` executable.
     public var zip: URL
+    /// Where zips are kept under a hash of everything in them, so that rendering again with
+    /// nothing changed does not copy and compress again; nil keeps none.
+    public var cacheFolder: URL?
 
     public init(projectRoot: URL, argumentParser: URL, zip: URL) {
         self.projectRoot = projectRoot
@@ -49,30 +52,58 @@ public struct ChapterPackager: Sendable {
     static let projectFolders = ["Sources/TensorKit", "Sources/BookSupport", "Sources/CBLAS"]
     static let parserTargets = ["ArgumentParser", "ArgumentParserToolInfo"]
 
-    /// Writes `chapter`'s package as a zip to `destination`.
+    /// The files and folders the package copies, by their path in it.
+    private func copied(of book: Book) -> [(String, URL)] {
+        Self.projectFolders.map { ($0, projectRoot.appendingPathComponent($0)) }
+            + Self.parserTargets.map { ("Sources/\($0)", argumentParser.appendingPathComponent("Sources/\($0)")) }
+            + [("LICENSE-swift-argument-parser.txt", argumentParser.appendingPathComponent("LICENSE.txt")),
+               ("\(BookLoader.chaptersFolder)/data", book.root.appendingPathComponent("\(BookLoader.chaptersFolder)/data"))]
+    }
+
+    /// Writes `chapter`'s package as a zip to `destination` (or copies the zip made before from the same files).
     func write(_ chapter: Chapter, of book: Book, to destination: URL) throws {
+        let fm = FileManager.default
+        let generated = try generatedFiles(chapter, of: book)
+        let copied = copied(of: book)
+        var hash = ContentHash()
+        hash.add(chapter.name)
+        for (path, contents) in generated { hash.add(path); hash.add(contents) }
+        for (path, source) in copied {
+            hash.add(path)
+            if let data = fm.contents(atPath: source.path) { hash.add(data) } else { hash.addFiles(under: source) }
+        }
+        let cached = cacheFolder?.appendingPathComponent("\(hash.hex).zip")
+        try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if let cached, fm.fileExists(atPath: cached.path) {
+            if fm.fileExists(atPath: destination.path) { try fm.removeItem(at: destination) }
+            try fm.copyItem(at: cached, to: destination)
+            return
+        }
+        try build(chapter, generated: generated, copied: copied, to: destination)
+        if let cached, let folder = cacheFolder {
+            // Only a cache: failing to fill it is not an error.
+            try? fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            let partial = folder.appendingPathComponent(".\(hash.hex).partial")
+            if (try? fm.copyItem(at: destination, to: partial)) != nil { try? fm.moveItem(at: partial, to: cached) }
+        }
+    }
+
+    private func build(_ chapter: Chapter, generated: [(String, String)], copied: [(String, URL)], to destination: URL) throws {
         let fm = FileManager.default
         let staging = fm.temporaryDirectory.appendingPathComponent("book-package-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: staging) }
         let root = staging.appendingPathComponent(chapter.name)
-        for (path, contents) in try generatedFiles(chapter, of: book) {
+        for (path, contents) in generated {
             let url = root.appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(contents.utf8).write(to: url)
         }
-        for folder in Self.projectFolders {
-            try copyTree(projectRoot.appendingPathComponent(folder), to: root.appendingPathComponent(folder))
-        }
-        for target in Self.parserTargets {
-            try copyTree(argumentParser.appendingPathComponent("Sources/\(target)"), to: root.appendingPathComponent("Sources/\(target)"))
-        }
-        try copyTree(argumentParser.appendingPathComponent("LICENSE.txt"), to: root.appendingPathComponent("LICENSE-swift-argument-parser.txt"))
-        let data = book.root.appendingPathComponent("\(BookLoader.chaptersFolder)/data")
-        if fm.fileExists(atPath: data.path) {
-            try copyTree(data, to: root.appendingPathComponent("\(BookLoader.chaptersFolder)/data"))
+        for (path, source) in copied {
+            // A book without a data folder has no data set to ship.
+            if path.hasSuffix("/data") && !fm.fileExists(atPath: source.path) { continue }
+            try copyTree(source, to: root.appendingPathComponent(path))
         }
 
-        try fm.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
         let partial = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).partial")
         try? fm.removeItem(at: partial)
         // -X: no extra file attributes (owner ids), -q: quiet; the zip holds the folder `<chapter>/`.

@@ -51,6 +51,7 @@ public struct PDFPrinter: Sendable {
         let fm = FileManager.default
         var hash = ContentHash()
         hash.add(chromium.path)
+        hash.add(Self.installedFonts())
         hash.add(try Data(contentsOf: page))
         for folder in assets { hash.addFiles(under: folder) }
         let cached = cacheFolder?.appendingPathComponent("\(hash.hex).pdf")
@@ -66,6 +67,17 @@ public struct PDFPrinter: Sendable {
             let partial = folder.appendingPathComponent(".\(hash.hex).partial")
             if (try? fm.copyItem(at: pdf, to: partial)) != nil { try? fm.moveItem(at: partial, to: cached) }
         }
+    }
+
+    /// The names of the machine's font files: a font installed later (a CJK font for the
+    /// Chinese PDF) changes what Chromium prints.
+    static func installedFonts() -> String {
+        var names: [String] = []
+        for folder in ["/usr/share/fonts", "/usr/local/share/fonts", NSHomeDirectory() + "/.fonts", NSHomeDirectory() + "/.local/share/fonts"] {
+            guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
+            while let name = walker.nextObject() as? String { names.append(folder + "/" + name) }
+        }
+        return names.sorted().joined(separator: "\n")
     }
 
     private func print(_ page: URL, to pdf: URL) throws {

@@ -51,7 +51,9 @@ public struct SiteOptions: Sendable {
                                        severity: .warning))
         }
         switch ChapterPackager.find(projectRoot: bookRoot) {
-        case .success(let found): packager = found
+        case .success(var found):
+            found.cacheFolder = bookRoot.appendingPathComponent(".build-book/packages")
+            packager = found
         case .failure(let problems):
             warnings += problems.diagnostics.map { Diagnostic($0.location, $0.message + "; the chapters have no packages", severity: .warning) }
         }
