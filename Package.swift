@@ -33,19 +33,23 @@ let package = Package(
         // Swift 5 language mode for now: TensorKit is being rewritten, and the rewrite lifts this.
         .target(name: "TensorKit", dependencies: ["CBLAS"], swiftSettings: [.swiftLanguageMode(.v5)]),
 
+        // What the engine and the chapter programs agree on (names, files, markers); depends on nothing.
+        .target(name: "BookContract"),
+
         // The book engine: Markdown chapters -> tangled targets, runs, HTML, doctests.
-        .target(name: "BookEngine", dependencies: ["CCmark"], resources: [.copy("Theme")]),
+        .target(name: "BookEngine", dependencies: ["CCmark", "BookContract"], resources: [.copy("Theme")]),
         .executableTarget(name: "book", dependencies: [
             "BookEngine", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // What every chapter program links: options, output capture, plots.
         .target(name: "BookSupport", dependencies: [
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "BookContract", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Generated from the chapters' `save` cells by `book tangle` (d2l's #@save library).
-        .target(name: "D2L", dependencies: ["TensorKit", "BookSupport"]),
+        // `-g`: a trap in a library cell is reported at its chapter line.
+        .target(name: "D2L", dependencies: ["TensorKit", "BookSupport"], swiftSettings: [.unsafeFlags(["-g"])]),
 
         // Benchmarks of the deep RNN chapter's two models (`./render.sh bench`).
         // Swift 5 language mode, as TensorKit's, until TensorKit's rewrite lifts both.
@@ -56,10 +60,14 @@ let package = Package(
         .testTarget(name: "BookEngineTests", dependencies: ["BookEngine"], resources: [.copy("Books")]),
         .testTarget(name: "BookSupportTests", dependencies: ["BookSupport"]),
     ] + chapterPrograms.map {
-        // A chapter program is a script: its cells are top-level code, run in order on the main
-        // thread, so its declarations belong to the main actor too (Swift 6.2's default isolation).
+        // A chapter's own cells are built without optimization and with line tables, so a trap
+        // says what the runtime says ("Index out of range") at the cell's line; the work they
+        // call (the library, TensorKit) stays optimized. A chapter program is a script: its cells
+        // are top-level code, run in order on the main thread, so its declarations belong to the
+        // main actor too (Swift 6.2's default isolation).
         .executableTarget(name: $0, dependencies: ["D2L", "TensorKit", "BookSupport"],
-                          path: "Sources/Programs/\($0)", swiftSettings: [.defaultIsolation(MainActor.self)])
+                          path: "Sources/Programs/\($0)",
+                          swiftSettings: [.unsafeFlags(["-Onone", "-g"]), .defaultIsolation(MainActor.self)])
     },
     // Swift 6 language mode (complete concurrency checking) for every target but the two above.
     swiftLanguageModes: [.v6]

@@ -20,6 +20,8 @@ public enum Book {
     /// Shows a figure: the book places it under the current cell; a plain run saves it under
     /// `./figures/` and prints where.
     public static func show(svg: String) {
+        let resume = pauseRecording(figure: svg)  // inside a checkpoint's first run
+        defer { if resume { resumeRecording() } }
         if let capture {
             capture.figure(svg)
             return

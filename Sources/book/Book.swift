@@ -19,8 +19,13 @@ struct CommonOptions: ParsableArguments {
 
     /// Loads the book, printing every problem and exiting non-zero if there are errors.
     func loadBook() throws -> Book {
+        try handle { try BookLoader.load(root: rootURL) }
+    }
+
+    /// Runs an engine call; its diagnostics are printed and end the command with a failure.
+    func handle<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try BookLoader.load(root: rootURL)
+            return try body()
         } catch let list as DiagnosticList {
             report(list.diagnostics)
             throw ExitCode.failure
@@ -55,10 +60,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: "SwiftPM build folder for the chapter programs.")
     var scratchPath: String?
 
-    func settings(_ book: Book) -> RunSettings {
+    func settings() -> RunSettings {
         var settings = RunSettings()
         settings.seed = seed
-        if let epochs { settings.arguments = ["--epochs", "\(epochs)"] } else if quick { settings.arguments = book.config.quickArguments }
+        if let epochs { settings.arguments = ["--epochs", "\(epochs)"] } else if quick { settings.quick = true }
         settings.timeout = timeout
         settings.scratchPath = scratchPath
         return settings
@@ -72,11 +77,9 @@ struct RunOptions: ParsableArguments {
 
 /// Selects chapters by name (all when none are given).
 func select(_ names: [String], from book: Book) throws -> [Chapter] {
-    if names.isEmpty { return book.chapters }
-    return try names.map { name in
-        guard let chapter = book.chapter(named: name) else {
-            throw ValidationError("no chapter named '\(name)' (chapters: \(book.chapters.map(\.name).joined(separator: ", ")))")
-        }
-        return chapter
+    do {
+        return try BookBuild.select(names, from: book)
+    } catch let list as DiagnosticList {
+        throw ValidationError(list.diagnostics.map(\.message).joined(separator: "\n"))
     }
 }

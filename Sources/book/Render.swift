@@ -4,7 +4,8 @@ import Foundation
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the chapters (reusing cached outputs) and render the HTML book.")
+        abstract: "Run the chapters (reusing cached outputs) and render the HTML book.",
+        discussion: "With chapter names, only those chapters run and only their pages change; the rest of the site stays as it is.")
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var options: RunOptions
@@ -12,40 +13,36 @@ struct Render: ParsableCommand {
     @Option(help: "Folder to write the site into (replaced only once the new site is complete).")
     var output = "site"
 
+    @Flag(help: "Say, for every chapter, why it runs again or why its cached outputs are current.")
+    var explain = false
+
+    @Argument(help: "Chapters to run and render (all by default).")
+    var chapters: [String] = []
+
     func run() throws {
         let clock = Date()
-        let book = try common.loadBook()
-        // The translations (book.json's languages after the first) are rendered into site/<code>/.
-        let translated = TranslationLoader.load(book)
-        let problems = BookChecker(book: book).run(includeGeneratedSources: false, translations: translated)
-        report(problems)
-        // Errors in the original stop here; errors in a translation do not keep the chapters
-        // from running and rendering (the command still fails at the end).
-        let translationFolders = book.config.languages.dropFirst().map { "\(BookLoader.chaptersFolder)/\($0.code)/" }
-        let errors = problems.filter { $0.severity == .error }
-        let translationErrors = errors.filter { error in translationFolders.contains { error.location.file.hasPrefix($0) } }
-        if errors.count > translationErrors.count { throw ExitCode.failure }
-        let translations = book.config.languages.dropFirst().compactMap { translated.books[$0.code] }
-        try Tangler(book: book).write()
-
-        let runner = ChapterRunner(book: book, settings: options.settings(book))
-        let runs = runner.run(book.chapters, force: options.force)
-        let failures = book.chapters.compactMap { chapter in runs[chapter.name]?.failure?.diagnostic(in: chapter) }
-
-        let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
-        var siteOptions = SiteOptions(bookRoot: book.root)
-        report(siteOptions.findDownloadTools())
-        let renderer = SiteRenderer(book: book, runs: runs, options: siteOptions, translations: translations)
-        let warnings = try renderer.render(into: site)
-        report(warnings)
-        report(failures)
-        let languages = translations.isEmpty ? "" : " (and \(translations.count) translation\(translations.count == 1 ? "" : "s"))"
-        print(String(format: "rendered %d chapters%@ into %@ in %.1f s", book.chapters.count, languages, output,
-                     Date().timeIntervalSince(clock)))
-        if !translationErrors.isEmpty {
-            FileHandle.standardError.write(Data("\(translationErrors.count) error(s) in translations (listed above)\n".utf8))
+        let build = BookBuild(root: common.rootURL, settings: options.settings())
+        if explain {
+            let loaded = try common.handle { try build.load() }
+            let runner = ChapterRunner(book: loaded.book, settings: build.settings)
+            for chapter in try common.handle({ try BookBuild.select(chapters, from: loaded.book) }) {
+                print("\(chapter.name): \(runner.explain(chapter))")
+            }
         }
-        if !failures.isEmpty || !translationErrors.isEmpty { throw ExitCode.failure }
+        let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
+        var siteOptions = SiteOptions(bookRoot: common.rootURL)
+        report(siteOptions.findDownloadTools())  // the PDF and the chapter packages, when this machine can make them
+        let outcome = try common.handle {
+            try build.render(into: site, chapters: chapters, force: options.force, siteOptions: siteOptions)
+        }
+        report(outcome.diagnostics)
+        let failures = outcome.diagnostics.filter { $0.severity == .error }.count
+        print(String(format: "rendered %@ into %@ in %.1f s", chapters.isEmpty ? "the book" : chapters.joined(separator: ", "),
+                     output, Date().timeIntervalSince(clock)))
+        if failures > 0 {
+            FileHandle.standardError.write(Data("\(failures) error(s), listed above\n".utf8))
+            throw ExitCode.failure
+        }
     }
 }
 
@@ -60,13 +57,10 @@ struct Doctest: ParsableCommand {
     var chapters: [String] = []
 
     func run() throws {
-        let book = try common.loadBook()
-        try Tangler(book: book).write()
-        var settings = options.settings(book)
-        if options.epochs == nil { settings.arguments = book.config.quickArguments }  // doctests use small settings
-        let runner = ChapterRunner(book: book, settings: settings)
-        runner.log = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
-        let results = DoctestRunner(runner: runner).run(try select(chapters, from: book))
+        var settings = options.settings()
+        if options.epochs == nil { settings.quick = true }  // doctests use small settings
+        let build = BookBuild(root: common.rootURL, settings: settings)
+        let results = try common.handle { try build.doctest(chapters: chapters) }
         for result in results {
             if result.passed {
                 print("ok    \(result.location) (cell \(result.cell))")

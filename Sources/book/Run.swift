@@ -13,11 +13,11 @@ struct Run: ParsableCommand {
     var chapters: [String] = []
 
     func run() throws {
-        let book = try common.loadBook()
-        try Tangler(book: book).write()
-        let runner = ChapterRunner(book: book, settings: options.settings(book))
-        let selected = try select(chapters, from: book)
-        let runs = runner.run(selected, force: options.force)
+        let build = BookBuild(root: common.rootURL, settings: options.settings())
+        let loaded = try common.handle { try build.load() }
+        report(loaded.diagnostics)
+        let selected = try common.handle { try BookBuild.select(chapters, from: loaded.book) }
+        let runs = try common.handle { try build.run(loaded, chapters: selected, force: options.force).runs }
         var failed = false
         for chapter in selected {
             guard let run = runs[chapter.name] else { continue }

@@ -53,7 +53,9 @@ final class ChapterLoaderTests: XCTestCase {
         XCTAssertTrue(chapter.cells[0].isSaved)
         XCTAssertEqual(chapter.cells[0].id, "vocab")
         XCTAssertEqual(chapter.cells[0].codeLine, 4)
-        XCTAssertEqual(chapter.cells[1].id, "one-2")
+        XCTAssertEqual(chapter.cells[1].id, ChapterLoader.defaultID(chapter: "one", source: "print(2)\n"))
+        XCTAssertTrue(chapter.cells[1].id.hasPrefix("one-"))
+        XCTAssertEqual(chapter.cells[1].expected?.blockLine, 10)
         XCTAssertEqual(chapter.cells[1].attributes.tolerance, 0.01)
         XCTAssertEqual(chapter.cells[1].expected?.text, "2\n")
         XCTAssertEqual(chapter.cells[1].expected?.line, 11)
@@ -91,5 +93,22 @@ extension ChapterLoaderTests {
     func testDollarsAcrossABlankLineAreNotMath() throws {
         let chapter = try loadChapter("# T\n\nCosts $5 and\n\n$6 later.\n")
         XCTAssertEqual(chapter.inlineMath, [])
+    }
+
+    func testDefaultIDsSurviveAddingAndMovingOtherCells() throws {
+        let before = try loadChapter("# T\n\n```swift\nprint(1)\n```\n\n```swift\nprint(2)\n```\n")
+        let after = try loadChapter("# T\n\n```swift\nprint(0)\n```\n\n```swift\nprint(2)\n```\n\n```swift\nprint(1)\n```\n")
+        XCTAssertEqual(after.cells.map(\.index), [1, 2, 3])
+        XCTAssertEqual(Set(after.cells.map(\.id)).intersection(before.cells.map(\.id)), Set(before.cells.map(\.id)))
+        XCTAssertEqual(after.cells[1].id, before.cells[1].id, "the cell after the new one keeps its id")
+    }
+
+    func testIdenticalCellsGetDistinctIDsAndDuplicateExplicitIDsAreErrors() throws {
+        let twins = try loadChapter("# T\n\n```swift\nprint(1)\n```\n\n```swift\nprint(1)\n```\n")
+        XCTAssertEqual(Set(twins.cells.map(\.id)).count, 2)
+        var loader = ChapterLoader(name: "one", path: "Chapters/one.md", number: 1)
+        _ = loader.load("# T\n\n```swift id=a\nprint(1)\n```\n\n```swift id=a\nprint(2)\n```\n")
+        XCTAssertEqual(loader.diagnostics.map(\.description),
+                       ["Chapters/one.md:7: error: two cells have the id `a` (the other one is at line 3); ids must be unique"])
     }
 }

@@ -20,6 +20,8 @@ final class EndToEndTests: XCTestCase {
     print("epochs", Book.epochs(3))
     Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"></svg>")
     print("after the figure")
+    Book.record("greeting", greet("values"))
+    Book.record("answer", 42)
     ```
     ```output
     Hello, world!
@@ -49,8 +51,10 @@ final class EndToEndTests: XCTestCase {
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
         try fm.createDirectory(at: root.appendingPathComponent("Sources"), withIntermediateDirectories: true)
-        try fm.createSymbolicLink(at: root.appendingPathComponent("Sources/BookSupport"),
-                                  withDestinationURL: Self.repository.appendingPathComponent("Sources/BookSupport"))
+        for module in ["BookSupport", "BookContract"] {
+            try fm.createSymbolicLink(at: root.appendingPathComponent("Sources/\(module)"),
+                                      withDestinationURL: Self.repository.appendingPathComponent("Sources/\(module)"))
+        }
         try """
         // swift-tools-version:6.2
         import PackageDescription
@@ -58,7 +62,8 @@ final class EndToEndTests: XCTestCase {
             name: "Mini",
             dependencies: [.package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")],
             targets: [
-                .target(name: "BookSupport", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+                .target(name: "BookContract"),
+                .target(name: "BookSupport", dependencies: ["BookContract", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
                 .target(name: "D2L", dependencies: ["BookSupport"]),
                 .executableTarget(name: "hello", dependencies: ["D2L", "BookSupport"], path: "Sources/Programs/hello",
                                   swiftSettings: [.defaultIsolation(MainActor.self)]),
@@ -102,6 +107,22 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertNotNil(cell.seconds)
         XCTAssertEqual(run.record.arguments, ["--epochs", "1"])
+        XCTAssertEqual(run.values, ["greeting": .text("Hello, values!"), "answer": .number(42)], "values recorded for the prose")
+
+        // The built program refuses to run once its chapter's code changed without a tangle,
+        // and names the command that refreshes it; a prose edit does not stop it.
+        let program = "\(runner.binPath)/hello"
+        let url = root.appendingPathComponent("Chapters/hello.md")
+        try (Self.chapter + "\nMore prose.\n").write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Subprocess.run(program, ["--epochs", "1"], in: root).status, 0)
+        try Self.chapter.replacingOccurrences(of: "after the figure", with: "after the edit")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let stale = try Subprocess.run(program, ["--epochs", "1"], in: root)
+        XCTAssertEqual(stale.status, 2)
+        XCTAssertTrue(stale.stderr.contains("Chapters/hello.md changed since this program was generated"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("swift run book tangle"), stale.stderr)
+        XCTAssertFalse(stale.stdout.contains("after"), "no cell ran")
+        try Self.chapter.write(to: url, atomically: true, encoding: .utf8)
 
         // Unchanged inputs come from the cache.
         XCTAssertNotNil(runner.cached(chapter))
@@ -112,15 +133,14 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(results.allSatisfy(\.passed), results.filter { !$0.passed }.map(\.detail).joined(separator: "\n"))
 
         // A cell that does not compile: the failure names its chapter line.
-        let url = root.appendingPathComponent("Chapters/hello.md")
         try (Self.chapter + "```swift\nlet x: Int = \"text\"\n```\n").write(to: url, atomically: true, encoding: .utf8)
         runner = try self.runner(root)
         XCTAssertNil(runner.cached(runner.book.chapters[0]), "an edited cell invalidates the cache")
         let broken = try XCTUnwrap(runner.run(runner.book.chapters)["hello"]?.failure)
         XCTAssertEqual(broken.kind, .compile)
-        XCTAssertEqual(broken.line, 35)
+        XCTAssertEqual(broken.line, 37)
         XCTAssertEqual(broken.cell, 5)
-        XCTAssertTrue(broken.message.contains("Chapters/hello.md:35:14: error: cannot convert value of type 'String' to specified type 'Int'"), broken.message)
+        XCTAssertTrue(broken.message.contains("Chapters/hello.md:37:14: error: cannot convert value of type 'String' to specified type 'Int'"), broken.message)
         XCTAssertFalse(broken.message.contains(root.path), "no build-machine path in messages")
 
         // A cell that traps: the failure names the line of the trap.
@@ -128,10 +148,18 @@ final class EndToEndTests: XCTestCase {
         runner = try self.runner(root)
         let trapped = try XCTUnwrap(runner.run(runner.book.chapters)["hello"])
         XCTAssertEqual(trapped.failure?.kind, .trap)
-        XCTAssertEqual(trapped.failure?.line, 36)
+        XCTAssertEqual(trapped.failure?.line, 38)
         XCTAssertTrue(trapped.failure?.message.contains("Fatal error: stop here") == true, trapped.failure?.message ?? "")
         XCTAssertEqual(trapped.output(ofCell: 5)?.text, "before\n")
         XCTAssertNil(trapped.output(ofCell: 5)?.seconds, "the trapping cell did not finish")
+
+        // An index out of range: the runtime's reason and the line of the failing statement.
+        try (Self.chapter + "```swift\nlet xs = [1, 2]\nprint(\"indexing\")\nprint(xs[5])\n```\n").write(to: url, atomically: true, encoding: .utf8)
+        runner = try self.runner(root)
+        let outOfRange = try XCTUnwrap(runner.run(runner.book.chapters)["hello"]?.failure)
+        XCTAssertEqual(outOfRange.kind, .trap)
+        XCTAssertEqual(outOfRange.line, 39)
+        XCTAssertTrue(outOfRange.message.hasPrefix("Fatal error: Index out of range\n  at Chapters/hello.md:39:"), outOfRange.message)
 
         // A chapter that runs past the time limit is stopped, and the cell is named.
         try "# Hello\n\n```swift\nprint(\"start\")\nwhile true { sleep(1) }\n```\n".write(to: url, atomically: true, encoding: .utf8)
@@ -145,5 +173,49 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(stopped.failure?.kind, .timeout)
         XCTAssertEqual(stopped.failure?.line, 4)
         XCTAssertEqual(stopped.output(ofCell: 1)?.text, "start\n")
+    }
+
+    /// A cell after an expensive one is edited: the expensive one is restored from its
+    /// checkpoint (its output replayed, its value returned), not computed again; editing the
+    /// expensive cell itself computes it again.
+    func testCheckpointsRestoreExpensiveCells() throws {
+        let root = try makeBook()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = root.appendingPathComponent("Chapters/hello.md")
+        let chapter = """
+        # Hello
+
+        ```swift
+        let trained = Book.checkpoint("training") { () -> [Double] in
+            print("training for real, pid \\(getpid())")
+            Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"><rect width=\\"1\\" height=\\"1\\"/></svg>")
+            print("done")
+            return [1.5, 2.5]
+        }
+        ```
+
+        ```swift
+        print("sum", trained.reduce(0, +))
+        ```
+
+        """
+        try chapter.write(to: url, atomically: true, encoding: .utf8)
+        let first = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
+        XCTAssertNil(first.failure, "\(first.failure!)")
+        let computed = try XCTUnwrap(first.output(ofCell: 1))
+        XCTAssertEqual(computed.restored, [])
+        XCTAssertEqual(first.output(ofCell: 2)?.text, "sum 4.0\n")
+
+        try chapter.replacingOccurrences(of: "print(\"sum\"", with: "print(\"total\"").write(to: url, atomically: true, encoding: .utf8)
+        let second = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
+        let restored = try XCTUnwrap(second.output(ofCell: 1))
+        XCTAssertEqual(restored.restored.map(\.name), ["training"])
+        XCTAssertEqual(restored.items, computed.items, "the same text and figure, replayed (same pid: not run again)")
+        XCTAssertEqual(second.output(ofCell: 2)?.text, "total 4.0\n", "the edited cell runs with the restored value")
+
+        try chapter.replacingOccurrences(of: "[1.5, 2.5]", with: "[1.5, 3.5]").write(to: url, atomically: true, encoding: .utf8)
+        let third = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
+        XCTAssertEqual(third.output(ofCell: 1)?.restored, [], "an edit to the cell itself computes it again")
+        XCTAssertEqual(third.output(ofCell: 2)?.text, "sum 5.0\n")
     }
 }

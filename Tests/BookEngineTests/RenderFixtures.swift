@@ -64,11 +64,20 @@ struct RenderFixture {
                 CellOutput(index: 2, items: [.text("epoch 1\n"), .figure(svg: svg)], seconds: 3.5),
                 CellOutput(index: 4, items: [.text("2\n")], seconds: 0.001),
                 CellOutput(index: 5, items: [.text("hidden output\n")], seconds: 0.1),
+                Self.trapped(6, "Swift/Array.swift:418: Fatal error: Index out of range"),
             ], failure: nil, record: record),
             "deep": ChapterRun(chapter: "deep", cells: [], failure: RunFailure(
                 kind: .compile, cell: 1, line: 9, message: "Chapters/deep.md:9:13: error: cannot find 'StackedRNN' in scope"),
                 record: record),
         ]
+    }
+
+    /// What the trap check of a `trap` cell records.
+    static func trapped(_ index: Int, _ message: String) -> CellOutput {
+        var output = CellOutput(index: index, items: [], seconds: nil)
+        output.expectedFailureChecked = true
+        output.failureMessage = message
+        return output
     }
 
     static func cell(_ index: Int, _ source: String, line: Int, chapter: String = "intro",

@@ -112,7 +112,7 @@ final class RenderSiteTests: XCTestCase {
         XCTAssertFalse(intro.contains("hidden output"), "hidden output is not shown")
         let trap = try XCTUnwrap(intro.between("id=\"cell-intro-6\"", "</div>\n</div>"))
         XCTAssertTrue(trap.contains("must trap"))
-        XCTAssertTrue(intro.contains("Expected runtime error"))
+        XCTAssertTrue(intro.contains("Runtime error (as expected)"))
         XCTAssertTrue(intro.contains("Fatal error: Index out of range"))
         XCTAssertTrue(intro.contains("<span class=\"code-lang\">bash</span>"))
     }

@@ -107,11 +107,11 @@ struct ChapterLoader {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
                     let index = blocks.filter { if case .cell = $0 { return true } else { return false } }.count + 1
-                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? "\(name)-\(index)", attributes: attributes,
+                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes,
                                              source: node.literal, codeLine: codeLine, line: line, expected: nil)))
                 } else if language == "output" {
                     if case .cell(var cell)? = blocks.last, cell.expected == nil {
-                        cell.expected = ExpectedOutput(text: node.literal, line: codeLine)
+                        cell.expected = ExpectedOutput(text: node.literal, line: codeLine, blockLine: line)
                         blocks[blocks.count - 1] = .cell(cell)
                     } else {
                         error(line, "an `output` block must come right after the Swift cell whose output it shows")
@@ -126,6 +126,7 @@ struct ChapterLoader {
             }
         }
 
+        assignUniqueIDs(&blocks)
         Self.hashSections(&blocks, lines: lines)
         guard let title else {
             error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
@@ -139,12 +140,49 @@ struct ChapterLoader {
         return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
     }
 
+    // MARK: - Cell ids
+
+    /// The id of a cell with no `id=`: the chapter's name and a hash of its code, so adding,
+    /// removing or moving other cells never changes it (editing the cell does; `id=` never does).
+    static func defaultID(chapter: String, source: String) -> String {
+        var hash = ContentHash()
+        hash.add(source.trimmingCharacters(in: .whitespacesAndNewlines))
+        return "\(chapter)-\(hash.hex.prefix(8))"
+    }
+
+    /// Explicit ids must be unique; a default id shared by identical cells gets a suffix.
+    private mutating func assignUniqueIDs(_ blocks: inout [Block]) {
+        guard original == nil else { return }  // a translation's cells are the original's
+        var explicit: [String: Int] = [:]
+        for block in blocks {
+            guard case .cell(let cell) = block, let id = cell.attributes.id else { continue }
+            if let first = explicit[id] {
+                error(cell.line, "two cells have the id `\(id)` (the other one is at line \(first)); ids must be unique")
+            } else {
+                explicit[id] = cell.line
+            }
+        }
+        var taken = Set(explicit.keys)
+        for i in blocks.indices {
+            guard case .cell(var cell) = blocks[i], cell.attributes.id == nil else { continue }
+            var id = cell.id, k = 2
+            while taken.contains(id) { id = "\(cell.id)-\(k)"; k += 1 }
+            taken.insert(id)
+            cell.id = id
+            blocks[i] = .cell(cell)
+        }
+    }
+
     // MARK: - Translations (:cell:`id`, :original:`anchor hash`)
 
     private mutating func placeCell(_ id: String, in blocks: inout [Block], line: Int) {
         guard let original else { return error(line, "`:cell:` is for translations; write the cell here instead") }
         guard let cell = original.cells.first(where: { $0.id == id }) else {
-            return error(line, "no cell with id '\(id)' in \(original.path) (ids: \(original.cells.map(\.id).joined(separator: ", ")))")
+            // The original changed (a cell removed or its id renamed): the page still builds.
+            diagnostics.append(Diagnostic(SourceLocation(file: path, line: line),
+                "no cell with id '\(id)' in \(original.path) any more (removed, or its id changed); this placement is skipped",
+                severity: .warning))
+            return
         }
         var placed = cell
         placed.line = line  // where the translation places it; the code keeps its original lines
@@ -246,13 +284,20 @@ struct ChapterLoader {
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
-    private func resolveReferences(in node: MarkdownNode) {
+    private mutating func resolveReferences(in node: MarkdownNode) {
         var stack = [node]
         while let current = stack.popLast() {
             // Walk the linked list, reading `next` only after a rewrite may have deleted it.
             var child = current.firstChild
             while let node = child {
-                if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
+                if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE,
+                   node.literal.hasSuffix(":value:") {
+                    // The code span's own line when cmark knows it, else the paragraph's.
+                    let line = code.startLine > 0 ? code.startLine : node.startLine
+                    if case .failure(let problem) = ValueReference.parse(code.literal) { error(line, problem.message) }
+                    node.setLiteral(node.literal.dropLast(7) + Placeholder.value(code.literal, line: line))
+                    code.delete()
+                } else if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
                         node.setLiteral(prefix + Placeholder.reference(kind, code.literal))

@@ -42,8 +42,9 @@ public enum TranslationLoader {
                 var translated = loader.load(text)
                 diagnostics += loader.diagnostics
                 translated?.language = language.code
-                let result = translated ?? chapter
+                var result = translated ?? chapter
                 diagnostics += TranslationChecker.compare(result, with: chapter)
+                diagnostics += TranslationChecker.placeMissingCells(in: &result, from: chapter)
                 chapters.append(result)
             }
         }
@@ -72,12 +73,10 @@ public enum TranslationChecker {
         for (id, line) in placed where !seen.insert(id).inserted {
             problems.append(Diagnostic(translation.location(line), "cell '\(id)' is placed more than once"))
         }
-        for id in expected where !seen.contains(id) {
-            problems.append(Diagnostic(translation.location(1), "cell '\(id)' of \(original.path) is missing; place it with :cell:`\(id)`"))
-        }
         let order = placed.map(\.0).filter { expected.contains($0) }
         if order != expected.filter({ seen.contains($0) }) && problems.isEmpty {
-            problems.append(Diagnostic(translation.location(1), "cells are placed in a different order than in \(original.path): \(order.joined(separator: ", "))"))
+            problems.append(Diagnostic(translation.location(1), "cells are placed in a different order than in \(original.path): "
+                                       + order.joined(separator: ", "), severity: .warning))
         }
 
         let originals = Dictionary(original.headings.map { ($0.anchor, $0) }, uniquingKeysWith: { a, _ in a })
@@ -103,6 +102,38 @@ public enum TranslationChecker {
         for heading in original.headings where !translated.contains(heading.anchor) {
             problems.append(Diagnostic(translation.location(1), "section \(heading.number) '\(heading.text)' of \(original.path) has no translation",
                                        severity: .warning))
+        }
+        return problems
+    }
+}
+
+extension TranslationChecker {
+    /// Puts each cell of the original that the translation does not place yet where the
+    /// original has it: right after the cell before it (or before the cell after it), so an
+    /// edit to the original never breaks a translation's page. One warning for each.
+    public static func placeMissingCells(in translation: inout Chapter, from original: Chapter) -> [Diagnostic] {
+        guard translation.path != original.path else { return [] }
+        var problems: [Diagnostic] = []
+        let placedIDs = Set(translation.cells.map(\.id))
+        for (k, cell) in original.cells.enumerated() where !placedIDs.contains(cell.id) {
+            let blocks = translation.blocks
+            func position(of id: String) -> Int? {
+                blocks.firstIndex { if case .cell(let c) = $0 { return c.id == id } else { return false } }
+            }
+            var at = blocks.count, whereText = "at the end"
+            if let before = original.cells[..<k].reversed().first(where: { position(of: $0.id) != nil }), let i = position(of: before.id) {
+                at = i + 1
+                whereText = "after cell '\(before.id)'"
+            } else if let after = original.cells[(k + 1)...].first(where: { position(of: $0.id) != nil }), let i = position(of: after.id) {
+                at = i
+                whereText = "before cell '\(after.id)'"
+            }
+            var shown = cell
+            shown.line = blocks[..<at].last?.line ?? 1
+            translation.blocks.insert(.cell(shown), at: at)
+            problems.append(Diagnostic(translation.location(shown.line),
+                "cell '\(cell.id)' (\(original.path):\(cell.line)) is not placed in this translation yet; it is shown \(whereText) "
+                + "(place it with :cell:`\(cell.id)`)", severity: .warning))
         }
         return problems
     }

@@ -95,12 +95,17 @@ public enum Placeholder {
 
     public enum ReferenceKind: String, Sendable { case numref, eqref }
 
+    /// A :value:`spec` written on prose line `line`: a value the chapter's run recorded.
+    public static func value(_ spec: String, line: Int) -> String { "\(open)value:\(line):\(spec)\(close)" }
+
     public enum Token: Equatable, Sendable {
         case text(String)
         case math(Int)
         /// Math given as TeX directly (display math that stood inside a paragraph).
         case tex(String)
         case reference(ReferenceKind, String)
+        /// A :value:`spec` and its line in the chapter.
+        case value(String, line: Int)
     }
 
     /// Splits HTML into text and placeholder tokens.
@@ -116,6 +121,9 @@ public enum Placeholder {
             let body = rest[rest.index(after: start)..<end]
             if body.hasPrefix("math:"), let i = Int(body.dropFirst(5)) {
                 tokens.append(.math(i))
+            } else if body.hasPrefix("value:"), let colon = body.dropFirst(6).firstIndex(of: ":"),
+                      let line = Int(body[body.index(body.startIndex, offsetBy: 6)..<colon]) {
+                tokens.append(.value(String(body[body.index(after: colon)...]), line: line))
             } else if body.hasPrefix("tex:") {
                 tokens.append(.tex(String(body.dropFirst(4))))
             } else if let colon = body.firstIndex(of: ":"),

@@ -48,5 +48,14 @@ public struct CellAttributes: Sendable, Equatable {
 /// An ```` ```output ```` block written under a cell.
 public struct ExpectedOutput: Sendable {
     public var text: String
+    /// Line of the block's first line of text.
     public var line: Int
+    /// Line of the block's opening fence: where a disagreeing run is reported.
+    public var blockLine: Int
+
+    public init(text: String, line: Int, blockLine: Int? = nil) {
+        self.text = text
+        self.line = line
+        self.blockLine = blockLine ?? max(1, line - 1)
+    }
 }

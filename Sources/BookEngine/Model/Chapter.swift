@@ -30,4 +30,14 @@ public struct Chapter: Sendable {
     }
 
     public func location(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
+
+    /// The cell a line of this chapter's file belongs to: from its opening fence to its closing
+    /// one. The one mapping from source lines to cells (errors, traps, failures on the page).
+    public func cell(atLine line: Int) -> Cell? {
+        cells.first { cell in
+            let lines = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
+            // `source` ends with a newline, so `lines` counts the closing fence's line too.
+            return line >= cell.line && line <= cell.codeLine + lines - 1
+        }
+    }
 }

@@ -23,10 +23,7 @@ struct CellRenderer {
     static func failingCellIndex(_ failure: RunFailure, in chapter: Chapter) -> Int? {
         if let cell = failure.cell { return cell }
         guard let line = failure.line else { return nil }
-        return chapter.cells.first { cell in
-            let count = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
-            return line >= cell.line && line <= cell.codeLine + count
-        }?.index
+        return chapter.cell(atLine: line)?.index
     }
 
     static func anchor(of cell: Cell) -> String { "cell-\(cell.id)" }
@@ -59,6 +56,11 @@ struct CellRenderer {
                 marks.append(mark(ui("not reached"), "norun", ui("The program stopped before this cell")))
             }
         }
+        for restored in output?.restored ?? [] {
+            let title = ui("Restored from the checkpoint “{}” made on {}; computing it took {}", restored.name,
+                           Format.date(restored.date), Format.seconds(restored.seconds))
+            marks.append(mark(ui("restored"), "restored", title))
+        }
         if let seconds = output?.seconds {
             marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(Format.seconds(seconds))</span>")
         }
@@ -84,36 +86,63 @@ struct CellRenderer {
     }
 
     private func outputs(of cell: Cell, output: CellOutput?) -> String {
-        if let expected = cell.expected {
-            let text = CodeRenderer.outputText(expected.text)
-            if cell.attributes.trap || cell.attributes.compileFail {
-                let what = HTML.escape(ui(cell.attributes.trap ? "Expected runtime error" : "Expected compile error"))
-                return """
-                <div class="output output-expected-error">
-                <div class="output-header"><span class="output-label">\(what)</span>\(checkedBadge)</div>
-                <pre class="output-text">\(text)</pre>
-                </div>
-
-                """
+        guard let expected = cell.expected else {
+            guard let output, !output.items.isEmpty else { return earlierOutput(of: cell) }
+            return outputBlock(CodeRenderer.items(output.items), label: ui("Output"))
+        }
+        // The written block is an expectation: the page shows what the run did, judged against it.
+        let isError = cell.attributes.trap || cell.attributes.compileFail
+        let label = ui(cell.attributes.trap ? "Runtime error (as expected)" : cell.attributes.compileFail ? "Compile error (as expected)" : "Output")
+        let actual: String
+        if isError {
+            let message = output?.failureMessage ?? ui(cell.attributes.trap ? "The cell finished normally" : "The cell compiled")
+            actual = "<pre class=\"output-text\">\(CodeRenderer.outputText(message))</pre>\n"
+        } else {
+            actual = output.map { CodeRenderer.items($0.items) } ?? ""
+        }
+        switch DoctestJudge.judge(cell, in: source, run: run) {
+        case .notRun:
+            return isError ? "" : earlierOutput(of: cell)  // no output of this run, and no badge
+        case .pass:
+            return outputBlock(actual, label: label, kind: isError ? "output-checked output-expected-error" : "output-checked",
+                               badge: checkedBadge)
+        case .fail(let detail):
+            // Reported once, by the original's page; every language's page shows it.
+            if context.language.folder.isEmpty {
+                context.fail(source.location(expected.blockLine),
+                             "the output of cell \(cell.index) differs from the output block written under it\n\(detail)")
             }
-            let figures = output.map { CodeRenderer.items($0.items, includeText: false) } ?? ""
-            return """
-            <div class="output output-checked">
-            <div class="output-header"><span class="output-label">\(HTML.escape(ui("Output")))</span>\(checkedBadge)</div>
-            <pre class="output-text">\(text)</pre>
-            \(figures)</div>
+            let diff = """
+            <div class="doctest-diff"><div class="output-header"><span class="output-label">\(HTML.escape(ui("Differs from the output written in the chapter")))</span>\
+            <span class="failure-location">\(HTML.escape(source.location(expected.blockLine).description))</span></div>
+            <pre class="output-text">\(CodeRenderer.outputText(detail))</pre></div>
 
             """
+            return outputBlock(actual + diff, label: label, kind: "output-mismatch", badge: mismatchBadge)
         }
-        guard let output, !output.items.isEmpty else { return "" }
-        let body = CodeRenderer.items(output.items)
+    }
+
+    /// After a failed run, what the cell printed in the last good run, marked as such.
+    private func earlierOutput(of cell: Cell) -> String {
+        guard let earlier = run?.earlier, run?.failure != nil, let output = earlier.output(ofCell: cell.index),
+              !output.items.isEmpty else { return "" }
+        let label = ui("Output of an earlier run ({})", Format.date(earlier.date))
+        return outputBlock(CodeRenderer.items(output.items), label: label, kind: "output-earlier")
+    }
+
+    private func outputBlock(_ body: String, label: String, kind: String? = nil, badge: String = "") -> String {
         guard !body.isEmpty else { return "" }
         return """
-        <div class="output">
-        <div class="output-header"><span class="output-label">\(HTML.escape(ui("Output")))</span></div>
+        <div class="output\(kind.map { " " + $0 } ?? "")">
+        <div class="output-header"><span class="output-label">\(HTML.escape(label))</span>\(badge)</div>
         \(body)</div>
 
         """
+    }
+
+    private var mismatchBadge: String {
+        "<span class=\"mismatch-badge\" title=\"\(HTML.escape(ui("This run's output differs from the output written in the chapter")))\">"
+            + HTML.escape(ui("✗ differs from the chapter")) + "</span>"
     }
 
     private var checkedBadge: String {

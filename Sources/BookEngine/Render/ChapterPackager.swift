@@ -10,7 +10,7 @@ import Foundation
 /// of the book tool's build (ZIPFoundation would be one more package to compile on every clean
 /// build).
 public struct ChapterPackager: Sendable {
-    /// The project's root, holding `Sources/TensorKit`, `Sources/BookSupport` and `Sources/CBLAS`.
+    /// The project's root, holding `Sources/TensorKit`, `Sources/BookSupport`, `Sources/BookContract` and `Sources/CBLAS`.
     public var projectRoot: URL
     /// swift-argument-parser's checkout (its `Sources/ArgumentParser*` and `LICENSE.txt`).
     public var argumentParser: URL
@@ -49,7 +49,7 @@ public struct ChapterPackager: Sendable {
     static func sitePath(of chapter: String) -> String { "\(folder)/\(chapter).zip" }
 
     /// The package's folders copied from the project as they are.
-    static let projectFolders = ["Sources/TensorKit", "Sources/BookSupport", "Sources/CBLAS"]
+    static let projectFolders = ["Sources/TensorKit", "Sources/BookSupport", "Sources/BookContract", "Sources/CBLAS"]
     static let parserTargets = ["ArgumentParser", "ArgumentParserToolInfo"]
 
     /// The files and folders the package copies, by their path in it.
@@ -167,8 +167,9 @@ public struct ChapterPackager: Sendable {
                 .target(name: "ArgumentParser", dependencies: ["ArgumentParserToolInfo"], exclude: ["CMakeLists.txt"]),
                 // The book's tensor library.
                 .target(name: "TensorKit", dependencies: ["CBLAS"]\(Self.legacyMode)),
-                // What chapter programs link: options, output capture, plots.
-                .target(name: "BookSupport", dependencies: ["ArgumentParser"]),
+                // What chapter programs link: options, output capture, plots; and what they share with the book's engine.
+                .target(name: "BookContract"),
+                .target(name: "BookSupport", dependencies: ["BookContract", "ArgumentParser"]),
                 // The book's library: the `save` cells of this chapter and the ones before it.
                 .target(name: \(Tangler.literal(library)), dependencies: ["TensorKit", "BookSupport"]),
                 // The chapter's cells: top-level code, on the main actor like everything it declares.
@@ -210,7 +211,7 @@ public struct ChapterPackager: Sendable {
         | `Sources/\(chapter.name)/` | the chapter's program: its cells, in order |
         | `Sources/\(book.config.library)/` | the book's library: the `save` cells of this chapter and the ones before it |
         | `Sources/TensorKit/`, `Sources/CBLAS/` | the book's tensor library (autograd, layers, SGD) over OpenBLAS |
-        | `Sources/BookSupport/` | the options, output capture and plots of chapter programs |
+        | `Sources/BookSupport/`, `Sources/BookContract/` | the options, output capture and plots of chapter programs |
         | `Sources/ArgumentParser*/` | swift-argument-parser, Apache 2.0 (`LICENSE-swift-argument-parser.txt`) |
         | `\(BookLoader.chaptersFolder)/` | the chapters' Markdown (error messages point at their lines) and the data set |
 

@@ -173,6 +173,11 @@ struct ChapterRenderer {
             }
             detail += "\n<pre class=\"output-text\">\(CodeRenderer.outputText(failure.message))</pre>"
         }
+        if let earlier = run?.earlier {
+            detail += "\n<p class=\"banner-earlier\">" + HTML.escapeText(ui(
+                "Outputs marked “earlier run” come from the last good run, of {}; they are not this run's.",
+                Format.date(earlier.date))) + "</p>"
+        }
         return """
         <div class="banner banner-error" role="alert">
         <strong>\(HTML.escapeText(ui(what)))</strong>\(where_)\(ui(". "))\(HTML.escapeText(ui(missing)))\(detail)
@@ -187,12 +192,7 @@ struct ChapterRenderer {
         for other in context.original.chapters where other.name != chapter.name {
             guard let range = message.range(of: other.path + ":") else { continue }
             let line = Int(message[range.upperBound...].prefix { $0.isNumber })
-            let cell = line.flatMap { line in
-                other.cells.first { cell in
-                    let count = cell.source.split(separator: "\n", omittingEmptySubsequences: false).count
-                    return line >= cell.codeLine && line < cell.codeLine + count
-                }
-            }
+            let cell = line.flatMap(other.cell(atLine:))
             return (context.book.chapter(named: other.name) ?? other, cell)
         }
         return nil

@@ -28,6 +28,7 @@ struct InlineRenderer {
             // Display math that stood inside a paragraph: the loader gives it `\displaystyle`, in line.
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
             case .reference(let kind, let label): out += reference(kind, label, line: line)
+            case .value(let spec, let valueLine): out += value(spec, line: valueLine)
             }
             switch token {
             case .math, .tex: mathStart = start
@@ -51,6 +52,10 @@ struct InlineRenderer {
             case .tex(let tex): out += Self.searchText(ofTeX: tex)
             case .reference(let kind, let label):
                 out += context.labels[label].map { referenceText(kind, $0) } ?? "??"
+            case .value(let spec, _):
+                if case .success(let reference) = ValueReference.parse(spec), let value = context.run(of: chapter)?.values[reference.name] {
+                    out += HTML.escape(reference.text(of: value))
+                }
             }
         }
         return HTML.plainText(out)
@@ -86,6 +91,37 @@ struct InlineRenderer {
         return "<a class=\"ref ref-\(target.kind.rawValue)\" href=\"\(HTML.escape(href(to: target)))\"\(titleAttribute)>"
             + HTML.escape(referenceText(kind, target)) + "</a>"
     }
+
+    /// A value the chapter's run recorded, as the prose quotes it; a claim it breaks fails the render.
+    func value(_ spec: String, line: Int) -> String {
+        let location = chapter.location(line)
+        guard case .success(let reference) = ValueReference.parse(spec) else {
+            return "<span class=\"value value-missing\">?</span>"  // the loader reported it
+        }
+        let missing = { (why: String) in
+            "<span class=\"value value-missing\" title=\"\(HTML.escape(why))\">?</span>"
+        }
+        guard let run = context.run(of: chapter) else {
+            return missing(context.ui("This chapter has not run, so this value is unknown"))
+        }
+        guard let value = run.values[reference.name] else {
+            if run.failure == nil {
+                context.fail(location, "no cell of \(context.sourceChapter(of: chapter).path) recorded the value `\(reference.name)` "
+                             + "(record it in a cell with Book.record(\"\(reference.name)\", ...))")
+            }
+            return missing(context.ui("The run did not record this value"))
+        }
+        let text = HTML.escape(reference.text(of: value))
+        // Claims hold for the chapter's own settings; a quick run (fewer epochs) only shows the value.
+        if let range = reference.range, run.record.arguments.isEmpty, !reference.holds(for: value) {
+            context.fail(location, "the prose claims `\(reference.name)` lies in \(Self.number(range.lowerBound))...\(Self.number(range.upperBound)), "
+                         + "but this run recorded \(reference.text(of: value)); change the text or the code")
+            return "<span class=\"value value-broken\" title=\"\(HTML.escape(context.ui("This run breaks the claim the text makes here")))\">\(text)</span>"
+        }
+        return "<span class=\"value\" title=\"\(HTML.escape(context.ui("Recorded by this run of the chapter")))\">\(text)</span>"
+    }
+
+    private static func number(_ x: Double) -> String { x.rounded() == x ? String(Int64(x)) : String(x) }
 
     /// What a reference shows: `Section 4.2`, `Fig. 4.1`, `(4.1)`.
     func referenceText(_ kind: Placeholder.ReferenceKind, _ target: LabelTarget) -> String {

@@ -18,6 +18,9 @@ final class RenderContext {
     /// The renderer's own words in this language.
     let ui: UIText
     private(set) var diagnostics: [Diagnostic] = []
+    /// Errors in what the run produced (a doctest that disagrees, a claim a value breaks): the
+    /// page shows them and is written, and the command fails.
+    private(set) var failures: [Diagnostic] = []
 
     init(language: SiteLanguage, languages: [SiteLanguage], original: Book, runs: [String: ChapterRun],
          options: SiteOptions, hasKaTeX: Bool) {
@@ -39,6 +42,13 @@ final class RenderContext {
     func error(_ location: SourceLocation, _ message: String) {
         diagnostics.append(Diagnostic(location, message, severity: .error))
     }
+
+    func fail(_ location: SourceLocation, _ message: String) {
+        failures.append(Diagnostic(location, message, severity: .error))
+    }
+
+    /// The run whose outputs a chapter of this language shows (its original's run).
+    func run(of chapter: Chapter) -> ChapterRun? { runs[sourceChapter(of: chapter).name] }
 
     /// A file of the site's shared assets (`theme/book.css`) as pages of this language link it.
     func asset(_ path: String) -> String { language.toRoot + path }

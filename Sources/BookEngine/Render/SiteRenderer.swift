@@ -13,6 +13,9 @@ public struct SiteRenderer {
     /// The translated books (`TranslationLoader`), in the order of the switcher. Their cells are
     /// the original's, so the outputs are looked up in the same `runs`.
     public var translations: [Book]
+    /// Chapters whose pages already in the site are kept byte for byte (`book render <chapter>`
+    /// renders only the chapters it names); a kept chapter with no page yet is rendered.
+    public var keptPages: Set<String> = []
 
     public init(book: Book, runs: [String: ChapterRun], options: SiteOptions, translations: [Book] = []) {
         self.book = book
@@ -21,7 +24,8 @@ public struct SiteRenderer {
         self.translations = translations
     }
 
-    /// Writes the site into `site` and returns the warnings; throws `DiagnosticList` on errors.
+    /// Writes the site into `site` and returns the warnings and the failures the pages show (errors,
+    /// after the site is written); throws `DiagnosticList` on errors that keep the site from being written.
     public func render(into site: URL) throws -> [Diagnostic] {
         let site = site.standardizedFileURL
         let fm = FileManager.default
@@ -48,12 +52,14 @@ public struct SiteRenderer {
                               hasKaTeX: assets.katexAvailable)
             }
             try write(into: temporary, contexts: contexts, assets: assets)
+            keepPages(from: site, into: temporary, contexts: contexts)
             try printPDFs(in: temporary, contexts: contexts)
             let checker = LinkChecker(site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
             let diagnostics = early + contexts.flatMap(\.diagnostics) + checker.check()
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
             try swap(temporary, into: site)
-            return diagnostics
+            // Failures of the run's content are on the pages; the caller fails after writing them.
+            return diagnostics + contexts.flatMap(\.failures)
         } catch {
             try? fm.removeItem(at: temporary)
             throw error
@@ -182,6 +188,22 @@ public struct SiteRenderer {
                 try printer.print(page, to: folder.appendingPathComponent(PrintPage.pdfName(of: context.language)), assets: assets)
             } catch {
                 context.error(SourceLocation(file: context.language.path(PrintPage.pageName), line: 0), "\(error)")
+            }
+        }
+    }
+
+    /// Puts back the pages of the chapters not rendered this time, as they were in `site`.
+    private func keepPages(from site: URL, into fresh: URL, contexts: [RenderContext]) {
+        guard !keptPages.isEmpty else { return }
+        let fm = FileManager.default
+        for context in contexts {
+            let folder = context.language.folder
+            for name in keptPages.sorted() {
+                let page = (folder.isEmpty ? "" : folder + "/") + RenderContext.pageName(of: name)
+                let old = site.appendingPathComponent(page), new = fresh.appendingPathComponent(page)
+                guard fm.fileExists(atPath: old.path) else { continue }
+                try? fm.removeItem(at: new)
+                try? fm.copyItem(at: old, to: new)
             }
         }
     }

@@ -1,9 +1,12 @@
+import BookContract
 import Foundation
 
 /// How chapter programs are built and run.
 public struct RunSettings: Sendable {
     /// Extra arguments for every chapter program (e.g. `--epochs 1` for a quick run).
     public var arguments: [String] = []
+    /// Run with the book's quick settings (`book.json`'s `quickArguments`) instead of `arguments`.
+    public var quick = false
     public var seed: UInt64 = 0
     /// Seconds a chapter may run before it is stopped.
     public var timeout: Double = 1800
@@ -13,10 +16,21 @@ public struct RunSettings: Sendable {
     public var configuration = "release"
     /// Where cached outputs live, relative to the book root.
     public var cacheFolder = ".build-book/outputs"
-    /// Sources (relative to the root) whose changes invalidate every chapter's outputs.
-    public var dependencies = ["Package.swift", "Sources/TensorKit", "Sources/BookSupport", "Sources/CBLAS"]
+    /// Where chapter programs keep checkpoints (`Book.checkpoint`), relative to the book root.
+    public var checkpointFolder = ".build-book/checkpoints"
+    /// Sources (relative to the root) whose changes invalidate every chapter's outputs; nil means
+    /// every folder of `Sources/` that a chapter program can link (all but the engine, the bench
+    /// and the generated targets), `Package.swift` (less its generated chapter list) and the data.
+    public var dependencies: [String]?
 
     public init() {}
+
+    /// The settings with `quick` turned into the book's quick arguments.
+    public func resolved(for book: Book) -> RunSettings {
+        var settings = self
+        if quick { settings.arguments = book.config.quickArguments; settings.quick = false }
+        return settings
+    }
 }
 
 /// Builds each chapter's program in release mode, runs it in capture mode, and caches what
@@ -29,7 +43,7 @@ public final class ChapterRunner {
 
     public init(book: Book, settings: RunSettings) {
         self.book = book
-        self.settings = settings
+        self.settings = settings.resolved(for: book)
     }
 
     private lazy var swift: String = Subprocess.which("swift") ?? "/usr/bin/swift"
@@ -45,42 +59,122 @@ public final class ChapterRunner {
     /// The arguments a chapter program gets.
     public var programArguments: [String] { ["--seed", "\(settings.seed)"] + settings.arguments }
 
-    /// The cache key of a chapter's outputs.
-    public func inputsHash(_ chapter: Chapter) -> String {
+    /// The cache key of a chapter's outputs: a hash of all its input parts.
+    public func inputsHash(_ chapter: Chapter) -> String { Self.hash(of: inputs(chapter)) }
+
+    static func hash(of inputs: [String: String]) -> String {
         var hash = ContentHash()
-        hash.add(toolchain)
-        hash.add(programArguments.joined(separator: "\u{0}"))
-        // Only the settings that shape the programs (not, e.g., the list of translations).
-        let config = book.config
-        hash.add([config.library, config.programsPath].joined(separator: "\u{0}"))
-        hash.add((config.programImports + ["|"] + config.libraryImports + ["|"] + config.prologue).joined(separator: "\u{0}"))
-        for cell in chapter.cells { hash.add("\(cell.index) \(cell.attributes)"); hash.add(cell.source) }
-        for (owner, cell) in book.libraryCells { hash.add(owner.path); hash.add(cell.source) }
-        for dependency in settings.dependencies {
-            let url = book.root.appendingPathComponent(dependency)
-            var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
-            if isDir.boolValue { hash.addFiles(under: url) } else if let data = FileManager.default.contents(atPath: url.path) { hash.add(data) }
-        }
+        for key in inputs.keys.sorted() { hash.add(key); hash.add(inputs[key]!) }
         return hash.hex
     }
 
-    private func cacheURL(_ chapter: Chapter) -> URL {
-        var tag = ContentHash()
-        tag.add(programArguments.joined(separator: " "))
-        return book.root.appendingPathComponent(settings.cacheFolder)
-            .appendingPathComponent("\(chapter.name)-\(tag.hex.prefix(8)).json")
+    /// Everything that can change a chapter's outputs, part by part, each hashed: its cells, the
+    /// library chapters its code reaches, the sources programs link, the settings, the toolchain.
+    /// Prose, translations and chapters it does not reach are not among them.
+    public func inputs(_ chapter: Chapter) -> [String: String] {
+        func hashed(_ parts: String...) -> String {
+            var hash = ContentHash()
+            parts.forEach { hash.add($0) }
+            return String(hash.hex.prefix(16))
+        }
+        var parts: [String: String] = [:]
+        parts["toolchain"] = hashed(toolchain)
+        parts["arguments"] = hashed(programArguments.joined(separator: "\u{0}"))
+        let config = book.config
+        parts["settings"] = hashed(config.library, config.programsPath,
+                                   (config.programImports + ["|"] + config.libraryImports + ["|"] + config.prologue).joined(separator: "\u{0}"))
+        for cell in chapter.cells { parts["cell \(cell.id)"] = hashed("\(cell.index) \(cell.attributes)", cell.source) }
+        for name in reach.libraryChapters(reachedBy: chapter.name) {
+            guard let library = book.chapter(named: name) else { continue }
+            parts["library \(library.path)"] = hashed(library.cells.filter(\.isSaved).map(\.source).joined(separator: "\u{0}"))
+        }
+        for dependency in dependencies { parts["sources \(dependency)"] = dependencyHashes[dependency] }
+        return parts.compactMapValues { $0 }
     }
+
+    /// Each cell's checkpoint key: a hash of every input but the cells, and the cells up to it.
+    /// A checkpoint stored under it is valid exactly as long as what produced it is unchanged.
+    public func cellKeys(_ chapter: Chapter) -> [Int: String] {
+        let all = inputs(chapter)
+        var hash = ContentHash()
+        for key in all.keys.sorted() where !key.hasPrefix("cell ") { hash.add(key); hash.add(all[key]!) }
+        var keys: [Int: String] = [:]
+        for cell in chapter.cells.sorted(by: { $0.index < $1.index }) {
+            hash.add("cell \(cell.id)")
+            hash.add(all["cell \(cell.id)"] ?? "")
+            keys[cell.index] = String(hash.hex.prefix(24))
+        }
+        return keys
+    }
+
+    private lazy var reach = LibraryReach(book: book)
+
+    /// The folders and files whose changes invalidate every chapter (see `RunSettings.dependencies`).
+    lazy var dependencies: [String] = {
+        if let listed = settings.dependencies { return listed }
+        let generated: Set<String> = [book.config.library, book.config.programsPath.split(separator: "/").dropFirst().first.map(String.init) ?? ""]
+        let engine: Set<String> = ["BookEngine", "book", "bench"]
+        let sources = (try? FileManager.default.contentsOfDirectory(atPath: book.root.appendingPathComponent("Sources").path)) ?? []
+        return ["Package.swift", "Chapters/data"] + sources.sorted().filter { !generated.contains($0) && !engine.contains($0) && !$0.hasPrefix(".") }
+            .map { "Sources/\($0)" }
+    }()
+
+    /// Each dependency's hash, computed once per runner.
+    private lazy var dependencyHashes: [String: String] = {
+        var out: [String: String] = [:]
+        for dependency in dependencies {
+            let url = book.root.appendingPathComponent(dependency)
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { continue }
+            var hash = ContentHash()
+            if isDir.boolValue {
+                hash.addFiles(under: url)
+            } else if var text = try? String(contentsOf: url, encoding: .utf8) {
+                // The tangler's chapter list in Package.swift: a new chapter re-runs only itself.
+                if let begin = text.range(of: "// BEGIN chapter programs"), let end = text.range(of: "// END chapter programs"), begin.upperBound < end.lowerBound {
+                    text.removeSubrange(begin.upperBound..<end.lowerBound)
+                }
+                hash.add(text)
+            }
+            out[dependency] = String(hash.hex.prefix(16))
+        }
+        return out
+    }()
+
+    private var cache: OutputCache { OutputCache(folder: book.root.appendingPathComponent(settings.cacheFolder)) }
 
     /// The stored outputs of a chapter if they are still valid.
     public func cached(_ chapter: Chapter) -> ChapterRun? {
-        guard let data = FileManager.default.contents(atPath: cacheURL(chapter).path),
-              let run = try? Self.decoder.decode(ChapterRun.self, from: data),
-              run.failure == nil, run.record.inputsHash == inputsHash(chapter) else { return nil }
+        guard let run = cache.entry(chapter.name, hash: inputsHash(chapter)), run.failure == nil else { return nil }
         return run
     }
 
-    /// Runs (or takes from the cache) each chapter. A chapter that fails does not stop the others.
+    /// Why a chapter's outputs are current, or what changed since its last run with these settings.
+    public func explain(_ chapter: Chapter) -> String {
+        if let hit = cached(chapter) { return "unchanged since its run of \(Self.dateText(hit.record.date))" }
+        guard let last = cache.latest(chapter.name, arguments: settings.arguments), !last.record.inputs.isEmpty else {
+            return "no earlier run with these settings"
+        }
+        let now = inputs(chapter)
+        let keys = Set(now.keys).union(last.record.inputs.keys).sorted()
+        let changed = keys.filter { now[$0] != last.record.inputs[$0] }.map { key -> String in
+            if now[key] == nil { return "\(key) (removed)" }
+            if last.record.inputs[key] == nil { return "\(key) (new)" }
+            return key
+        }
+        return "changed since its run of \(Self.dateText(last.record.date)): " + (changed.isEmpty ? "nothing visible" : changed.joined(separator: ", "))
+    }
+
+    static func dateText(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
+        return f.string(from: date)
+    }
+
+    /// Runs (or takes from the cache) each chapter. A chapter that fails does not stop the others;
+    /// its run carries the last good run's outputs (`earlier`) for the page.
     public func run(_ chapters: [Chapter], force: Bool = false) -> [String: ChapterRun] {
         var runs: [String: ChapterRun] = [:]
         for chapter in chapters {
@@ -89,33 +183,66 @@ public final class ChapterRunner {
                 runs[chapter.name] = hit
                 continue
             }
-            let run = buildAndRun(chapter)
+            if !force { log("\(chapter.name): runs, because it \(explain(chapter).replacingOccurrences(of: "no earlier", with: "has no earlier"))") }
+            var run = buildAndRun(chapter)
+            if run.failure == nil {
+                store(run)
+            } else if let last = cache.latest(chapter.name, arguments: settings.arguments) {
+                run.earlier = EarlierRun(date: last.record.date, cells: last.cells, values: last.values)
+            }
             runs[chapter.name] = run
-            if run.failure == nil { store(run, for: chapter) }
         }
         return runs
     }
 
-    private func store(_ run: ChapterRun, for chapter: Chapter) {
-        let url = cacheURL(chapter)
+    private func store(_ run: ChapterRun) {
         do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try AtomicFile.write(try Self.encoder.encode(run), to: url)
+            try cache.store(run)
         } catch {
-            log("warning: cannot cache the outputs of \(chapter.name): \(error)")
+            log("warning: cannot cache the outputs of \(run.chapter): \(error)")
         }
     }
 
     private func record(_ chapter: Chapter, seconds: Double) -> RunRecord {
-        RunRecord(date: Date(), seed: settings.seed, arguments: settings.arguments, toolchain: toolchain,
-                  inputsHash: inputsHash(chapter), seconds: seconds)
+        let inputs = inputs(chapter)
+        return RunRecord(date: Date(), seed: settings.seed, arguments: settings.arguments, toolchain: toolchain,
+                         inputsHash: Self.hash(of: inputs), seconds: seconds, inputs: inputs)
     }
 
     func buildAndRun(_ chapter: Chapter) -> ChapterRun {
         if let failure = build(chapter) {
             return ChapterRun(chapter: chapter.name, cells: [], failure: failure, record: record(chapter, seconds: 0))
         }
-        return execute(chapter)
+        var run = execute(chapter)
+        guard run.failure == nil else { return run }
+        for cell in chapter.cells where cell.attributes.trap || cell.attributes.compileFail {
+            var output = run.output(ofCell: cell.index) ?? CellOutput(index: cell.index, items: [], seconds: nil)
+            output.expectedFailureChecked = true
+            output.failureMessage = expectedFailure(of: cell, in: chapter)
+            run.cells.removeAll { $0.index == cell.index }
+            run.cells.append(output)
+        }
+        run.cells.sort { $0.index < $1.index }
+        return run
+    }
+
+    /// Runs a `trap` cell (the program up to it, with `--trap-cell`) or type-checks a
+    /// `compile-fail` cell; the runtime's or compiler's message, nil if it ran or compiled.
+    func expectedFailure(of cell: Cell, in chapter: Chapter) -> String? {
+        if cell.attributes.trap {
+            let run = execute(chapter, extraArguments: ["--trap-cell", "\(cell.index)"])
+            guard let failure = run.failure else { return nil }
+            return failure.kind == .trap ? failure.message : "the program failed otherwise (\(failure.kind.rawValue)):\n\(failure.message)"
+        }
+        let config = book.config
+        var source = (config.programImports + [config.library]).map { "import \($0)\n" }.joined()
+        source += "#sourceLocation(file: \"\(chapter.path)\", line: \(cell.codeLine))\n\(cell.source)"
+        do {
+            let (succeeded, output) = try typecheck(source)
+            return succeeded ? nil : output
+        } catch {
+            return "cannot run the compiler: \(error)"
+        }
     }
 
     /// Builds a chapter's program (release); the failure, if it does not compile.
@@ -166,13 +293,21 @@ public final class ChapterRunner {
         let program = "\(binPath)/\(chapter.name)"
         let result: Subprocess.Result
         do {
+            let checkpoints = book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
             result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
-                                        environment: ["BOOK_CAPTURE_DIR": figures.path], timeout: settings.timeout)
+                                        environment: ["BOOK_CAPTURE_DIR": figures.path,
+                                                      RunContract.checkpointFolderKey: checkpoints.path,
+                                                      RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter))],
+                                        timeout: settings.timeout)
         } catch {
             return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
                               message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
         }
-        let parsed = CaptureParser.parse(result.stdout, figures: figures)
+        var parsed = CaptureParser.parse(result.stdout, figures: figures)
+        for restored in Self.restoredCheckpoints(in: figures) {
+            guard let i = parsed.cells.firstIndex(where: { $0.index == restored.cell }) else { continue }
+            parsed.cells[i].restored.append(restored)
+        }
         var failure: RunFailure?
         if result.timedOut {
             failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: line(of: parsed.unfinishedCell, in: chapter),
@@ -180,7 +315,22 @@ public final class ChapterRunner {
         } else if result.status != 0 || result.signalled {
             failure = trapFailure(chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled, status: result.status)
         }
-        return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds))
+        return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds),
+                          values: Self.recordedValues(in: figures))
+    }
+
+    /// The checkpoints the program restored instead of computing them.
+    static func restoredCheckpoints(in captureFolder: URL) -> [RestoredCheckpoint] {
+        guard let data = FileManager.default.contents(atPath: captureFolder.appendingPathComponent(RunContract.restoredFile).path)
+        else { return [] }
+        return (try? decoder.decode([RestoredCheckpoint].self, from: data)) ?? []
+    }
+
+    /// The values the program recorded for the prose (none if it recorded none).
+    static func recordedValues(in captureFolder: URL) -> [String: RecordedValue] {
+        guard let data = FileManager.default.contents(atPath: captureFolder.appendingPathComponent(RunContract.valuesFile).path),
+              let values = try? decoder.decode([String: RecordedValue].self, from: data) else { return [:] }
+        return values.filter { RunContract.isValidValueName($0.key) }
     }
 
     private func line(of cell: Int?, in chapter: Chapter) -> Int? {
@@ -201,30 +351,22 @@ public final class ChapterRunner {
         if let first = errors.first(where: { $0.hasPrefix(marker) }) ?? errors.first(where: { $0.contains(marker) }),
            let range = first.range(of: marker) {
             line = Int(first[range.upperBound...].prefix { $0.isNumber })
-            cell = chapter.cells.last { $0.codeLine <= (line ?? 0) }?.index
+            cell = line.flatMap(chapter.cell(atLine:))?.index
         }
         let message = (errors.isEmpty ? Array(lines.suffix(20)) : errors).joined(separator: "\n")
         return RunFailure(kind: .compile, cell: cell, line: line, message: message)
     }
 
     func trapFailure(_ chapter: Chapter, stderr: String, cell: Int?, signalled: Bool, status: Int32) -> RunFailure {
-        let lines = relativize(stderr).split(separator: "\n").map(String.init)
-        // What the runtime said (`Fatal error: ...`), or the crash line, without the register dump.
-        let said = lines.filter { $0.contains("Fatal error") || $0.hasPrefix("Error:") || $0.contains(": error:") }
-        let crash = lines.first { $0.hasPrefix("*** Program crashed") }
-        // Backtrace frames that name a chapter line (thanks to #sourceLocation).
-        let marker = "\(chapter.name).md:"
-        let frames = lines.filter { $0.contains(marker) && !said.contains($0) }
-        var line: Int?
-        for l in said + frames {
-            if let range = l.range(of: marker), let n = Int(l[range.upperBound...].prefix { $0.isNumber }) { line = n; break }
-        }
-        line = line ?? self.line(of: cell, in: chapter)
-        var message = said + (said.isEmpty ? [crash].compactMap { $0 } : []) + frames.prefix(5).map { "  at \($0.trimmingCharacters(in: .whitespaces))" }
+        let report = TrapReport(stderr: relativize(stderr), chapter: chapter)
+        let line = report.chapterLine ?? self.line(of: cell, in: chapter)
+        var message = report.summary
         if message.isEmpty {
-            message = [signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)"] + lines.suffix(5)
+            let lines = relativize(stderr).split(separator: "\n").map(String.init)
+            message = ([signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)"]
+                       + lines.suffix(5)).joined(separator: "\n")
         }
-        return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line, message: message.joined(separator: "\n"))
+        return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line, message: message)
     }
 
     static let encoder: JSONEncoder = {

@@ -4,7 +4,9 @@ import BookSupport
 import TensorKit
 import D2L
 
-Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks")
+Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/deep-rnn.md": "aedc3d8cae8da0ec"],
+              generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
 
 Chapter.cell(2)

@@ -4,7 +4,9 @@ import BookSupport
 import TensorKit
 import D2L
 
-Chapter.start(name: "gru", about: "Gated Recurrent Units")
+Chapter.start(name: "gru", about: "Gated Recurrent Units",
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "8ee4414833fda218", "Chapters/deep-rnn.md": "cbac7d36ab7a3153"],
+              generatedFile: "Sources/Programs/gru/main.swift")
 manualSeed(Book.seed)
 
 Chapter.cell(2)

@@ -4,7 +4,9 @@ import BookSupport
 import TensorKit
 import D2L
 
-Chapter.start(name: "rnn-scratch", about: "Recurrent Neural Networks from Scratch")
+Chapter.start(name: "rnn-scratch", about: "Recurrent Neural Networks from Scratch",
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "f335a585c8b3e9c4", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/deep-rnn.md": "cbac7d36ab7a3153"],
+              generatedFile: "Sources/Programs/rnn-scratch/main.swift")
 manualSeed(Book.seed)
 
 Chapter.cell(3)

@@ -4,7 +4,9 @@ import BookSupport
 import TensorKit
 import D2L
 
-Chapter.start(name: "text-sequences", about: "Text Sequences")
+Chapter.start(name: "text-sequences", about: "Text Sequences",
+              sources: ["Chapters/text-sequences.md": "2622c486552d261a", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/deep-rnn.md": "cbac7d36ab7a3153"],
+              generatedFile: "Sources/Programs/text-sequences/main.swift")
 manualSeed(Book.seed)
 
 Chapter.cell(2)
