@@ -4,6 +4,7 @@
 #   ./render.sh test     run every test: unit tests, generated sources, book checks,
 #                        doctests, and a quick render checked in a headless browser
 #   ./render.sh bench    benchmark the deep RNN chapter's two models against PyTorch's figures
+#                        (--edit-loop: the time from an edit of a chapter to its updated page)
 #   ./render.sh docs     API documentation of TensorKit and BookSupport (DocC) into docs/
 # Extra arguments go to `book render` (e.g. ./render.sh --force) or to the bench.
 set -euo pipefail
@@ -102,11 +103,12 @@ run_tests() {
   stage "generated sources match the chapters" "$BOOK" tangle --check
   stage "book check" "$BOOK" check
   # MALLOC_PERTURB_ fills freed memory, so a use-after-free fails loudly instead of by luck.
-  stage "unit tests" env MALLOC_PERTURB_=165 swift test --disable-swift-testing
+  # BOOK_XSS_SITE: where the sanitizer's tests render hostile figures for the browser test.
+  stage "unit tests" env MALLOC_PERTURB_=165 BOOK_XSS_SITE="$WORK/xss-site" swift test --disable-swift-testing
   stage "doctests" "$BOOK" doctest
   stage "quick render (one epoch per training)" "$BOOK" render --quick --output "$WORK/site"
   if [[ -f "$WORK/site/index.html" ]]; then
-    stage "browser test" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-.build-book/screenshots}"
+    stage "browser test" env XSS_SITE="$WORK/xss-site" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-.build-book/screenshots}"
     # A reader's download: the GRU chapter's zip, unzipped, built (compiling TensorKit) and run offline.
     stage "chapter package builds and runs offline" Tests/package/check.sh "$WORK/site" "${PACKAGE_CHAPTER:-gru}"
   else
@@ -128,6 +130,12 @@ lint_sources() {
 
 bench() {
   ensure_swift
+  if [[ ${1:-} == --edit-loop ]]; then
+    ensure_packages libcmark-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+    build_book_tool
+    BOOK=$BOOK Tests/bench/edit-loop.sh
+    return
+  fi
   ensure_packages libcmark-dev libopenblas-dev pkg-config
   say "building the benchmark (release)"
   swift build -c release --product bench
@@ -156,6 +164,6 @@ case "${1:-}" in
   test) shift; run_tests "$@" ;;
   bench) shift; bench "$@" ;;
   docs) docs ;;
-  -h|--help|help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) render "$@" ;;
 esac

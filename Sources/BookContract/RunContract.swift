@@ -5,6 +5,15 @@ import Foundation
 /// Both sides import this module (it depends on nothing), so a name written here cannot drift
 /// between the writer and the reader.
 public enum RunContract {
+    /// The calls the tangler writes into a chapter program, which BookSupport's `Chapter` answers.
+    public enum GeneratedCall {
+        public static let start = "Chapter.start"
+        public static let cell = "Chapter.cell"
+        public static let runsTrapCell = "Chapter.runsTrapCell"
+        public static let trapCellReturned = "Chapter.trapCellReturned"
+        public static let finish = "Chapter.finish"
+    }
+
     /// The file in the capture folder that holds the values cells record for the prose.
     public static let valuesFile = "values.json"
 

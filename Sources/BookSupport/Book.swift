@@ -1,3 +1,4 @@
+import BookContract
 import Foundation
 
 /// What a chapter's code asks of the book: settings from the command line, figures, progress.
@@ -41,7 +42,12 @@ public enum Book {
 
     /// A live status line on a terminal (rewritten in place on stderr); never part of the book.
     public static func progress(_ line: String) {
-        guard capture == nil, isatty(STDERR_FILENO) != 0 else { return }
+        if capture != nil {
+            // The engine shows it in its own status line.
+            FileHandle.standardError.write(Data((CaptureProtocol.progress(line.replacingOccurrences(of: "\n", with: " ")) + "\n").utf8))
+            return
+        }
+        guard isatty(STDERR_FILENO) != 0 else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         progressShown = true
     }

@@ -28,8 +28,11 @@ public enum Chapter {
             refuseIfStale(sources, root: root, ownChapter: sources.keys.first { $0.hasSuffix("/\(name).md") })
         }
         Book.options = ChapterOptions.parse(name: name, about: about, arguments: Array(CommandLine.arguments.dropFirst()))
-        if let dir = ProcessInfo.processInfo.environment[CaptureProtocol.environmentKey], !dir.isEmpty {
-            Book.capture = Capture(directory: URL(fileURLWithPath: dir, isDirectory: true))
+        let environment = ProcessInfo.processInfo.environment
+        if let dir = environment[CaptureProtocol.environmentKey], !dir.isEmpty {
+            Book.capture = Capture(directory: URL(fileURLWithPath: dir, isDirectory: true),
+                                   token: environment[CaptureProtocol.tokenKey] ?? "")
+            unsetenv(CaptureProtocol.tokenKey)  // cells have no business with it
         }
         setvbuf(stdout, nil, _IOLBF, 0)
     }
@@ -65,7 +68,7 @@ public enum Chapter {
         Book.capture?.cell = index
         Book.capture?.figures = 0
         cellClock = Stopwatch()
-        if Book.capture != nil { print(CaptureProtocol.begin(index)) }
+        if let capture = Book.capture { capture.mark(CaptureProtocol.begin(index, token: capture.token)) }
     }
 
     /// Marks the end of the program's last cell.
@@ -77,7 +80,7 @@ public enum Chapter {
     private static func finishCell() {
         Book.clearProgress()
         guard current > 0 else { return }
-        if Book.capture != nil { print(CaptureProtocol.end(current, seconds: cellClock.seconds)) }
+        if let capture = Book.capture { capture.mark(CaptureProtocol.end(current, seconds: cellClock.seconds, token: capture.token)) }
         current = 0
     }
 

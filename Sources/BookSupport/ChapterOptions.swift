@@ -1,4 +1,5 @@
 import ArgumentParser
+import BookContract
 
 /// The command line every chapter program accepts.
 public struct ChapterOptions: ParsableArguments {
@@ -9,7 +10,7 @@ public struct ChapterOptions: ParsableArguments {
     public var seed: UInt64 = 0
 
     /// Used by `book doctest`: run the chapter up to this cell, which is expected to trap.
-    @Option(name: .customLong("trap-cell"), help: .hidden)
+    @Option(name: .customLong(String(CaptureProtocol.trapCellFlag.dropFirst(2))), help: .hidden)
     public var trapCell: Int?
 
     public init() {}

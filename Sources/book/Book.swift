@@ -55,7 +55,10 @@ struct RunOptions: ParsableArguments {
     var force = false
 
     @Option(help: "Seconds a chapter may run before it is stopped.")
-    var timeout: Double = 1800
+    var timeout: Double = RunSettings().timeout
+
+    @Option(help: "Megabytes of memory a chapter's program may use before it is stopped.")
+    var memoryLimit: Int = RunSettings().memoryLimit >> 20
 
     @Option(help: "SwiftPM build folder for the chapter programs.")
     var scratchPath: String?
@@ -65,6 +68,7 @@ struct RunOptions: ParsableArguments {
         settings.seed = seed
         if let epochs { settings.arguments = ["--epochs", "\(epochs)"] } else if quick { settings.quick = true }
         settings.timeout = timeout
+        settings.memoryLimit = memoryLimit << 20
         settings.scratchPath = scratchPath
         return settings
     }
@@ -72,6 +76,7 @@ struct RunOptions: ParsableArguments {
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
         if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
     }
 }
 

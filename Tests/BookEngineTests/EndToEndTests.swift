@@ -94,10 +94,14 @@ final class EndToEndTests: XCTestCase {
         let root = try makeBook()
         defer { try? FileManager.default.removeItem(at: root) }
 
-        // Run with capture: per-cell text and figures, in order.
+        // Run with capture: per-cell text and figures, in order; progress follows the cells.
         var runner = try runner(root)
         let chapter = runner.book.chapters[0]
+        let sink = ProgressTests.Sink()
+        runner.progress = Progress(style: .lines) { sink.write($0) }
         let run = try XCTUnwrap(runner.run([chapter])["hello"])
+        XCTAssertTrue(sink.text.contains("hello: cell 2 (Chapters/hello.md:9) ["), sink.text)
+        XCTAssertFalse(sink.text.contains("hello: epochs"), "only epoch lines are progress")
         XCTAssertNil(run.failure, "\(run.failure!)")
         let cell = try XCTUnwrap(run.output(ofCell: 2))
         XCTAssertEqual(cell.items.count, 3)

@@ -35,9 +35,10 @@ final class BookSupportTests: XCTestCase {
 
     func testCaptureMarkersMatchWhatTheEngineParses() {
         // The engine (which does not link BookSupport) splits on exactly these lines.
-        XCTAssertEqual(CaptureProtocol.begin(3), "\u{1E}book:begin 3")
-        XCTAssertEqual(CaptureProtocol.end(3, seconds: 0.5), "\u{1E}book:end 3 0.5")
-        XCTAssertEqual(CaptureProtocol.figure("cell-3-1.svg"), "\u{1E}book:figure cell-3-1.svg")
+        XCTAssertEqual(CaptureProtocol.begin(3, token: "t0k"), "\u{1E}book:t0k:begin 3")
+        XCTAssertEqual(CaptureProtocol.end(3, seconds: 0.5, token: "t0k"), "\u{1E}book:t0k:end 3 0.5")
+        XCTAssertEqual(CaptureProtocol.figure("cell-3-1.svg", token: "t0k"), "\u{1E}book:t0k:figure cell-3-1.svg")
+        XCTAssertEqual(CaptureProtocol.tokenKey, "BOOK_CAPTURE_TOKEN")
     }
 
     func testOptionsRejectBadEpochs() {

@@ -10,7 +10,8 @@
 # frame, that equation numbers clear their formulas and plot text stays legible.
 #
 # Usage: Tests/browser/check.sh SITE_DIR SCREENSHOT_DIR
-# Environment: CHROMIUM (browser command, default: chromium), SEARCH_WORD (default: a word of
+# Environment: CHROMIUM (browser command, default: chromium), XSS_SITE (a site of hostile
+# figures to check with Tests/browser/xss.sh), SEARCH_WORD (default: a word of
 # the first chapter's title), SCREENSHOT_PAGE (default: deep-rnn.html), RANK_WORD and RANK_PAGE
 # (default: gru, gru.html: the page that searching for the word must list first).
 # Needs Chromium, bash, perl and poppler-utils (pdftotext, pdfinfo, pdffonts). The last line is
@@ -389,6 +390,19 @@ PROBE
     pass "phone: plot text at least 9 px ($texts texts, smallest $smallest px)"
   else
     fail "phone: plot text at least 9 px" "${result:-no probe result}"
+  fi
+fi
+
+# Hostile figures (rendered by the unit tests into $XSS_SITE): no script may run.
+if [ -n "${XSS_SITE:-}" ]; then
+  if [ -f "$XSS_SITE/xss.html" ]; then
+    CHROMIUM="$CHROMIUM" "$(dirname "$0")/xss.sh" "$XSS_SITE" >"$WORK/xss.out" 2>&1
+    sed '$d' "$WORK/xss.out"
+    counts=$(tail -1 "$WORK/xss.out" | grep -Eo '[0-9]+' | tr '\n' ' ')
+    read -r p f <<<"$counts"
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
+  else
+    fail "XSS site rendered" "no $XSS_SITE/xss.html (the unit tests write it when BOOK_XSS_SITE is set)"
   fi
 fi
 

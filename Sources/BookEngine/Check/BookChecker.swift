@@ -44,8 +44,8 @@ public struct BookChecker {
                 case .figure(let f): html = f.captionHTML
                 default: continue
                 }
-                for case .reference(let kind, let label) in Placeholder.tokens(in: html) {
-                    let location = chapter.location(block.line)
+                for case .reference(let kind, let label, let line) in Placeholder.tokens(in: html) {
+                    let location = chapter.location(line ?? block.line)
                     guard let target = labels[label] else {
                         problems.append(Diagnostic(location, ":\(kind.rawValue): refers to missing label '\(label)'"))
                         continue

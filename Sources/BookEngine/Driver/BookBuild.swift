@@ -15,8 +15,9 @@ import Foundation
 public final class BookBuild {
     public let root: URL
     public var settings: RunSettings
-    /// Progress and notes (building, running, cached, why a chapter runs).
-    public var log: (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+    /// Progress and notes (building, running which cell, epochs, cached, why a chapter runs).
+    public var progress = Progress.forStandardError()
+    public var log: (String) -> Void { { [progress] in progress.note($0) } }
 
     public init(root: URL, settings: RunSettings) {
         self.root = root
@@ -72,6 +73,7 @@ public final class BookBuild {
         try Tangler(book: loaded.book).write()
         let runner = ChapterRunner(book: loaded.book, settings: settings)
         runner.log = log
+        runner.progress = progress
         return (runner, runner.run(chapters, force: force))
     }
 
@@ -106,6 +108,7 @@ public final class BookBuild {
         try Tangler(book: loaded.book).write()
         let runner = ChapterRunner(book: loaded.book, settings: settings)
         runner.log = log
+        runner.progress = progress
         return DoctestRunner(runner: runner).run(try Self.select(names, from: loaded.book))
     }
 }

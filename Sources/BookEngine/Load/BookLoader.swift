@@ -15,10 +15,9 @@ public enum BookLoader {
         var config = BookConfig()
         let configURL = chaptersURL.appendingPathComponent("book.json")
         if let data = FileManager.default.contents(atPath: configURL.path) {
-            do { config = try JSONDecoder().decode(BookConfig.self, from: data) } catch {
-                diagnostics.append(Diagnostic(SourceLocation(file: "\(chaptersFolder)/book.json", line: 0),
-                                              "cannot read the book settings: \(error)"))
-            }
+            let (read, problems) = BookSettingsFile.read(data, root: root)
+            config = read
+            diagnostics += problems
         }
 
         let summaryText: String
@@ -29,6 +28,7 @@ public enum BookLoader {
         let (title, entries, summaryProblems) = parseSummary(summaryText, path: summaryPath)
         diagnostics += summaryProblems
 
+        let takenNames = ChapterNames.taken(root: root, config: config)
         var chapters: [Chapter] = []
         var listed = Set<String>()
         for entry in entries {
@@ -43,6 +43,10 @@ public enum BookLoader {
                 continue
             }
             let path = "\(chaptersFolder)/\(file)"
+            if let problem = ChapterNames.problem(String(file.dropLast(3)), taken: takenNames) {
+                diagnostics.append(Diagnostic(SourceLocation(file: summaryPath, line: entry.line), "\(path): \(problem)"))
+                continue
+            }
             let url = chaptersURL.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 diagnostics.append(Diagnostic(SourceLocation(file: summaryPath, line: entry.line),

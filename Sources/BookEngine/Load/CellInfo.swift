@@ -1,7 +1,8 @@
 /// Parses a code block's info string (```` ```swift save id=x ````) into language and attributes.
 enum CellInfo {
     static func language(of info: String) -> String {
-        String(info.split(separator: " ", omittingEmptySubsequences: true).first ?? "")
+        // cmark ends the language at any whitespace, a tab included.
+        String(info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
     }
 
     /// The attributes of a Swift cell; unknown or malformed ones are diagnostics.
@@ -9,7 +10,7 @@ enum CellInfo {
         var attributes = CellAttributes()
         var problems: [Diagnostic] = []
         for word in info.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst() {
-            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            let parts = word.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             let key = parts[0], value = parts.count > 1 ? parts[1] : nil
             switch (key, value) {
             case ("save", nil): attributes.save = true

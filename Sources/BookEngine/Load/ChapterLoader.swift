@@ -21,16 +21,24 @@ struct ChapterLoader {
     }
 
     /// Loads the chapter; problems are collected in `diagnostics` (the chapter is nil if unusable).
-    mutating func load(_ text: String) -> Chapter? {
+    mutating func load(_ source: String) -> Chapter? {
+        let text = replacingReservedCharacters(source)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // First pass: find the code blocks, so math protection leaves them alone.
         var codeLines = Set<Int>()
+        var swiftBlocks: [Int] = []
         for node in MarkdownDocument(parsing: text).allNodes where node.type == CMARK_NODE_CODE_BLOCK {
             codeLines.formUnion(node.startLine...max(node.startLine, node.endLine))
             checkFenceClosed(node, lines: lines)
+            if CellInfo.language(of: node.fenceInfo) == "swift" { swiftBlocks.append(node.startLine) }
         }
         var math = MathProtector()
         let document = MarkdownDocument(parsing: math.protect(text, codeLines: codeLines))
+        // Every Swift block of the source is a cell or a diagnostic: none may vanish into math.
+        let kept = Set(document.allNodes.filter { $0.type == CMARK_NODE_CODE_BLOCK }.map(\.startLine))
+        for line in swiftBlocks where !kept.contains(line) {
+            error(line, "this Swift block was swallowed by the text around it (an unclosed `$`, `$$` or backtick before it?); it is not a cell")
+        }
 
         for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
             if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT, CellInfo.language(of: node.fenceInfo) == "swift" {
@@ -41,6 +49,7 @@ struct ChapterLoader {
         var blocks: [Block] = []
         var title: String?
         var counters = (section: 0, subsection: 0, figure: 0, equation: 0)
+        var cellCount = 0
         var anchors = Set<String>()
         func uniqueAnchor(_ base: String) -> String {
             var anchor = base.isEmpty ? "section" : base, k = 2
@@ -82,7 +91,7 @@ struct ChapterLoader {
                         default: error(at, "`\(name)` must follow display math `$$...$$`")
                         }
                     }
-                } else if let (index, label) = displayMath(in: node) {
+                } else if let (index, label) = displayMath(in: node), math.displayMath.indices.contains(index) {
                     var number: String?
                     if label != nil { counters.equation += 1; number = "\(self.number).\(counters.equation)" }
                     blocks.append(.displayMath(DisplayMath(tex: math.displayMath[index].trimmingCharacters(in: .whitespacesAndNewlines),
@@ -106,7 +115,8 @@ struct ChapterLoader {
                 } else if language == "swift" {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
-                    let index = blocks.filter { if case .cell = $0 { return true } else { return false } }.count + 1
+                    cellCount += 1
+                    let index = cellCount
                     blocks.append(.cell(Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes,
                                              source: node.literal, codeLine: codeLine, line: line, expected: nil)))
                 } else if language == "output" {
@@ -140,6 +150,25 @@ struct ChapterLoader {
         return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
     }
 
+    /// NUL and the private-use characters the loader uses as placeholders (U+E000...U+E002)
+    /// cannot be told from the loader's own marks: each is reported and read as U+FFFD.
+    private mutating func replacingReservedCharacters(_ text: String) -> String {
+        let reserved: (Unicode.Scalar) -> Bool = { $0 == "\u{0}" || ("\u{E000}"..."\u{E002}").contains($0) }
+        guard text.unicodeScalars.contains(where: reserved) else { return text }
+        var out = String.UnicodeScalarView()
+        var line = 1, reported = Set<Int>()
+        for scalar in text.unicodeScalars {
+            if scalar == "\n" { line += 1 }
+            guard reserved(scalar) else { out.append(scalar); continue }
+            if reported.insert(line).inserted {
+                let name = "U+" + String(format: "%04X", scalar.value)
+                error(line, "the character \(name) is not allowed in a chapter (\(scalar == "\u{0}" ? "a NUL byte" : "reserved by the book engine")); remove it")
+            }
+            out.append("\u{FFFD}")
+        }
+        return String(out)
+    }
+
     // MARK: - Cell ids
 
     /// The id of a cell with no `id=`: the chapter's name and a hash of its code, so adding,
@@ -163,10 +192,12 @@ struct ChapterLoader {
             }
         }
         var taken = Set(explicit.keys)
+        var nextSuffix: [String: Int] = [:]  // so a thousand identical cells take linear time
         for i in blocks.indices {
             guard case .cell(var cell) = blocks[i], cell.attributes.id == nil else { continue }
-            var id = cell.id, k = 2
+            var id = cell.id, k = nextSuffix[cell.id, default: 2]
             while taken.contains(id) { id = "\(cell.id)-\(k)"; k += 1 }
+            nextSuffix[cell.id] = k
             taken.insert(id)
             cell.id = id
             blocks[i] = .cell(cell)
@@ -284,6 +315,8 @@ struct ChapterLoader {
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
+    /// Each placeholder carries the line of its reference (the code span's own line, which
+    /// cmark knows), so a bad reference is reported where it is written.
     private mutating func resolveReferences(in node: MarkdownNode) {
         var stack = [node]
         while let current = stack.popLast() {
@@ -300,7 +333,7 @@ struct ChapterLoader {
                 } else if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
-                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal))
+                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal, line: code.startLine > 0 ? code.startLine : node.startLine))
                         code.delete()
                         break
                     }
@@ -320,7 +353,7 @@ struct ChapterLoader {
             let piece = token.element
             if piece.hasPrefix("dmath:"), let close = piece.firstIndex(of: Placeholder.close) {
                 let digits = piece[piece.index(piece.startIndex, offsetBy: 6)..<close].prefix { $0.isNumber }
-                if let i = Int(digits) {
+                if let i = Int(digits), math.displayMath.indices.contains(i) {
                     result += "\(Placeholder.open)tex:\\displaystyle \(math.displayMath[i].replacingOccurrences(of: "\n", with: " "))\(Placeholder.close)"
                     result += piece[piece.index(after: close)...]
                     continue

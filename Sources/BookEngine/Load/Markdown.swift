@@ -9,7 +9,14 @@ final class MarkdownDocument {
 
     init(parsing text: String) {
         let options = CMARK_OPT_UNSAFE  // chapters are the authors' own: keep their inline HTML
-        root = text.withCString { cmark_parse_document($0, strlen($0), options) }
+        // By length, not `strlen`: a NUL byte must not cut the text off (cmark reads it as U+FFFD).
+        var text = text
+        root = text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in
+                guard let base = chars.baseAddress else { return cmark_parse_document("", 0, options) }
+                return cmark_parse_document(base, chars.count, options)
+            }
+        }
     }
 
     deinit { cmark_node_free(root) }

@@ -88,9 +88,9 @@ public enum Placeholder {
     public static let close: Character = "\u{E001}"
     /// Inline math number `index` of the chapter's `inlineMath`.
     public static func math(_ index: Int) -> String { "\(open)math:\(index)\(close)" }
-    /// A `:numref:` or `:eqref:` to `label`.
-    public static func reference(_ kind: ReferenceKind, _ label: String) -> String {
-        "\(open)\(kind.rawValue):\(label)\(close)"
+    /// A `:numref:` or `:eqref:` to `label`, written at `line` of the chapter if known.
+    public static func reference(_ kind: ReferenceKind, _ label: String, line: Int? = nil) -> String {
+        "\(open)\(kind.rawValue)\(line.map { "@\($0)" } ?? ""):\(label)\(close)"
     }
 
     public enum ReferenceKind: String, Sendable { case numref, eqref }
@@ -103,7 +103,7 @@ public enum Placeholder {
         case math(Int)
         /// Math given as TeX directly (display math that stood inside a paragraph).
         case tex(String)
-        case reference(ReferenceKind, String)
+        case reference(ReferenceKind, String, line: Int?)
         /// A :value:`spec` and its line in the chapter.
         case value(String, line: Int)
     }
@@ -127,8 +127,11 @@ public enum Placeholder {
             } else if body.hasPrefix("tex:") {
                 tokens.append(.tex(String(body.dropFirst(4))))
             } else if let colon = body.firstIndex(of: ":"),
-                      let kind = ReferenceKind(rawValue: String(body[..<colon])) {
-                tokens.append(.reference(kind, String(body[body.index(after: colon)...])))
+                      case let head = body[..<colon].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false),
+                      let kind = ReferenceKind(rawValue: String(head[0])) {
+                // cmark wrote the label into HTML: `a"b` arrives as `a&quot;b`.
+                let label = HTML.decodeEntities(String(body[body.index(after: colon)...]))
+                tokens.append(.reference(kind, label, line: head.count > 1 ? Int(head[1]) : nil))
             } else {
                 tokens.append(.text(String(body)))
             }

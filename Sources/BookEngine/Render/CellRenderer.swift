@@ -62,7 +62,7 @@ struct CellRenderer {
             marks.append(mark(ui("restored"), "restored", title))
         }
         if let seconds = output?.seconds {
-            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(Format.seconds(seconds))</span>")
+            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(HTML.escapeText(Format.seconds(seconds)))</span>")
         }
 
         var html = "<div class=\"cell\" id=\"\(HTML.escape(Self.anchor(of: cell)))\">\n"

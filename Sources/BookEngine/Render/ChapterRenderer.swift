@@ -134,7 +134,7 @@ struct ChapterRenderer {
         <dt>\(ui("Seed"))</dt><dd>\(r.seed)</dd>
         <dt>\(ui("Arguments"))</dt><dd><code>\(HTML.escape(arguments))</code></dd>
         <dt>\(ui("Toolchain"))</dt><dd>\(HTML.escape(r.toolchain))</dd>
-        <dt>\(ui("Total time"))</dt><dd>\(Format.seconds(r.seconds)) (\(HTML.escapeText(timedNote)))</dd>
+        <dt>\(ui("Total time"))</dt><dd>\(HTML.escapeText(Format.seconds(r.seconds))) (\(HTML.escapeText(timedNote)))</dd>
         <dt>\(ui("Inputs hash"))</dt><dd><code>\(HTML.escape(String(r.inputsHash.prefix(16))))</code></dd>
         </dl>
         </details>

@@ -10,8 +10,15 @@ struct InlineRenderer {
         var out = ""
         // Where the formula just written starts (UTF-8 offset in `out`), if the last token was one.
         var mathStart: Int?
+        // Inside a tag (an image's alt text, a link's title) a placeholder becomes plain text:
+        // markup there would end the attribute.
+        var inTag = false
         for token in Placeholder.tokens(in: html) {
             let start = out.utf8.count
+            if inTag, let text = attributeText(token) {
+                out += HTML.escape(text)
+                continue
+            }
             switch token {
             case .text(let text):
                 var text = Self.rewriteChapterLinks(CJK.joinLines(text))
@@ -24,10 +31,11 @@ struct InlineRenderer {
                     text.removeFirst(punctuation.count)
                 }
                 out += text
+                if let last = text.lastIndex(where: { $0 == "<" || $0 == ">" }) { inTag = text[last] == "<" }
             case .math(let index): out += math(index, line: line)
             // Display math that stood inside a paragraph: the loader gives it `\displaystyle`, in line.
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
-            case .reference(let kind, let label): out += reference(kind, label, line: line)
+            case .reference(let kind, let label, let at): out += reference(kind, label, line: at ?? line)
             case .value(let spec, let valueLine): out += value(spec, line: valueLine)
             }
             switch token {
@@ -36,6 +44,20 @@ struct InlineRenderer {
             }
         }
         return out
+    }
+
+    /// What a placeholder reads as inside an attribute: the TeX source, a reference's text.
+    private func attributeText(_ token: Placeholder.Token) -> String? {
+        switch token {
+        case .text: return nil
+        case .math(let index): return chapter.inlineMath.indices.contains(index) ? chapter.inlineMath[index] : "??"
+        case .tex(let tex): return tex
+        case .reference(let kind, let label, _): return context.labels[label].map { referenceText(kind, $0) } ?? "??"
+        case .value(let spec, _):
+            guard case .success(let reference) = ValueReference.parse(spec),
+                  let value = context.run(of: chapter)?.values[reference.name] else { return "??" }
+            return reference.text(of: value)
+        }
     }
 
     /// Punctuation that must not begin a line (after a formula). Not `'`: that is `&#39;` here.
@@ -50,7 +72,7 @@ struct InlineRenderer {
             case .math(let index):
                 if chapter.inlineMath.indices.contains(index) { out += Self.searchText(ofTeX: chapter.inlineMath[index]) }
             case .tex(let tex): out += Self.searchText(ofTeX: tex)
-            case .reference(let kind, let label):
+            case .reference(let kind, let label, _):
                 out += context.labels[label].map { referenceText(kind, $0) } ?? "??"
             case .value(let spec, _):
                 if case .success(let reference) = ValueReference.parse(spec), let value = context.run(of: chapter)?.values[reference.name] {

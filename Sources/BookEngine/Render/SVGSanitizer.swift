@@ -1,164 +1,210 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 
-/// Makes SVG markup safe to inline in a page.
+/// Makes SVG markup the engine did not write (a cell's figures, `Chapters/img/*.svg`) safe
+/// to show: the text is parsed as XML and written out again keeping only allowlisted
+/// elements and attributes.
 ///
-/// Figures come from the book's own plot code, but the renderer does not trust any text it did
-/// not write: `<script>` and `<foreignObject>` elements, `on...=` event attributes, `javascript:`
-/// and external links are removed, and so are the XML prolog and doctype.
+/// Anything not on the lists goes with its content: scripts, `foreignObject`, `style`
+/// sheets (`@import`, page-wide rules), animation (it can retarget `href`), links, images,
+/// event attributes. References must stay inside the figure (`#id`, `url(#id)`). Comments,
+/// processing instructions and the doctype are dropped. Malformed XML is refused, never
+/// passed through; what comes out is escaped text the HTML parser reads the same way.
 enum SVGSanitizer {
+    struct Malformed: LocalizedError, CustomStringConvertible {
+        var line: Int
+        var reason: String
+        var description: String { "the SVG is not well-formed XML (line \(line)): \(reason)" }
+        var errorDescription: String? { description }
+    }
+
+    /// Elements kept: shapes, text, grouping, paint servers, clipping; nothing that runs,
+    /// loads or animates.
+    static let elements: Set<String> = [
+        "svg", "g", "defs", "symbol", "use", "title", "desc", "metadata",
+        "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+        "text", "tspan", "textPath",
+        "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "marker",
+    ]
+
+    /// Elements dropped but whose content is kept: a link's text stays, the link goes.
+    static let unwrapped: Set<String> = ["a", "switch"]
+
+    /// Attributes kept (geometry and presentation); `href` only as a reference inside the figure.
+    static let attributes: Set<String> = [
+        "id", "class", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy",
+        "width", "height", "d", "points", "pathLength", "transform", "viewBox", "preserveAspectRatio",
+        "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-dasharray",
+        "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "opacity",
+        "color", "visibility", "display", "shape-rendering", "text-rendering", "vector-effect",
+        "font-family", "font-size", "font-weight", "font-style", "font-variant", "text-anchor",
+        "dominant-baseline", "alignment-baseline", "baseline-shift", "letter-spacing", "word-spacing",
+        "text-decoration", "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "xml:space",
+        "clip-path", "clip-rule", "clipPathUnits", "mask", "maskUnits", "maskContentUnits",
+        "marker-start", "marker-mid", "marker-end", "markerWidth", "markerHeight", "markerUnits",
+        "refX", "refY", "orient", "offset", "stop-color", "stop-opacity", "gradientUnits",
+        "gradientTransform", "spreadMethod", "patternUnits", "patternContentUnits", "patternTransform",
+        "version", "role", "aria-label", "aria-hidden", "aria-labelledby", "aria-describedby",
+        "href", "xlink:href", "xmlns", "xmlns:xlink", "style",
+    ]
+
+    static let svgNamespace = "http://www.w3.org/2000/svg"
+    static let xlinkNamespace = "http://www.w3.org/1999/xlink"
+    /// Deeper trees are refused (no real figure nests this far; it bounds the recursion).
+    static let maximumDepth = 200
+
+    /// The figure made safe, or a short error box in its place if it cannot be read.
     static func sanitize(_ svg: String) -> String {
-        var text = svg
-        for element in ["script", "foreignObject", "iframe", "object", "embed"] {
-            text = removeElements(named: element, from: text)
+        switch clean(svg) {
+        case .success(let markup): return markup
+        case .failure(let problem):
+            return "<p class=\"figure-error\">Figure not shown: \(HTML.escape(problem.description))</p>"
         }
-        text = removeMarkup(from: text, opening: "<?", closing: "?>")
-        text = removeMarkup(from: text, opening: "<!DOCTYPE", closing: ">")
-        return sanitizeTags(text).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Removes `<name ...>...</name>` and `<name .../>`, matching the name case-insensitively.
-    static func removeElements(named name: String, from text: String) -> String {
+    /// The allowlisted markup of `svg`, or why it is not well-formed.
+    static func clean(_ svg: String) -> Result<String, Malformed> {
+        let reader = TreeReader()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = reader
+        parser.shouldProcessNamespaces = false
+        parser.shouldResolveExternalEntities = false
+        let ok = parser.parse()
+        if !ok || reader.failure != nil {
+            let code = (parser.parserError as NSError?)?.code
+            let reason = reader.failure.map { $0.contains("could not be completed") ? "" : $0 }.flatMap { $0.isEmpty ? nil : $0 }
+                ?? "the XML parser stopped at column \(parser.columnNumber)\(code.map { " (libxml2 error \($0))" } ?? "")"
+            return .failure(Malformed(line: max(1, parser.lineNumber), reason: reason))
+        }
+        guard let root = reader.root, root.name == "svg" else {
+            return .failure(Malformed(line: 1, reason: "the root element must be <svg>"))
+        }
         var out = ""
-        var rest = Substring(text)
-        let open = "<" + name.lowercased()
-        let close = "</" + name.lowercased()
-        while let start = rest.range(of: open, options: .caseInsensitive) {
-            let afterName = rest[start.upperBound...].first
-            guard afterName.map({ $0 == ">" || $0 == "/" || $0.isWhitespace }) ?? true else {
-                out += rest[..<start.upperBound]
-                rest = rest[start.upperBound...]
-                continue
-            }
-            out += rest[..<start.lowerBound]
-            guard let tagEnd = rest[start.upperBound...].firstIndex(of: ">") else { return out }
-            if rest[rest.index(before: tagEnd)] == "/" {
-                rest = rest[rest.index(after: tagEnd)...]
-            } else if let end = rest[tagEnd...].range(of: close, options: .caseInsensitive) {
-                let endTag = rest[end.upperBound...].firstIndex(of: ">") ?? rest.index(before: rest.endIndex)
-                rest = rest[rest.index(after: endTag)...]
-            } else {
-                return out
-            }
-        }
-        return out + rest
+        write(root, to: &out)
+        return .success(out)
     }
 
-    static func removeMarkup(from text: String, opening: String, closing: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let start = rest.range(of: opening, options: .caseInsensitive) {
-            out += rest[..<start.lowerBound]
-            guard let end = rest[start.upperBound...].range(of: closing) else { return out }
-            rest = rest[end.upperBound...]
+    // MARK: - Writing
+
+    private static func write(_ element: Element, to out: inout String) {
+        out += "<\(element.name)"
+        for (name, value) in element.attributes where isSafe(attribute: name, value: value, on: element.name) {
+            out += " \(name)=\"\(HTML.escape(value))\""
         }
-        return out + rest
+        let children = kept(element.children)
+        if children.isEmpty { out += "/>"; return }
+        out += ">"
+        for child in children {
+            switch child {
+            case .text(let text): out += HTML.escape(text)
+            case .element(let e): write(e, to: &out)
+            }
+        }
+        out += "</\(element.name)>"
     }
 
-    /// Drops event-handler attributes and script or external links from every tag.
-    static func sanitizeTags(_ text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let lt = rest.firstIndex(of: "<") {
-            out += rest[..<lt]
-            guard let gt = tagEnd(in: rest, from: lt) else {
-                out += HTML.escape(String(rest[lt...]))
-                return out
-            }
-            out += sanitizeTag(rest[lt...gt])
-            rest = rest[rest.index(after: gt)...]
+    /// The allowlisted children, with unwrapped elements replaced by their own kept children.
+    private static func kept(_ nodes: [Node]) -> [Node] {
+        nodes.flatMap { node -> [Node] in
+            guard case .element(let e) = node else { return [node] }
+            if elements.contains(e.name) { return [node] }
+            return unwrapped.contains(e.name) ? kept(e.children) : []
         }
-        return out + rest
     }
 
-    /// The `>` closing the tag at `lt`, skipping quoted attribute values.
-    private static func tagEnd(in text: Substring, from lt: Substring.Index) -> Substring.Index? {
-        var quote: Character?
-        var i = text.index(after: lt)
-        while i < text.endIndex {
-            let c = text[i]
-            if let q = quote {
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                quote = c
-            } else if c == ">" {
-                return i
-            }
-            i = text.index(after: i)
+    static func isSafe(attribute name: String, value: String, on element: String) -> Bool {
+        guard attributes.contains(name) else { return false }
+        let squeezed = value.lowercased().filter { !$0.isWhitespace && !$0.isASCIIControl }
+        if squeezed.contains("javascript:") || squeezed.contains("data:") || squeezed.contains("vbscript:") { return false }
+        switch name {
+        case "href", "xlink:href": return squeezed.hasPrefix("#")  // a fragment of this figure, never a link out
+        case "xmlns": return value == svgNamespace
+        case "xmlns:xlink": return value == xlinkNamespace
+        case "style":
+            // No escapes to hide words in, no rules, no loads.
+            return !squeezed.contains("\\") && !squeezed.contains("@") && !squeezed.contains("expression(")
+                && !squeezed.contains("behavior") && !squeezed.contains("binding") && localURLsOnly(squeezed)
+        default: return localURLsOnly(squeezed)
         }
-        return nil
     }
 
-    /// One tag with its unsafe attributes removed.
-    private static func sanitizeTag(_ tag: Substring) -> String {
-        // Closing tags and comments carry no attributes.
-        if tag.hasPrefix("</") || tag.hasPrefix("<!--") { return String(tag) }
-        var out = ""
-        var i = tag.startIndex
-        // The element name.
-        while i < tag.endIndex, !tag[i].isWhitespace, tag[i] != ">", !(tag[i] == "/" && i != tag.startIndex) {
-            out.append(tag[i])
-            i = tag.index(after: i)
-        }
-        // Whitespace is written only before an attribute that is kept.
-        var space = ""
-        while i < tag.endIndex {
-            let c = tag[i]
-            if c.isWhitespace {
-                space.append(c)
-                i = tag.index(after: i)
-                continue
-            }
-            if c == "/" || c == ">" {
-                out.append(c)
-                space = ""
-                i = tag.index(after: i)
-                continue
-            }
-            // An attribute: name, optional `= value`.
-            let nameStart = i
-            while i < tag.endIndex, !tag[i].isWhitespace, tag[i] != "=", tag[i] != ">", tag[i] != "/" {
-                i = tag.index(after: i)
-            }
-            let name = tag[nameStart..<i]
-            var valueText = Substring("")
-            var value = ""
-            var j = i
-            while j < tag.endIndex, tag[j].isWhitespace { j = tag.index(after: j) }
-            if j < tag.endIndex, tag[j] == "=" {
-                j = tag.index(after: j)
-                while j < tag.endIndex, tag[j].isWhitespace { j = tag.index(after: j) }
-                let valueStart = j
-                if j < tag.endIndex, tag[j] == "\"" || tag[j] == "'" {
-                    let q = tag[j]
-                    j = tag.index(after: j)
-                    while j < tag.endIndex, tag[j] != q { j = tag.index(after: j) }
-                    value = String(tag[tag.index(after: valueStart)..<min(j, tag.endIndex)])
-                    if j < tag.endIndex { j = tag.index(after: j) }
-                } else {
-                    while j < tag.endIndex, !tag[j].isWhitespace, tag[j] != ">" { j = tag.index(after: j) }
-                    value = String(tag[valueStart..<j])
-                }
-                valueText = tag[i..<j]
-                i = j
-            }
-            if isSafe(attribute: name.lowercased(), value: value) {
-                out += (space.isEmpty ? " " : space) + name + valueText
-            }
-            space = ""
-        }
-        return out
-    }
-
-    private static func isSafe(attribute name: String, value: String) -> Bool {
-        if name.hasPrefix("on") { return false }
-        if name == "href" || name.hasSuffix(":href") || name == "src" {
-            let v = HTML.decodeEntities(value).lowercased().filter { !$0.isWhitespace }
-            return v.hasPrefix("#")
-        }
-        if name == "style" {
-            let v = value.lowercased()
-            return !v.contains("url(") && !v.contains("expression(") && !v.contains("javascript:")
+    /// Every `url(...)` in a value points inside the figure (`url(#id)`).
+    private static func localURLsOnly(_ value: String) -> Bool {
+        var rest = Substring(value)
+        while let range = rest.range(of: "url(") {
+            let target = rest[range.upperBound...].drop { $0 == "\"" || $0 == "'" }
+            if !target.hasPrefix("#") { return false }
+            rest = rest[range.upperBound...]
         }
         return true
     }
+
+    // MARK: - The tree
+
+    final class Element {
+        let name: String
+        let attributes: [(String, String)]
+        var children: [Node] = []
+        init(name: String, attributes: [(String, String)]) {
+            self.name = name
+            self.attributes = attributes
+        }
+    }
+
+    enum Node {
+        case element(Element)
+        case text(String)
+    }
+
+    /// Builds the element tree from XMLParser's events; comments, processing instructions
+    /// and the doctype produce no nodes.
+    final class TreeReader: NSObject, XMLParserDelegate {
+        var root: Element?
+        var stack: [Element] = []
+        var failure: String?
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            guard stack.count < SVGSanitizer.maximumDepth else {
+                failure = "elements nested deeper than \(SVGSanitizer.maximumDepth)"
+                parser.abortParsing()
+                return
+            }
+            let element = Element(name: name, attributes: attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            if let parent = stack.last { parent.children.append(.element(element)) } else if root == nil { root = element }
+            stack.append(element)
+        }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            _ = stack.popLast()
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            stack.last?.children.append(.text(string))
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA data: Data) {
+            stack.last?.children.append(.text(String(decoding: data, as: UTF8.self)))
+        }
+
+        // libxml2 may recover from an error and go on; a figure with any error is refused.
+        // (A namespace slip, libxml2's 200s, such as an undeclared `xlink:`, is not: names are
+        // allowlisted as written.)
+        func parser(_ parser: XMLParser, parseErrorOccurred parseError: Error) {
+            let code = (parseError as NSError).code
+            if failure == nil, !(200..<300).contains(code) { failure = (parseError as NSError).localizedDescription }
+        }
+
+        func parser(_ parser: XMLParser, foundInternalEntityDeclarationWithName name: String, value: String?) {
+            // Entity definitions are how "billion laughs" blows up; figures need none.
+            failure = "entity declarations are not allowed"
+            parser.abortParsing()
+        }
+    }
+}
+
+private extension Character {
+    var isASCIIControl: Bool { asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false }
 }

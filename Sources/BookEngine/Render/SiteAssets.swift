@@ -74,8 +74,16 @@ struct SiteAssets {
         }
     }
 
-    /// Copies a file's bytes (following symbolic links, which `copyItem` would copy as links).
+    /// Copies a file's bytes (following symbolic links, which `copyItem` would copy as links);
+    /// an SVG goes through the sanitizer, since a reader may open it on its own.
     private func copyContents(of from: URL, to: URL) throws {
-        try Data(contentsOf: from.resolvingSymlinksInPath()).write(to: to)
+        let data = try Data(contentsOf: from.resolvingSymlinksInPath())
+        guard from.pathExtension.lowercased() == "svg" else { return try data.write(to: to) }
+        switch SVGSanitizer.clean(String(decoding: data, as: UTF8.self)) {
+        case .success(let svg): try Data(svg.utf8).write(to: to)
+        case .failure(let problem):
+            let name = from.pathComponents.suffix(2).joined(separator: "/")
+            throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "\(name): \(problem)"])
+        }
     }
 }

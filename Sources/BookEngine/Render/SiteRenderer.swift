@@ -33,6 +33,7 @@ public struct SiteRenderer {
         let siteName = site.lastPathComponent
         let global = SourceLocation(file: siteName, line: 0)
         var early: [Diagnostic] = []
+        if let problem = GeneratedFolders.siteProblem(site, root: options.bookRoot) { throw DiagnosticList([Diagnostic(global, problem)]) }
         if !assets.katexAvailable {
             if options.requireKaTeX { throw DiagnosticList([Diagnostic(global, assets.missingKaTeXMessage)]) }
             early.append(Diagnostic(global, assets.missingKaTeXMessage + "; math is shown as TeX", severity: .warning))

@@ -8,8 +8,14 @@ public struct RunSettings: Sendable {
     /// Run with the book's quick settings (`book.json`'s `quickArguments`) instead of `arguments`.
     public var quick = false
     public var seed: UInt64 = 0
-    /// Seconds a chapter may run before it is stopped.
-    public var timeout: Double = 1800
+    /// Seconds a chapter may run before it is stopped (the whole book renders in minutes).
+    public var timeout: Double = 600
+    /// Resident memory a chapter's program may use before it is stopped.
+    public var memoryLimit = 4 << 30
+    /// Bytes a chapter's program may print in all before it is stopped.
+    public var outputLimit = 64 << 20
+    /// Bytes of one cell's output a page shows; the rest is cut, with a note.
+    public var cellOutputLimit = 1 << 20
     /// SwiftPM's build folder, when not the default `.build`.
     public var scratchPath: String?
     /// `release` for real runs; tests of the engine use `debug` to build faster.
@@ -40,6 +46,8 @@ public final class ChapterRunner {
     public let settings: RunSettings
     /// Progress messages (building, running, cached).
     public var log: (String) -> Void = { print($0) }
+    /// Where a running program's progress goes (its cells, its epochs), if anywhere.
+    public var progress: Progress?
 
     public init(book: Book, settings: RunSettings) {
         self.book = book
@@ -230,7 +238,7 @@ public final class ChapterRunner {
     /// `compile-fail` cell; the runtime's or compiler's message, nil if it ran or compiled.
     func expectedFailure(of cell: Cell, in chapter: Chapter) -> String? {
         if cell.attributes.trap {
-            let run = execute(chapter, extraArguments: ["--trap-cell", "\(cell.index)"])
+            let run = execute(chapter, extraArguments: [CaptureProtocol.trapCellFlag, "\(cell.index)"])
             guard let failure = run.failure else { return nil }
             return failure.kind == .trap ? failure.message : "the program failed otherwise (\(failure.kind.rawValue)):\n\(failure.message)"
         }
@@ -249,7 +257,11 @@ public final class ChapterRunner {
     public func build(_ chapter: Chapter) -> RunFailure? {
         log("\(chapter.name): building")
         do {
-            let build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root)
+            let progress = self.progress
+            progress?.building(chapter.name)
+            defer { progress?.finished() }
+            let build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root,
+                                           onStdoutLine: progress.map { p in { p.building(chapter.name, line: $0) } })
             return build.status == 0 ? nil : compileFailure(chapter, build.stdout + build.stderr)
         } catch {
             return RunFailure(kind: .compile, cell: nil, line: nil, message: "cannot start `swift build`: \(error)")
@@ -291,32 +303,69 @@ public final class ChapterRunner {
         try? FileManager.default.createDirectory(at: figures, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: figures) }
         let program = "\(binPath)/\(chapter.name)"
+        let token = CaptureParser.newToken()
+        progress?.running(chapter.name, estimate: cache.latest(chapter.name, arguments: settings.arguments)?.record.seconds)
+        defer { progress?.finished() }
         let result: Subprocess.Result
         do {
             let checkpoints = book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
             result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
-                                        environment: ["BOOK_CAPTURE_DIR": figures.path,
-                                                      RunContract.checkpointFolderKey: checkpoints.path,
-                                                      RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter))],
-                                        timeout: settings.timeout)
+                                        environment: CaptureParser.environment(folder: figures, token: token).merging([
+                                            RunContract.checkpointFolderKey: checkpoints.path,
+                                            RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter)),
+                                        ]) { $1 },
+                                        timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit,
+                                        onStdoutLine: progressOfStdout(chapter, token: token),
+                                        onStderrLine: progressOfStderr())
         } catch {
             return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
                               message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
         }
-        var parsed = CaptureParser.parse(result.stdout, figures: figures)
+        var parsed = CaptureParser.parse(result.stdout, figures: figures, token: token, cellLimit: settings.cellOutputLimit)
         for restored in Self.restoredCheckpoints(in: figures) {
             guard let i = parsed.cells.firstIndex(where: { $0.index == restored.cell }) else { continue }
             parsed.cells[i].restored.append(restored)
         }
         var failure: RunFailure?
+        let at = line(of: parsed.unfinishedCell, in: chapter)
         if result.timedOut {
-            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: line(of: parsed.unfinishedCell, in: chapter),
-                                 message: "stopped after \(Int(settings.timeout)) s (the time limit)")
+            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped after \(Int(settings.timeout)) s (the time limit; `--timeout SECONDS` changes it)")
+        } else if result.memoryExceeded {
+            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped: it used more than \(settings.memoryLimit >> 20) MB of memory (the memory limit; `--memory-limit MB` changes it)")
+        } else if result.outputExceeded {
+            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
+                                 message: "stopped: it printed more than \(settings.outputLimit >> 20) MB (the output limit)")
         } else if result.status != 0 || result.signalled {
             failure = trapFailure(chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled, status: result.status)
         }
         return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds),
                           values: Self.recordedValues(in: figures))
+    }
+
+    /// Follows a running program's standard output: the cell it is in, its epoch lines.
+    private func progressOfStdout(_ chapter: Chapter, token: String) -> (@Sendable (Substring) -> Void)? {
+        guard let progress else { return nil }
+        let begin = CaptureProtocol.prefix(token: token) + "begin "
+        let lines = Dictionary(chapter.cells.map { ($0.index, chapter.location($0.codeLine).description) }) { a, _ in a }
+        return { line in
+            if line.hasPrefix(begin), let index = Int(line.dropFirst(begin.count)) {
+                progress.cell(index, at: lines[index] ?? chapter.path)
+            } else {
+                progress.programLine(line, isReport: false)
+            }
+        }
+    }
+
+    /// Follows a running program's progress reports (`Book.progress`) on standard error.
+    private func progressOfStderr() -> (@Sendable (Substring) -> Void)? {
+        guard let progress else { return nil }
+        return { line in
+            if line.hasPrefix(CaptureProtocol.progressPrefix) {
+                progress.programLine(line.dropFirst(CaptureProtocol.progressPrefix.count), isReport: true)
+            }
+        }
     }
 
     /// The checkpoints the program restored instead of computing them.
@@ -358,6 +407,7 @@ public final class ChapterRunner {
     }
 
     func trapFailure(_ chapter: Chapter, stderr: String, cell: Int?, signalled: Bool, status: Int32) -> RunFailure {
+        let stderr = stderr.split(separator: "\n").filter { !$0.hasPrefix(CaptureProtocol.progressPrefix) }.joined(separator: "\n")
         let report = TrapReport(stderr: relativize(stderr), chapter: chapter)
         let line = report.chapterLine ?? self.line(of: cell, in: chapter)
         var message = report.summary

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Runs a program to completion, collecting its output, with an optional time limit.
+/// Runs a program to completion, collecting its output, with optional limits: time, memory
+/// (resident, sampled ten times a second) and standard output. A program over a limit is killed.
 struct Subprocess {
     struct Result {
         var status: Int32
@@ -9,11 +10,18 @@ struct Subprocess {
         var stdout: String
         var stderr: String
         var seconds: Double
+        /// Killed for using more memory than `memoryLimit`.
+        var memoryExceeded = false
+        /// Killed for printing more than `outputLimit` bytes.
+        var outputExceeded = false
     }
 
     static func run(_ executable: String, _ arguments: [String], in directory: URL,
                     environment: [String: String] = [:], timeout: Double? = nil,
-                    echoStderr: Bool = false) throws -> Result {
+                    memoryLimit: Int? = nil, outputLimit: Int? = nil,
+                    echoStderr: Bool = false,
+                    onStdoutLine: (@Sendable (Substring) -> Void)? = nil,
+                    onStderrLine: (@Sendable (Substring) -> Void)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -27,8 +35,25 @@ struct Subprocess {
         let group = DispatchGroup()
         // Written by one reader thread each, read after `group.wait()`.
         let outData = Box(Data()), errData = Box(Data()), timedOut = Box(false)
+        let memoryExceeded = Box(false), outputExceeded = Box(false)
+        // Each stream's unfinished last line, for the line callbacks (progress as it happens).
+        let stdoutLines = LineSplitter(), stderrLines = LineSplitter()
         group.enter()
-        DispatchQueue.global().async { outData.value = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async {
+            let handle = out.fileHandleForReading
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                if let outputLimit, outData.value.count + chunk.count > outputLimit {
+                    // Keep reading (so the program is not blocked before it dies), keep nothing more.
+                    if !outputExceeded.value { outputExceeded.value = true; kill(process.processIdentifier, SIGKILL) }
+                    continue
+                }
+                outData.value.append(chunk)
+                if let onStdoutLine { stdoutLines.feed(chunk, onStdoutLine) }
+            }
+            group.leave()
+        }
         group.enter()
         DispatchQueue.global().async {
             let handle = err.fileHandleForReading
@@ -36,6 +61,7 @@ struct Subprocess {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
                 errData.value.append(chunk)
+                if let onStderrLine { stderrLines.feed(chunk, onStderrLine) }
                 if echoStderr { FileHandle.standardError.write(chunk) }
             }
             group.leave()
@@ -53,6 +79,19 @@ struct Subprocess {
                 }
             }
         }
+        if let memoryLimit {
+            let pid = process.processIdentifier
+            DispatchQueue.global().async {
+                while process.isRunning {
+                    if let bytes = residentBytes(of: pid), bytes > memoryLimit {
+                        memoryExceeded.value = true
+                        kill(pid, SIGKILL)
+                        return
+                    }
+                    usleep(100_000)
+                }
+            }
+        }
         process.waitUntilExit()
         group.wait()
         return Result(status: process.terminationStatus,
@@ -60,7 +99,17 @@ struct Subprocess {
                       timedOut: timedOut.value,
                       stdout: String(decoding: outData.value, as: UTF8.self),
                       stderr: String(decoding: errData.value, as: UTF8.self),
-                      seconds: Date().timeIntervalSince(clock))
+                      seconds: Date().timeIntervalSince(clock),
+                      memoryExceeded: memoryExceeded.value,
+                      outputExceeded: outputExceeded.value)
+    }
+
+    /// The resident memory of a running process (Linux: `VmRSS` in `/proc/<pid>/status`).
+    static func residentBytes(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kB = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+        return kB * 1024
     }
 
     /// The full path of a program on PATH.
@@ -70,6 +119,19 @@ struct Subprocess {
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
         return nil
+    }
+}
+
+/// Cuts a stream's chunks into lines for a callback, keeping the unfinished last line.
+final class LineSplitter: @unchecked Sendable {
+    private var pending = Data()
+
+    func feed(_ chunk: Data, _ line: (Substring) -> Void) {
+        pending.append(chunk)
+        guard let last = pending.lastIndex(of: UInt8(ascii: "\n")) else { return }
+        let complete = String(decoding: pending[..<last], as: UTF8.self)
+        pending.removeSubrange(...last)
+        for piece in complete.split(separator: "\n", omittingEmptySubsequences: false) { line(piece) }
     }
 }
 

@@ -1,0 +1,2 @@
+// Chapter programs import BookSupport only; what they share with the engine comes along.
+@_exported import BookContract

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The edit loop, measured (./render.sh bench --edit-loop): the time from saving an edit of
+# Chapters/deep-rnn.md to an updated page, for four edits a reader makes:
+#   prose       a sentence added to the prose (nothing runs again)
+#   last-cell   the prefix of the chapter's last prediction changed (after every training)
+#   training    the first training cell's code changed (it trains again)
+#   undo        that edit undone (the cache has the earlier outputs)
+# Each is one `book render` of the whole book (the other chapters come from the cache), timed
+# from before the command to after it; one JSON line each. The chapter is restored at the end,
+# whatever happens. A benchmark, not a test: it asserts nothing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BOOK=${BOOK:?set BOOK to the book tool (render.sh does)}
+CHAPTER=Chapters/deep-rnn.md
+BACKUP=$(mktemp)
+cp "$CHAPTER" "$BACKUP"
+trap 'cp "$BACKUP" "$CHAPTER"; rm -f "$BACKUP"' EXIT
+
+render() { "$BOOK" render "$@" >/dev/null 2>"$LOG" || { echo "render failed:" >&2; tail -20 "$LOG" >&2; exit 1; }; }
+LOG=$(mktemp)
+seconds() { python3 -c 'import time; print(f"{time.time():.3f}")'; }
+measure() {  # NAME: render once, print a JSON line
+  local start end
+  start=$(seconds); render; end=$(seconds)
+  python3 -c "import json,sys; print(json.dumps({'edit': sys.argv[1], 'seconds': round(float(sys.argv[3]) - float(sys.argv[2]), 2), 'reran': sys.argv[4]}))" \
+    "$1" "$start" "$end" "$(grep -Eo '^[a-z-]+: runs' "$LOG" | cut -d: -f1 | tr '\n' ' ' | sed 's/ $//')"
+}
+edit() {  # PYTHON-EXPRESSION over s (the chapter's text)
+  python3 - "$CHAPTER" "$1" <<'PY'
+import sys
+path, expression = sys.argv[1], sys.argv[2]
+s = open(path).read()
+t = eval(expression)
+assert t != s, "the edit changed nothing"
+open(path, "w").write(t)
+PY
+}
+
+echo "warming up: rendering the book as it is (runs what the cache lacks)" >&2
+start=$(seconds); render; echo "{\"edit\": \"none (warm-up)\", \"seconds\": $(python3 -c "print(round($(seconds) - $start, 2))")}"
+
+edit 's.replace("\n\n", "\n\nA sentence added while measuring the edit loop.\n\n", 1)'
+measure prose
+cp "$BACKUP" "$CHAPTER"
+
+# The last `predict("...` call: its prefix gains a word.
+
+edit '(lambda i: s[:i + 9] + "the " + s[i + 9:])(s.rindex("predict(\""))'
+measure last-cell
+cp "$BACKUP" "$CHAPTER"
+
+edit 's.replace("Book.epochs(100)", "Book.epochs(100 + 0)", 1)'
+measure training
+
+cp "$BACKUP" "$CHAPTER"
+measure undo
