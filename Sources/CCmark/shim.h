@@ -1,1 +1,4 @@
-#include <cmark.h>
+// cmark-gfm: CommonMark plus GitHub's extensions (we attach the table extension).
+#include <cmark-gfm.h>
+#include <cmark-gfm-extension_api.h>
+#include <cmark-gfm-core-extensions.h>

@@ -3,7 +3,7 @@ import Foundation
 import BookSupport
 import TensorKit
 
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 87)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 89)
 /// A deep RNN: `numLayers` RNNScratch layers, each reading the outputs of the
 /// one below.
 public final class StackedRNNScratch: RecurrentNetwork {
@@ -45,16 +45,150 @@ public final class StackedRNNScratch: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 299)
-extension LSTM: RecurrentNetwork {
-    public var numHiddens: Int { hiddenSize }
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 628)
+/// A recurrent network whose state can be cut from the computation that produced
+/// it, so that training can carry the state into the next minibatch.
+public protocol DetachableState: RecurrentNetwork {
+    func detach(_ state: State) -> State
+}
 
-    /// inputs: (numSteps, batch, inputSize); state: the hidden states and the
-    /// memory cells, (numLayers, batch, hiddenSize) each.
-    public func callAsFunction(_ inputs: Tensor, state: (h: Tensor, c: Tensor)?)
-        -> (outputs: Tensor, state: (h: Tensor, c: Tensor)) {
-        let (output, newState) = self(inputs, state)
-        return (output, newState)
+extension LSTM: DetachableState {
+    public func detach(_ state: (h: Tensor, c: Tensor)) -> (h: Tensor, c: Tensor) {
+        (state.h.detached(), state.c.detached())
+    }
+}
+
+extension GRU: DetachableState {
+    public func detach(_ state: Tensor) -> Tensor { state.detached() }
+}
+
+extension StackedRNNScratch: DetachableState {
+    public func detach(_ state: [Tensor]) -> [Tensor] { state.map { $0.detached() } }
+}
+
+/// The older edition's data: the first `maxTokens` characters of the novel, read as
+/// `batchSize` parallel streams, `numSteps` characters at a time.
+public struct SequentialTimeMachine {
+    public let batchSize: Int
+    public let numSteps: Int
+    public let vocab: Vocab
+    /// The characters kept, as token indices.
+    public let corpus: [Int]
+
+    public init(batchSize: Int, numSteps: Int, maxTokens: Int = 10000) throws {
+        // That edition cleans each line on its own and joins the lines with nothing
+        // in between, so a word at the end of a line runs into the next line's first.
+        var text: [UInt8] = []
+        for line in try TimeMachine.download().split(separator: "\n") {
+            let cleaned = TimeMachine.preprocess(String(line))
+            text += Array(cleaned.trimmingCharacters(in: .whitespaces).utf8)
+            if text.count >= maxTokens { break }
+        }
+        let tokens = TimeMachine.tokenize(String(decoding: text.prefix(maxTokens),
+                                                 as: UTF8.self))
+        guard tokens.count > batchSize * (numSteps + 1) + numSteps else {
+            throw DataError.tooShort(tokens: tokens.count,
+                                     needed: batchSize * (numSteps + 1) + numSteps + 1)
+        }
+        self.batchSize = batchSize
+        self.numSteps = numSteps
+        vocab = Vocab(tokens: tokens)
+        corpus = vocab[tokens]
+    }
+
+    /// One epoch of minibatches, each (X, Y) of shape (batchSize, numSteps). From a
+    /// random offset in 0...numSteps the corpus is cut into `batchSize` rows, and
+    /// minibatch i holds columns i * numSteps ..< (i + 1) * numSteps of every row.
+    public func epochBatches() -> [TimeMachine.Batch] {
+        let offset = min(numSteps, Int(Tensor.rand([1]).item * Float(numSteps + 1)))
+        let columns = (corpus.count - offset - 1) / batchSize
+        return (0 ..< columns / numSteps).map { i in
+            var x: [Int] = [], y: [Int] = []
+            for row in 0 ..< batchSize {
+                let start = offset + row * columns + i * numSteps
+                x += corpus[start ..< start + numSteps]
+                y += corpus[start + 1 ..< start + numSteps + 1]  // one ahead
+            }
+            return (IntTensor(x, shape: [batchSize, numSteps]),
+                    IntTensor(y, shape: [batchSize, numSteps]))
+        }
+    }
+}
+
+/// Trains on sequential minibatches, carrying each minibatch's final state, detached,
+/// into the next one; the state starts from zeros at every epoch.
+public final class SequentialTrainer {
+    public let maxEpochs: Int
+    public let gradientClipVal: Float
+
+    public init(maxEpochs: Int, gradientClipVal: Float) {
+        self.maxEpochs = maxEpochs
+        self.gradientClipVal = gradientClipVal
+    }
+
+    /// Returns the training perplexity of every epoch (there is no validation set)
+    /// and the seconds the run took.
+    @discardableResult
+    public func fit<Model: LanguageModel>(_ model: Model, _ data: SequentialTimeMachine)
+        -> TrainingHistory where Model.RNN: DetachableState {
+        let optimizer = model.configureOptimizers()
+        var history = TrainingHistory()
+        let clock = Stopwatch()
+        model.training = true
+        for epoch in 0 ..< maxEpochs {
+            var state: Model.RNN.State? = nil
+            var meter = LossMeter()
+            for batch in data.epochBatches() {
+                let (outputs, newState) = model.rnn(model.oneHot(batch.X),
+                                                    state: state.map(model.rnn.detach))
+                state = newState
+                let loss = model.loss(model.outputLayer(outputs), batch.Y)
+                optimizer.zeroGrad()
+                loss.backward()
+                _ = clipGradNorm(model.parameters, maxNorm: gradientClipVal)
+                optimizer.step()
+                meter.add(loss, tokens: batch.Y.count)
+            }
+            history.trainPerplexity.append(meter.perplexity)
+            history.elapsed.append(clock.seconds)
+            Book.progress("epoch \(epoch + 1)/\(maxEpochs)  ppl \(format(meter.perplexity))")
+            if (epoch + 1) % max(1, maxEpochs / 10) == 0 || epoch == 0 {
+                print(String(format: "epoch %3d:  train ppl %6.2f  %6.1f s",
+                             epoch + 1, meter.perplexity, clock.seconds))
+            }
+        }
+        history.seconds = clock.seconds
+        history.trainSeconds = history.seconds
+        return history
+    }
+}
+
+/// For every layer of an LSTM language model: how much its hidden state changes from one
+/// character to the next, relative to how much it varies overall (0 for a constant
+/// state, about 1.1 for values unrelated from one step to the next).
+public func stateChangeRates(_ model: RNNLM<LSTM>, text: ArraySlice<Int>) -> [Double] {
+    let (layers, width) = (model.rnn.numLayers, model.rnn.hiddenSize)
+    var states: [[[Float]]] = Array(repeating: [], count: layers)  // [layer][step][unit]
+    withNoGrad {
+        var state: (h: Tensor, c: Tensor)? = nil
+        for token in text {
+            state = model.rnn(model.oneHot(IntTensor([token], shape: [1, 1])),
+                              state: state).state
+            let h = state!.h.scalars  // (layers, 1, width)
+            for l in 0 ..< layers { states[l].append(Array(h[l * width ..< (l + 1) * width])) }
+        }
+    }
+    return states.map { steps in
+        var change = 0.0, spread = 0.0
+        for unit in 0 ..< width {
+            let values = steps.map { Double($0[unit]) }
+            let mean = values.reduce(0, +) / Double(values.count)
+            spread += (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +)
+                       / Double(values.count)).squareRoot()
+            change += zip(values.dropFirst(), values).map { abs($0 - $1) }.reduce(0, +)
+                / Double(values.count - 1)
+        }
+        return change / spread
     }
 }
 #sourceLocation()

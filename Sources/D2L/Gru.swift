@@ -4,6 +4,16 @@ import BookSupport
 import TensorKit
 
 #sourceLocation(file: "Chapters/gru.md", line: 87)
+/// The parameters of one gate (or candidate): input weights (numInputs, numHiddens)
+/// and state weights (numHiddens, numHiddens) drawn from N(0, sigma^2), and a zero
+/// bias (numHiddens).
+public func gateParameters(numInputs: Int, numHiddens: Int, sigma: Float)
+    -> (Tensor, Tensor, Tensor) {
+    (parameter(Tensor.randn([numInputs, numHiddens]) * sigma),
+     parameter(Tensor.randn([numHiddens, numHiddens]) * sigma),
+     parameter(Tensor.zeros([numHiddens])))
+}
+
 /// A gated recurrent unit written with tensor operations.
 public final class GRUScratch: RecurrentNetwork {
     public let numInputs: Int
@@ -16,11 +26,8 @@ public final class GRUScratch: RecurrentNetwork {
     public init(numInputs: Int, numHiddens: Int, sigma: Float = 0.01) {
         self.numInputs = numInputs
         self.numHiddens = numHiddens
-        // (numInputs, numHiddens), (numHiddens, numHiddens), (numHiddens)
         func triple() -> (Tensor, Tensor, Tensor) {
-            (parameter(Tensor.randn([numInputs, numHiddens]) * sigma),
-             parameter(Tensor.randn([numHiddens, numHiddens]) * sigma),
-             parameter(Tensor.zeros([numHiddens])))
+            gateParameters(numInputs: numInputs, numHiddens: numHiddens, sigma: sigma)
         }
         (W_xz, W_hz, b_z) = triple()
         (W_xr, W_hr, b_r) = triple()
@@ -49,7 +56,7 @@ public final class GRUScratch: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/gru.md", line: 204)
+#sourceLocation(file: "Chapters/gru.md", line: 211)
 extension GRU: RecurrentNetwork {
     public var numHiddens: Int { hiddenSize }
 
@@ -62,7 +69,7 @@ extension GRU: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/gru.md", line: 223)
+#sourceLocation(file: "Chapters/gru.md", line: 230)
 /// A language model around any recurrent network, with a `Linear` output layer.
 public final class RNNLM<RNN: RecurrentNetwork>: LanguageModel {
     public let rnn: RNN

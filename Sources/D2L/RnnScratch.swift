@@ -132,7 +132,7 @@ public final class RNNLMScratch<RNN: RecurrentNetwork>: LanguageModel {
 
 #sourceLocation(file: "Chapters/rnn-scratch.md", line: 345)
 /// What one training run measured, epoch by epoch.
-public struct TrainingHistory {
+public struct TrainingHistory: Codable {
     /// Perplexity on the training batches during each epoch.
     public var trainPerplexity: [Double] = []
     /// Perplexity on the validation set after each epoch.
@@ -158,6 +158,9 @@ public final class Trainer {
     public let maxEpochs: Int
     /// The largest allowed global gradient norm; 0 turns clipping off.
     public let gradientClipVal: Float
+    /// Whether `fit` prints its progress and draws its curve; experiments that train
+    /// many models turn it off and report the histories themselves.
+    public var reports = true
 
     public init(maxEpochs: Int, gradientClipVal: Float = 0) {
         self.maxEpochs = maxEpochs
@@ -180,7 +183,7 @@ public final class Trainer {
             trainPoints += points
             history.valPerplexity.append(validate(model, data))
             history.elapsed.append(clock.seconds)
-            if (epoch + 1) % max(1, maxEpochs / 10) == 0 || epoch == 0 {
+            if reports, (epoch + 1) % max(1, maxEpochs / 10) == 0 || epoch == 0 {
                 print(String(format: "epoch %3d:  train ppl %5.2f  val ppl %5.2f",
                              epoch + 1, perplexity, history.valPerplexity[epoch]))
             }
@@ -188,6 +191,7 @@ public final class Trainer {
         history.seconds = clock.seconds
         let tokens = Double(maxEpochs * data.numTrain * data.numSteps)
         history.tokensPerSecond = tokens / history.trainSeconds
+        guard reports else { return history }
         let last = min(5, maxEpochs)
         let train = TrainingHistory.meanOfLast(history.trainPerplexity, last)
         let val = TrainingHistory.meanOfLast(history.valPerplexity, last)
@@ -270,7 +274,7 @@ struct LossMeter {
 public func format(_ x: Double) -> String { String(format: "%.2f", x) }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/rnn-scratch.md", line: 522)
+#sourceLocation(file: "Chapters/rnn-scratch.md", line: 533)
 extension LanguageModel {
     /// `prefix` and `numPreds` more characters, each the most likely next one.
     public func predict(_ prefix: String, _ numPreds: Int, vocab: Vocab) -> String {

@@ -16,6 +16,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Say, for every chapter, why it runs again or why its cached outputs are current.")
     var explain = false
 
+    @Flag(help: "Also ask every web address the book links to whether it answers (needs the network).")
+    var checkLinks = false
+
     @Argument(help: "Chapters to run and render (all by default).")
     var chapters: [String] = []
 
@@ -36,7 +39,12 @@ struct Render: ParsableCommand {
             try build.render(into: site, chapters: chapters, force: options.force, siteOptions: siteOptions)
         }
         report(outcome.diagnostics)
-        let failures = outcome.diagnostics.filter { $0.severity == .error }.count
+        var linkErrors: [Diagnostic] = []
+        if checkLinks {
+            linkErrors = ExternalLinkChecker().check(LinkChecker(site: site, displayName: output).externalLinks())
+            report(linkErrors)
+        }
+        let failures = outcome.diagnostics.filter { $0.severity == .error }.count + linkErrors.count
         print(String(format: "rendered %@ into %@ in %.1f s", chapters.isEmpty ? "the book" : chapters.joined(separator: ", "),
                      output, Date().timeIntervalSince(clock)))
         if failures > 0 {

@@ -39,11 +39,12 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try problems("Just text.\n"), ["Chapters/one.md:1: error: the chapter has no `# Title` heading"])
     }
 
-    func testSwiftCellInsideListOrQuote() throws {
-        let inList = try problems("# T\n\n- item\n\n  ```swift\n  print(1)\n  ```\n")
-        XCTAssertEqual(inList, ["Chapters/one.md:6: error: a Swift cell must be at the top level of the chapter, not inside a list or block quote"])
-        let inQuote = try problems("# T\n\n> ```swift\n> print(1)\n> ```\n")
-        XCTAssertEqual(inQuote, ["Chapters/one.md:4: error: a Swift cell must be at the top level of the chapter, not inside a list or block quote"])
+    func testSwiftCellInsideListOrQuoteNamesTheFenceLine() throws {
+        let inList = try problems("# T\n\n- item\n\n  ```swift bogus\n  print(1)\n  ```\n")
+        XCTAssertEqual(inList.count, 1)
+        XCTAssertTrue(inList[0].hasPrefix("Chapters/one.md:5: error: unknown cell attribute 'bogus'"), "\(inList)")
+        let inQuote = try problems("# T\n\n> Note:\n>\n> ```swift trap\n> print(1)\n> ```\n")
+        XCTAssertEqual(inQuote, ["Chapters/one.md:5: error: a `trap` or `compile-fail` cell needs an `output` block with the expected message"])
     }
 
     func testNonUTF8() throws {
@@ -83,6 +84,6 @@ final class BadInputTests: XCTestCase {
 
     func testLabelInTheWrongPlace() throws {
         let found = try problems("# T\n\nText.\n\n:label:`x`\n")
-        XCTAssertEqual(found, ["Chapters/one.md:5: error: `:label:` must come right after a heading or a figure (use `:eqlabel:` for equations)"])
+        XCTAssertEqual(found, ["Chapters/one.md:5: error: `:label:` must come right after a heading, a figure or a table (use `:eqlabel:` for equations)"])
     }
 }

@@ -46,6 +46,25 @@ final class EndToEndTests: XCTestCase {
 
     """
 
+    static let nested = """
+    1. A step with code:
+
+       ```swift id=step
+       let steps = [1, 2]
+       print("step", steps.count)
+       ```
+       ```output
+       step 2
+       ```
+
+    > A quote with code:
+    >
+    > ```swift
+    > print("quoted", steps.last!)
+    > ```
+
+    """
+
     func makeBook() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-book-\(UUID().uuidString)")
         let fm = FileManager.default
@@ -135,6 +154,31 @@ final class EndToEndTests: XCTestCase {
         let results = DoctestRunner(runner: runner).run([chapter])
         XCTAssertEqual(results.count, 3)
         XCTAssertTrue(results.allSatisfy(\.passed), results.filter { !$0.passed }.map(\.detail).joined(separator: "\n"))
+
+        // Cells in a list item and in a block quote: cells of the program, in reading order, with
+        // their doctest, and rendered where they stand with their outputs.
+        try (Self.chapter + Self.nested).write(to: url, atomically: true, encoding: .utf8)
+        runner = try self.runner(root)
+        let nestedRun = try XCTUnwrap(runner.run(runner.book.chapters)["hello"])
+        XCTAssertNil(nestedRun.failure, "\(nestedRun.failure!)")
+        XCTAssertEqual(nestedRun.output(ofCell: 5)?.text, "step 2\n")
+        XCTAssertEqual(nestedRun.output(ofCell: 6)?.text, "quoted 2\n")
+        let nestedResults = DoctestRunner(runner: runner).run(runner.book.chapters)
+        XCTAssertEqual(nestedResults.count, 4)
+        XCTAssertTrue(nestedResults.allSatisfy(\.passed), nestedResults.filter { !$0.passed }.map(\.detail).joined(separator: "\n"))
+        let site = root.appendingPathComponent("site")
+        let options = SiteOptions(bookRoot: root, katexDirectory: site.appendingPathComponent("none"),
+                                  katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
+        _ = try SiteRenderer(book: runner.book, runs: ["hello": nestedRun], options: options).render(into: site)
+        let page = try String(contentsOf: site.appendingPathComponent("hello.html"), encoding: .utf8)
+        let quote = try XCTUnwrap(page.range(of: "<blockquote>"))
+        let quoted = try XCTUnwrap(page.range(of: "quoted 2"), page)
+        XCTAssertLessThan(quote.lowerBound, quoted.lowerBound)
+        XCTAssertLessThan(quoted.lowerBound, try XCTUnwrap(page.range(of: "</blockquote>")).lowerBound)
+        let item = try XCTUnwrap(page.range(of: "<li>\n<p>A step with code:</p>\n<div class=\"cell\" id=\"cell-step\">"), page)
+        let itemEnd = try XCTUnwrap(page.range(of: "</li>", range: item.upperBound..<page.endIndex))
+        let stepOutput = try XCTUnwrap(page.range(of: "step 2", range: item.upperBound..<page.endIndex))
+        XCTAssertLessThan(stepOutput.lowerBound, itemEnd.lowerBound, "the output is inside the list item")
 
         // A cell that does not compile: the failure names its chapter line.
         try (Self.chapter + "```swift\nlet x: Int = \"text\"\n```\n").write(to: url, atomically: true, encoding: .utf8)

@@ -46,13 +46,13 @@ fail() {
 chrome() {
   local url=$1 out=$2
   shift 2
-  local profile
-  profile=$(mktemp -d "$WORK/profile.XXXXXX")
+  local profile=${CHROME_PROFILE:-}  # a profile kept between calls (to test what a page remembers)
+  [ -n "$profile" ] || profile=$(mktemp -d "$WORK/profile.XXXXXX")
   timeout 90 "$CHROMIUM" --headless --no-sandbox --disable-gpu --no-first-run --no-default-browser-check \
     --disable-extensions --disable-background-networking --user-data-dir="$profile" \
     --enable-logging=stderr --v=0 --virtual-time-budget=8000 "$@" "$url" >"$out.dom" 2>"$out.log"
   local status=$?
-  rm -rf "$profile"
+  [ -n "${CHROME_PROFILE:-}" ] || rm -rf "$profile"
   return $status
 }
 
@@ -115,11 +115,12 @@ for page in $pages; do
   else
     fail "$page: no stray \$ outside code" "$dollars"
   fi
-  external=$(grep -a -o -E '(src|href)="(https?:)?//[^"]*"' "$out.dom" | head -3)
+  # Links to the web are the author's; what the page loads itself must come from the site.
+  external=$(grep -a -o -E '(src="|<link [^>]*href=")(https?:)?//[^"]*"' "$out.dom" | head -3)
   if [ -z "$external" ]; then
-    pass "$page: no external URLs"
+    pass "$page: loads nothing from outside the site"
   else
-    fail "$page: no external URLs" "$external"
+    fail "$page: loads nothing from outside the site" "$external"
   fi
 done
 
@@ -390,6 +391,57 @@ PROBE
     pass "phone: plot text at least 9 px ($texts texts, smallest $smallest px)"
   else
     fail "phone: plot text at least 9 px" "${result:-no probe result}"
+  fi
+fi
+
+# d2l's constructs, on a site that has them (the d2l-style fixture book has all three).
+# Tables: a labelled table is a real <table> with header cells, and a :numref: reaches it.
+table_page=$(cd "$SITE" && grep -l -s 'class="table-wrap"' $pages | head -1)
+if [ -n "$table_page" ]; then
+  dom="$WORK/page-$(printf '%s' "${table_page%.html}" | tr '/' '_').dom"
+  label=$(grep -o '<div class="table-wrap" id="[^"]*"' "$dom" | head -1 | sed 's/.*id="\([^"]*\)"/\1/')
+  if grep -q '<th' "$dom" && [ -n "$label" ] && grep -l -q "href=\"[^\"]*#$label\"" "$WORK"/page-*.dom; then
+    pass "$table_page: table #$label with header cells, referred to by :numref:"
+  else
+    fail "$table_page: a labelled table that a :numref: reaches" "$(grep -o '<table.\{0,200\}' "$dom" | head -2)"
+  fi
+fi
+
+# Tabs: ?tab=NAME picks a tab in every tab set (or a set's first when it has no such tab), the
+# others' panes are hidden, and the choice is remembered by the next page the reader opens.
+tabs_page=$(cd "$SITE" && grep -l -s 'class="tabs"' $pages | head -1)
+if [ -n "$tabs_page" ]; then
+  second=$(grep -o 'data-tab="[^"]*" aria-selected="false"' "$SITE/$tabs_page" | head -1 | sed 's/data-tab="\([^"]*\)".*/\1/')
+  profile=$(mktemp -d "$WORK/tabs-profile.XXXXXX")
+  out="$WORK/tabs-chosen"
+  CHROME_PROFILE=$profile chrome "file://$SITE/$tabs_page?tab=$second" "$out" --dump-dom
+  shown=$(grep -o '<div class="tab-pane" role="tabpanel" data-tab="[^"]*"' "$out.dom" | grep -c "data-tab=\"[^\"]*$second")
+  hidden=$(grep -o '<div class="tab-pane" role="tabpanel" data-tab="[^"]*" hidden=""' "$out.dom" | grep -v -c "$second")
+  selected=$(grep -o "data-tab=\"$second\" aria-selected=\"true\"" "$out.dom" | wc -l)
+  if [ "$shown" -gt 0 ] && [ "$hidden" -gt 0 ] && [ "$selected" -gt 0 ] && ! grep -q "data-tab=\"[^\"]*$second[^\"]*\" hidden" "$out.dom"; then
+    pass "$tabs_page?tab=$second: $selected tab sets show $second, $hidden other panes hidden"
+  else
+    fail "$tabs_page?tab=$second shows that tab" "shown=$shown hidden=$hidden selected=$selected"
+  fi
+  out="$WORK/tabs-remembered"
+  CHROME_PROFILE=$profile chrome "file://$SITE/$tabs_page" "$out" --dump-dom
+  if grep -q "data-tab=\"$second\" aria-selected=\"true\"" "$out.dom"; then
+    pass "$tabs_page: the chosen tab ($second) is remembered on the next visit"
+  else
+    fail "$tabs_page: the chosen tab is remembered" "$(grep -o 'data-tab="[^"]*" aria-selected="true"' "$out.dom" | head -3)"
+  fi
+fi
+
+# Citations: each citation links to an entry of the bibliography page that is there.
+cite_page=$(cd "$SITE" && grep -l -s 'class="cite"' $pages | head -1)
+if [ -n "$cite_page" ]; then
+  target=$(grep -o '<a class="cite" href="[^"]*"' "$SITE/$cite_page" | head -1 | sed 's/.*href="\([^"]*\)"/\1/')
+  out="$WORK/bibliography"
+  chrome "file://$SITE/$(dirname "$cite_page")/${target%%#*}" "$out" --dump-dom
+  if [ -n "$target" ] && grep -q "<li id=\"${target#*#}\">" "$out.dom"; then
+    pass "$cite_page: citation $target reaches its bibliography entry"
+  else
+    fail "$cite_page: citations reach the bibliography" "target=$target"
   fi
 fi
 

@@ -9,7 +9,7 @@ public struct BookChecker {
     /// has already loaded them (`TranslationLoader.load(book)`), so they are read once.
     public func run(includeGeneratedSources: Bool = true,
                     translations loaded: (books: [String: Book], diagnostics: [Diagnostic])? = nil) -> [Diagnostic] {
-        var problems = labelProblems() + referenceProblems() + figureProblems()
+        var problems = book.warnings + labelProblems() + referenceProblems() + figureProblems()
         if includeGeneratedSources { problems += Tangler(book: book).check() }
         let translations = loaded ?? TranslationLoader.load(book)
         problems += translations.diagnostics
@@ -34,15 +34,15 @@ public struct BookChecker {
 
     func referenceProblems() -> [Diagnostic] {
         let labels = book.labels
+        let bibliography = book.bibliography
         var problems: [Diagnostic] = []
         for chapter in book.chapters {
-            for block in chapter.blocks {
-                let html: String
-                switch block {
-                case .prose(let p): html = p.html
-                case .heading(let h): html = h.html
-                case .figure(let f): html = f.captionHTML
-                default: continue
+            for block in chapter.allBlocks {
+                guard let html = block.proseHTML else { continue }
+                for case .citation(let kind, let keys) in Placeholder.tokens(in: html) {
+                    for key in keys where bibliography.entries[key] == nil {
+                        problems.append(Diagnostic(chapter.location(block.line), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography.source))"))
+                    }
                 }
                 for case .reference(let kind, let label, let line) in Placeholder.tokens(in: html) {
                     let location = chapter.location(line ?? block.line)
@@ -62,8 +62,8 @@ public struct BookChecker {
     func figureProblems() -> [Diagnostic] {
         var problems: [Diagnostic] = []
         for chapter in book.chapters {
-            for case .figure(let figure) in chapter.blocks {
-                if figure.source.contains("://") { continue }
+            for case .figure(let figure) in chapter.allBlocks {
+                if figure.source.contains("://") || RenderContext.d2lImageFile(figure.source, root: book.root) != nil { continue }
                 let url = book.root.appendingPathComponent(BookLoader.chaptersFolder).appendingPathComponent(figure.source)
                 if !FileManager.default.fileExists(atPath: url.path) {
                     problems.append(Diagnostic(chapter.location(figure.line), "figure file '\(figure.source)' does not exist"))

@@ -28,8 +28,21 @@ public enum BookLoader {
         let (title, entries, summaryProblems) = parseSummary(summaryText, path: summaryPath)
         diagnostics += summaryProblems
 
+        var bibliography = Bibliography()
+        let bibPath = "\(chaptersFolder)/\(config.bibliography)"
+        bibliography.path = bibPath
+        if FileManager.default.fileExists(atPath: root.appendingPathComponent(bibPath).path) {
+            switch SourceText.read(root.appendingPathComponent(bibPath), path: bibPath) {
+            case .failure(let problem): diagnostics.append(problem)
+            case .success(let text):
+                let (parsed, problems) = Bibliography.parse(text, path: bibPath)
+                bibliography = parsed
+                diagnostics += problems
+            }
+        }
         let takenNames = ChapterNames.taken(root: root, config: config)
         var chapters: [Chapter] = []
+        var warnings: [Diagnostic] = []
         var listed = Set<String>()
         for entry in entries {
             let file = entry.file
@@ -57,8 +70,10 @@ public enum BookLoader {
             case .failure(let problem): diagnostics.append(problem)
             case .success(let text):
                 var loader = ChapterLoader(name: String(file.dropLast(3)), path: path, number: chapters.count + 1)
+                loader.bibliography = bibliography
                 let chapter = loader.load(text)
-                diagnostics += loader.diagnostics
+                diagnostics += loader.diagnostics.filter { $0.severity == .error }
+                warnings += loader.diagnostics.filter { $0.severity == .warning }
                 if let chapter { chapters.append(chapter) }
             }
         }
@@ -68,8 +83,11 @@ public enum BookLoader {
             diagnostics.append(Diagnostic(SourceLocation(file: "\(chaptersFolder)/\(file)", line: 1),
                                           "this chapter is not listed in \(summaryPath)"))
         }
-        if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
-        return Book(title: title ?? "Untitled", root: root, config: config, chapters: chapters)
+        if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics + warnings) }
+        var book = Book(title: title ?? "Untitled", root: root, config: config, chapters: chapters)
+        book.bibliography = bibliography
+        book.warnings = warnings
+        return book
     }
 
     /// The `#` title and the linked files of the table of contents, in order.

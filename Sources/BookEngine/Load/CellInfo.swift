@@ -2,7 +2,10 @@
 enum CellInfo {
     static func language(of info: String) -> String {
         // cmark ends the language at any whitespace, a tab included.
-        String(info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+        let first = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+        // d2l's pandoc-style `{.python .input}`: the first class is the language.
+        if first.hasPrefix("{.") { return String(first.dropFirst(2).prefix { $0 != "}" && $0 != "." }) }
+        return String(first)
     }
 
     /// The attributes of a Swift cell; unknown or malformed ones are diagnostics.
@@ -21,6 +24,8 @@ enum CellInfo {
             case ("trap", nil): attributes.trap = true
             case ("compile-fail", nil): attributes.compileFail = true
             case ("id", let v?) where isIdentifier(v): attributes.id = v
+            case ("tab", let v?) where v.split(separator: ",").allSatisfy({ isIdentifier(String($0)) }):
+                attributes.tabs = v.split(separator: ",").map(String.init)
             case ("tolerance", let v?):
                 if let t = Double(v), t >= 0 { attributes.tolerance = t } else {
                     problems.append(Diagnostic(location, "tolerance must be a non-negative number, got '\(v)'"))

@@ -8,6 +8,8 @@ struct ChapterLoader {
     let number: Int
     /// For a translation: the original chapter, whose cells it places by id.
     var original: Chapter?
+    /// The book's BibTeX entries: a `:cite:` of another key is an error at its line.
+    var bibliography: Bibliography?
     private(set) var diagnostics: [Diagnostic] = []
 
     init(name: String, path: String, number: Int) {
@@ -32,23 +34,22 @@ struct ChapterLoader {
             checkFenceClosed(node, lines: lines)
             if CellInfo.language(of: node.fenceInfo) == "swift" { swiftBlocks.append(node.startLine) }
         }
+        // d2l's tab markers and emphasis marks, on the same lines (the hash and fences read the original).
+        var d2l = D2LSyntax()
+        let prepared = d2l.prepare(lines, codeLines: codeLines, path: path).joined(separator: "\n")
         var math = MathProtector()
-        let document = MarkdownDocument(parsing: math.protect(text, codeLines: codeLines))
+        let document = MarkdownDocument(parsing: math.protect(prepared, codeLines: codeLines))
+        d2l.warnUnsupportedRoles(in: document, path: path)
+        diagnostics += d2l.diagnostics
         // Every Swift block of the source is a cell or a diagnostic: none may vanish into math.
         let kept = Set(document.allNodes.filter { $0.type == CMARK_NODE_CODE_BLOCK }.map(\.startLine))
         for line in swiftBlocks where !kept.contains(line) {
             error(line, "this Swift block was swallowed by the text around it (an unclosed `$`, `$$` or backtick before it?); it is not a cell")
         }
 
-        for node in document.allNodes where node.type == CMARK_NODE_CODE_BLOCK {
-            if let parent = node.parent, parent.type != CMARK_NODE_DOCUMENT, CellInfo.language(of: node.fenceInfo) == "swift" {
-                error(node.startLine + 1, "a Swift cell must be at the top level of the chapter, not inside a list or block quote")
-            }
-        }
-
         var blocks: [Block] = []
         var title: String?
-        var counters = (section: 0, subsection: 0, figure: 0, equation: 0)
+        var counters = (section: 0, subsection: 0, figure: 0, equation: 0, table: 0)
         var cellCount = 0
         var anchors = Set<String>()
         func uniqueAnchor(_ base: String) -> String {
@@ -126,28 +127,69 @@ struct ChapterLoader {
                     } else {
                         error(line, "an `output` block must come right after the Swift cell whose output it shows")
                     }
+                } else if node.literal.hasPrefix("%load_ext d2lbook.tab") {
+                    d2l.readTabOrder(node.literal)  // d2lbook's tab set-up cell: not shown
+                    continue
                 } else {
-                    blocks.append(.code(CodeBlock(language: language, source: node.literal, line: codeLine)))
+                    blocks.append(.code(Self.codeBlock(language: language, source: node.literal, line: codeLine)))
                 }
 
-            default:  // lists, block quotes, tables of HTML, rules: prose
+            case _ where node.typeName == "table":
+                counters.table += 1
+                let label = Self.takeTableLabel(node)
                 resolveReferences(in: node)
-                blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line)))
+                blocks.append(.table(Table(html: inlineDisplayMath(node.html, math), label: label,
+                                           number: "\(number).\(counters.table)", line: line)))
+
+            default:  // lists, block quotes, HTML, rules: prose; a Swift fence inside is a cell, shown in place
+                resolveReferences(in: node)
+                let cells = nestedCells(in: node, lines: lines, counted: cellCount)
+                cellCount += cells.count
+                blocks.append(.prose(Prose(html: inlineDisplayMath(node.html, math), line: line, cells: cells)))
             }
         }
 
         assignUniqueIDs(&blocks)
         Self.hashSections(&blocks, lines: lines)
+        blocks = Self.groupTabs(blocks, d2l)
         guard let title else {
             error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
             return nil
         }
-        for cell in blocks.compactMap({ if case .cell(let c) = $0 { return c } else { return nil } }) {
+        for cell in blocks.flatMap(\.flattened).compactMap({ if case .cell(let c) = $0 { return c } else { return nil } }) {
             if (cell.attributes.trap || cell.attributes.compileFail) && cell.expected == nil {
                 error(cell.line, "a `trap` or `compile-fail` cell needs an `output` block with the expected message")
             }
         }
         return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
+    }
+
+    /// The Swift fences inside a list or block quote, as cells numbered after the `counted` before
+    /// them; each fence (and its `output` block) is replaced by a placeholder where the cell is shown.
+    private mutating func nestedCells(in container: MarkdownNode, lines: [String], counted: Int) -> [Cell] {
+        var cells: [Cell] = []
+        // Found before any is replaced: replacing frees nodes (and the `output` blocks after them).
+        let fences = container.descendants.filter { $0.type == CMARK_NODE_CODE_BLOCK && CellInfo.language(of: $0.fenceInfo) == "swift" }
+        for node in fences {
+            let line = node.startLine
+            if original != nil {
+                error(line, "a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`")
+                continue
+            }
+            let (attributes, problems) = CellInfo.attributes(node.fenceInfo.trimmingCharacters(in: .whitespaces),
+                                                             at: SourceLocation(file: path, line: line))
+            diagnostics += problems
+            let index = counted + cells.count + 1
+            var cell = Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes, source: node.literal,
+                            codeLine: Self.isFenced(lines, line) ? line + 1 : line, line: line, expected: nil)
+            if let next = node.next, next.type == CMARK_NODE_CODE_BLOCK, CellInfo.language(of: next.fenceInfo) == "output" {
+                cell.expected = ExpectedOutput(text: next.literal, line: Self.isFenced(lines, next.startLine) ? next.startLine + 1 : next.startLine)
+                next.delete()
+            }
+            node.replace(withHTMLBlock: Placeholder.cell(index) + "\n")
+            cells.append(cell)
+        }
+        return cells
     }
 
     /// NUL and the private-use characters the loader uses as placeholders (U+E000...U+E002)
@@ -183,7 +225,7 @@ struct ChapterLoader {
     private mutating func assignUniqueIDs(_ blocks: inout [Block]) {
         guard original == nil else { return }  // a translation's cells are the original's
         var explicit: [String: Int] = [:]
-        for block in blocks {
+        for block in blocks.flatMap(\.flattened) {
             guard case .cell(let cell) = block, let id = cell.attributes.id else { continue }
             if let first = explicit[id] {
                 error(cell.line, "two cells have the id `\(id)` (the other one is at line \(first)); ids must be unique")
@@ -193,14 +235,24 @@ struct ChapterLoader {
         }
         var taken = Set(explicit.keys)
         var nextSuffix: [String: Int] = [:]  // so a thousand identical cells take linear time
-        for i in blocks.indices {
-            guard case .cell(var cell) = blocks[i], cell.attributes.id == nil else { continue }
+        func unique(_ cell: inout Cell) {
+            guard cell.attributes.id == nil else { return }
             var id = cell.id, k = nextSuffix[cell.id, default: 2]
             while taken.contains(id) { id = "\(cell.id)-\(k)"; k += 1 }
             nextSuffix[cell.id] = k
             taken.insert(id)
             cell.id = id
-            blocks[i] = .cell(cell)
+        }
+        for i in blocks.indices {
+            switch blocks[i] {
+            case .cell(var cell):
+                unique(&cell)
+                blocks[i] = .cell(cell)
+            case .prose(var prose):  // cells in a list item or a block quote
+                for k in prose.cells.indices { unique(&prose.cells[k]) }
+                blocks[i] = .prose(prose)
+            default: continue
+            }
         }
     }
 
@@ -285,8 +337,11 @@ struct ChapterLoader {
         case .figure(var f)?:
             f.label = label
             blocks[blocks.count - 1] = .figure(f)
+        case .table(var t)?:
+            t.label = label
+            blocks[blocks.count - 1] = .table(t)
         default:
-            error(line, "`:label:` must come right after a heading or a figure (use `:eqlabel:` for equations)")
+            error(line, "`:label:` must come right after a heading, a figure or a table (use `:eqlabel:` for equations)")
         }
     }
 
@@ -305,13 +360,100 @@ struct ChapterLoader {
         return (index, label)
     }
 
-    /// A paragraph that is only an image, possibly followed by `:label:`name``.
-    private func figure(in paragraph: MarkdownNode) -> Figure? {
-        let parts = paragraph.children.filter { $0.type != CMARK_NODE_SOFTBREAK }
+    /// A paragraph that is only an image, possibly followed by d2l's `:width:`400px`` and
+    /// `:label:`name`` (in any order, on its lines or the image's). A label that cannot be read is an error.
+    private mutating func figure(in paragraph: MarkdownNode) -> Figure? {
+        let parts = paragraph.children.filter {
+            $0.type != CMARK_NODE_SOFTBREAK && $0.type != CMARK_NODE_LINEBREAK
+                && !($0.type == CMARK_NODE_TEXT && $0.literal.trimmingCharacters(in: .whitespaces).isEmpty)
+        }
         guard let image = parts.first, image.type == CMARK_NODE_IMAGE else { return nil }
-        let label = directive(":label:", in: paragraph, alone: false)
-        guard parts.count == 1 || (label != nil && parts.count == 3) else { return nil }
-        return Figure(source: image.url, captionHTML: image.innerHTMLOfChildren, label: label, number: "", line: paragraph.startLine)
+        var label: String?, width: String?
+        var rest = Array(parts.dropFirst())
+        while rest.count >= 2, rest[0].type == CMARK_NODE_TEXT, rest[1].type == CMARK_NODE_CODE {
+            switch rest[0].literal.trimmingCharacters(in: .whitespaces) {
+            case ":label:": label = rest[1].literal
+            case ":width:": width = rest[1].literal
+            default: break
+            }
+            guard [":label:", ":width:"].contains(rest[0].literal.trimmingCharacters(in: .whitespaces)) else { break }
+            rest.removeFirst(2)
+        }
+        if !rest.isEmpty {
+            if parts.contains(where: { $0.type == CMARK_NODE_TEXT && $0.literal.contains(":label:") }) {
+                error(paragraph.startLine, "this figure's `:label:` is lost: only `:width:` and `:label:` lines may follow the image")
+            }
+            return nil
+        }
+        var figure = Figure(source: image.url, captionHTML: image.innerHTMLOfChildren, label: label, number: "", line: paragraph.startLine)
+        figure.width = width
+        return figure
+    }
+
+    /// A code block in another language; d2l's `%%tab pytorch` first line puts it under that tab.
+    static func codeBlock(language: String, source: String, line: Int) -> CodeBlock {
+        guard source.hasPrefix("%%tab ") else { return CodeBlock(language: language, source: source, line: line) }
+        let first = source.prefix { $0 != "\n" }
+        let tabs = first.dropFirst(6).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        var block = CodeBlock(language: language, source: String(source.dropFirst(first.count + 1)), line: line + 1)
+        if tabs != ["all"] { block.tabs = tabs }
+        return block
+    }
+
+    /// A `:label:` line right under a pipe table: GitHub's syntax reads it as a last row of one cell.
+    /// Removes that row and returns the label.
+    static func takeTableLabel(_ table: MarkdownNode) -> String? {
+        guard let row = table.children.last, row.typeName == "table_row", let first = row.children.first,
+              row.children.dropFirst().allSatisfy({ $0.children.isEmpty }) else { return nil }
+        let parts = first.children.filter { !($0.type == CMARK_NODE_TEXT && $0.literal.trimmingCharacters(in: .whitespaces).isEmpty) }
+        guard parts.count == 2, parts[0].type == CMARK_NODE_TEXT, parts[0].literal.trimmingCharacters(in: .whitespaces) == ":label:",
+              parts[1].type == CMARK_NODE_CODE else { return nil }
+        let label = parts[1].literal
+        row.delete()
+        return label
+    }
+
+    /// Consecutive tabbed blocks (in a `:begin_tab:` region, a `tab=` cell, a `%%tab` block) become one
+    /// tab set; a set ends at an untabbed block or when a tab it already has comes again.
+    static func groupTabs(_ blocks: [Block], _ d2l: D2LSyntax) -> [Block] {
+        var out: [Block] = []
+        var group: TabGroup?
+        func flush() {
+            if let group { out.append(.tabs(group)) }
+            group = nil
+        }
+        for block in blocks {
+            let tabs: [String]?
+            switch block {
+            case .cell(let c) where !c.attributes.tabs.isEmpty: tabs = c.attributes.tabs
+            case .code(let c) where c.tabs != nil: tabs = c.tabs
+            default: tabs = d2l.tabs(at: block.line)
+            }
+            guard let tabs else { flush(); out.append(block); continue }
+            if var current = group {
+                if current.panes[current.panes.count - 1].tabs == tabs {
+                    current.panes[current.panes.count - 1].blocks.append(block)
+                    group = current
+                    continue
+                }
+                if Set(tabs).isDisjoint(with: current.tabNames) {
+                    current.panes.append(TabPane(tabs: tabs, blocks: [block], line: block.line))
+                    group = current
+                    continue
+                }
+                flush()
+            }
+            group = TabGroup(panes: [TabPane(tabs: tabs, blocks: [block], line: block.line)], line: block.line)
+        }
+        flush()
+        // Every tab set lists its tabs in the chapter's order.
+        var order = d2l.tabOrder
+        for case .tabs(let group) in out { for name in group.panes.flatMap(\.tabs) where !order.contains(name) { order.append(name) } }
+        return out.map { block in
+            guard case .tabs(var group) = block else { return block }
+            group.order = order
+            return .tabs(group)
+        }
     }
 
     /// Rewrites `:numref:`x`` and `:eqref:`x`` into placeholders the renderer resolves.
@@ -334,6 +476,16 @@ struct ChapterLoader {
                     for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
                         node.setLiteral(prefix + Placeholder.reference(kind, code.literal, line: code.startLine > 0 ? code.startLine : node.startLine))
+                        code.delete()
+                        break
+                    }
+                    for kind in [Placeholder.CitationKind.cite, .citet] where node.literal.hasSuffix(":\(kind.rawValue):") {
+                        for key in code.literal.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+                        where bibliography.map({ $0.entries[key] == nil }) ?? false {
+                            error(D2LSyntax.line(of: node), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography!.source))")
+                        }
+                        let prefix = node.literal.dropLast(kind.rawValue.count + 2)
+                        node.setLiteral(prefix + Placeholder.citation(kind, code.literal))
                         code.delete()
                         break
                     }

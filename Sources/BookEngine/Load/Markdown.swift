@@ -3,23 +3,36 @@ import CCmark
 import Glibc
 #endif
 
-/// A cmark document tree. Owns the root node; nodes are valid while the document lives.
+/// A cmark-gfm document tree, parsed with GitHub's table extension (d2l writes pipe tables).
+/// Owns the root node; nodes are valid while the document lives.
 final class MarkdownDocument {
     let root: OpaquePointer
+    /// The parser's extensions: the HTML renderer needs them to render tables.
+    let extensions: UnsafeMutablePointer<cmark_llist>?
+    private let parser: OpaquePointer
+
+    static let options = CMARK_OPT_UNSAFE  // chapters are the authors' own: keep their inline HTML
 
     init(parsing text: String) {
-        let options = CMARK_OPT_UNSAFE  // chapters are the authors' own: keep their inline HTML
+        cmark_gfm_core_extensions_ensure_registered()
+        let parser = cmark_parser_new(Self.options)!
+        if let table = cmark_find_syntax_extension("table") { cmark_parser_attach_syntax_extension(parser, table) }
         // By length, not `strlen`: a NUL byte must not cut the text off (cmark reads it as U+FFFD).
         var text = text
-        root = text.withUTF8 { bytes in
+        text.withUTF8 { bytes in
             bytes.withMemoryRebound(to: CChar.self) { chars in
-                guard let base = chars.baseAddress else { return cmark_parse_document("", 0, options) }
-                return cmark_parse_document(base, chars.count, options)
+                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
             }
         }
+        root = cmark_parser_finish(parser)
+        extensions = cmark_parser_get_syntax_extensions(parser)
+        self.parser = parser
     }
 
-    deinit { cmark_node_free(root) }
+    deinit {
+        cmark_node_free(root)
+        cmark_parser_free(parser)
+    }
 
     /// The top-level blocks.
     var blocks: [MarkdownNode] { MarkdownNode(root, owner: self).children }
@@ -49,6 +62,8 @@ struct MarkdownNode {
     }
 
     var type: cmark_node_type { cmark_node_get_type(pointer) }
+    /// cmark-gfm's name for the type; extension nodes (`table`, `table_row`, `table_cell`) have no constant.
+    var typeName: String { String(cString: cmark_node_get_type_string(pointer)) }
     var startLine: Int { Int(cmark_node_get_start_line(pointer)) }
     var endLine: Int { Int(cmark_node_get_end_line(pointer)) }
     var literal: String { cmark_node_get_literal(pointer).map { String(cString: $0) } ?? "" }
@@ -80,7 +95,7 @@ struct MarkdownNode {
 
     /// The node rendered to HTML by cmark.
     var html: String {
-        guard let cString = cmark_render_html(pointer, CMARK_OPT_UNSAFE) else { return "" }
+        guard let cString = cmark_render_html(pointer, MarkdownDocument.options, owner.extensions) else { return "" }
         defer { free(cString) }
         return String(cString: cString)
     }
@@ -93,6 +108,17 @@ struct MarkdownNode {
     }
 
     func setLiteral(_ text: String) { cmark_node_set_literal(pointer, text) }
+
+    /// Every node below this one, depth first.
+    var descendants: [MarkdownNode] { children.flatMap { [$0] + $0.descendants } }
+
+    /// Puts a raw HTML block with `text` where this node is, and frees this node.
+    func replace(withHTMLBlock text: String) {
+        guard let html = cmark_node_new(CMARK_NODE_HTML_BLOCK) else { return }
+        cmark_node_set_literal(html, text)
+        cmark_node_insert_before(pointer, html)
+        delete()
+    }
 
     /// Removes the node from the tree and frees it.
     func delete() {

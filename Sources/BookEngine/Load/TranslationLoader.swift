@@ -54,6 +54,7 @@ public enum TranslationLoader {
                                           "translates no chapter of the book (the original lists none named '\(file.dropLast(3))')"))
         }
         var book = Book(title: language.title ?? original.title, root: original.root, config: original.config, chapters: chapters)
+        book.bibliography = original.bibliography
         book.languageCode = language.code
         return (book, diagnostics)
     }

@@ -9,6 +9,10 @@ public enum Block: Sendable {
     case cell(Cell)
     /// A code block in another language: shown, never run.
     case code(CodeBlock)
+    /// A GitHub pipe table (cmark-gfm's HTML), numbered, with an optional `:label:`.
+    case table(Table)
+    /// d2l's tabs: consecutive `:begin_tab:`/`:end_tab:` regions (or tabbed cells) shown as one tab set.
+    case tabs(TabGroup)
 
     public var line: Int {
         switch self {
@@ -18,8 +22,60 @@ public enum Block: Sendable {
         case .figure(let b): b.line
         case .cell(let b): b.line
         case .code(let b): b.line
+        case .table(let b): b.line
+        case .tabs(let b): b.line
         }
     }
+
+    /// The HTML of prose-like blocks, where references and citations are (nil for others).
+    public var proseHTML: String? {
+        switch self {
+        case .prose(let p): p.html
+        case .heading(let h): h.html
+        case .figure(let f): f.captionHTML
+        case .table(let t): t.html
+        default: nil
+        }
+    }
+
+    /// The block and, for a tab set, every block inside it, in reading order.
+    public var flattened: [Block] {
+        switch self {
+        case .tabs(let group): return [self] + group.panes.flatMap { $0.blocks.flatMap(\.flattened) }
+        case .prose(let prose): return [self] + prose.cells.map(Block.cell)
+        default: return [self]
+        }
+    }
+}
+
+public struct Table: Sendable {
+    /// The table's HTML as cmark-gfm renders it (may hold placeholders).
+    public var html: String
+    public var label: String?
+    /// Table number such as `4.1`.
+    public var number: String
+    public var line: Int
+}
+
+/// A set of tabs, each pane holding the blocks written for one or more tabs (`pytorch, mxnet`).
+public struct TabGroup: Sendable {
+    public var panes: [TabPane]
+    public var line: Int
+    /// The chapter's order of tabs (d2l's `tab.interact_select(...)`, else first use), so every
+    /// tab set of a chapter lists its tabs alike.
+    public var order: [String] = []
+    /// The tab names of the panes, in the chapter's order.
+    public var tabNames: [String] {
+        var seen: [String] = []
+        for name in panes.flatMap(\.tabs) where !seen.contains(name) { seen.append(name) }
+        return seen.sorted { (order.firstIndex(of: $0) ?? Int.max, seen.firstIndex(of: $0)!) < (order.firstIndex(of: $1) ?? Int.max, seen.firstIndex(of: $1)!) }
+    }
+}
+
+public struct TabPane: Sendable {
+    public var tabs: [String]
+    public var blocks: [Block]
+    public var line: Int
 }
 
 public struct Heading: Sendable {
@@ -53,6 +109,9 @@ public struct SectionReference: Sendable, Equatable {
 public struct Prose: Sendable {
     public var html: String
     public var line: Int
+    /// Swift cells inside the prose (in a list item or a block quote), in reading order: the
+    /// HTML holds `Placeholder.cell(index)` where each is shown.
+    public var cells: [Cell] = []
 }
 
 public struct DisplayMath: Sendable {
@@ -69,6 +128,8 @@ public struct Figure: Sendable {
     public var source: String
     public var captionHTML: String
     public var label: String?
+    /// d2l's `:width:` (`400px`), applied to the image.
+    public var width: String? = nil
     /// Figure number such as `4.1`.
     public var number: String
     public var line: Int
@@ -78,6 +139,8 @@ public struct CodeBlock: Sendable {
     public var language: String
     public var source: String
     public var line: Int
+    /// The tabs it is shown under (d2l's `%%tab pytorch`); nil when always shown.
+    public var tabs: [String]? = nil
 }
 
 /// Tokens the loader leaves in prose HTML for the renderer to replace.
@@ -95,6 +158,13 @@ public enum Placeholder {
 
     public enum ReferenceKind: String, Sendable { case numref, eqref }
 
+    /// A `:cite:` (parenthetical) or `:citet:` (textual) citation of comma-separated BibTeX keys.
+    public static func citation(_ kind: CitationKind, _ keys: String) -> String { "\(open)\(kind.rawValue):\(keys)\(close)" }
+
+    public enum CitationKind: String, Sendable { case cite, citet }
+
+    /// Where the Swift cell number `index` of the chapter stands inside prose.
+    public static func cell(_ index: Int) -> String { "\(open)cell:\(index)\(close)" }
     /// A :value:`spec` written on prose line `line`: a value the chapter's run recorded.
     public static func value(_ spec: String, line: Int) -> String { "\(open)value:\(line):\(spec)\(close)" }
 
@@ -104,6 +174,8 @@ public enum Placeholder {
         /// Math given as TeX directly (display math that stood inside a paragraph).
         case tex(String)
         case reference(ReferenceKind, String, line: Int?)
+        case citation(CitationKind, [String])
+        case cell(Int)
         /// A :value:`spec` and its line in the chapter.
         case value(String, line: Int)
     }
@@ -121,6 +193,8 @@ public enum Placeholder {
             let body = rest[rest.index(after: start)..<end]
             if body.hasPrefix("math:"), let i = Int(body.dropFirst(5)) {
                 tokens.append(.math(i))
+            } else if body.hasPrefix("cell:"), let i = Int(body.dropFirst(5)) {
+                tokens.append(.cell(i))
             } else if body.hasPrefix("value:"), let colon = body.dropFirst(6).firstIndex(of: ":"),
                       let line = Int(body[body.index(body.startIndex, offsetBy: 6)..<colon]) {
                 tokens.append(.value(String(body[body.index(after: colon)...]), line: line))
@@ -132,6 +206,9 @@ public enum Placeholder {
                 // cmark wrote the label into HTML: `a"b` arrives as `a&quot;b`.
                 let label = HTML.decodeEntities(String(body[body.index(after: colon)...]))
                 tokens.append(.reference(kind, label, line: head.count > 1 ? Int(head[1]) : nil))
+            } else if let colon = body.firstIndex(of: ":"), let kind = CitationKind(rawValue: String(body[..<colon])) {
+                let keys = body[body.index(after: colon)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                tokens.append(.citation(kind, keys.filter { !$0.isEmpty }))
             } else {
                 tokens.append(.text(String(body)))
             }

@@ -11,6 +11,10 @@ public struct Book: Sendable {
     /// The language of this book's prose: the first of `config.languages` for the
     /// original, a translation's code otherwise.
     public var languageCode: String?
+    /// The BibTeX entries `:cite:` and `:citet:` refer to (book.json's `bibliography`).
+    public var bibliography = Bibliography()
+    /// Warnings found while loading (unsupported d2l constructs): `book check` and `render` report them.
+    public var warnings: [Diagnostic] = []
 
     public init(title: String, root: URL, config: BookConfig, chapters: [Chapter]) {
         self.title = title
@@ -25,6 +29,10 @@ public struct Book: Sendable {
     }
 
     public func chapter(named name: String) -> Chapter? { chapters.first { $0.name == name } }
+
+    /// Whether any chapter has Swift to compile. A book without (prose, figures, other languages'
+    /// code) needs no Package.swift: nothing is tangled, built or run.
+    public var hasCode: Bool { chapters.contains { !$0.cells.filter { !$0.attributes.noRun }.isEmpty } }
 
     /// The language of this book's prose (a translation's, or the original's).
     public var language: BookConfig.Language {
@@ -46,6 +54,8 @@ public struct BookConfig: Codable, Sendable, Equatable {
     public var programsPath: String = "Sources/Programs"
     /// Arguments `book run` passes to chapter programs when asked for a quick run.
     public var quickArguments: [String] = ["--epochs", "1"]
+    /// The BibTeX file of citations, relative to `Chapters/` (d2l's `d2l.bib`); read when it exists.
+    public var bibliography: String = "d2l.bib"
     /// The book's languages; the first is the original's, the others are translations
     /// in `Chapters/<code>/`.
     public var languages: [Language] = [Language(code: "en", name: "English", title: nil)]
@@ -68,7 +78,7 @@ public struct BookConfig: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case library, programImports, libraryImports, prologue, programsPath, quickArguments, languages
+        case library, programImports, libraryImports, prologue, programsPath, quickArguments, languages, bibliography
     }
 
     public init(from decoder: Decoder) throws {
@@ -81,6 +91,7 @@ public struct BookConfig: Codable, Sendable, Equatable {
         programsPath = try c.decodeIfPresent(String.self, forKey: .programsPath) ?? d.programsPath
         quickArguments = try c.decodeIfPresent([String].self, forKey: .quickArguments) ?? d.quickArguments
         languages = try c.decodeIfPresent([Language].self, forKey: .languages) ?? d.languages
+        bibliography = try c.decodeIfPresent(String.self, forKey: .bibliography) ?? d.bibliography
         if languages.isEmpty { languages = d.languages }
     }
 }

@@ -38,11 +38,13 @@ public struct CellAttributes: Sendable, Equatable {
     public var trap = false
     /// The cell must not compile; the expected output is text of the diagnostic.
     public var compileFail = false
+    /// The tabs the cell is shown under (`tab=scratch`, `tab=scratch,concise`); empty: always shown.
+    public var tabs: [String] = []
 
     public init() {}
 
     public static let names = ["save", "hide", "norun", "id=NAME", "ellipsis", "normalize-whitespace",
-                               "tolerance=REL", "trap", "compile-fail"]
+                               "tolerance=REL", "trap", "compile-fail", "tab=NAME[,NAME]"]
 }
 
 /// An ```` ```output ```` block written under a cell.

@@ -26,8 +26,14 @@ public struct Chapter: Sendable {
 
     /// The Swift cells, in order (their `index` is their position here, from 1).
     public var cells: [Cell] {
-        blocks.compactMap { if case .cell(let cell) = $0 { return cell } else { return nil } }
+        allBlocks.compactMap { if case .cell(let cell) = $0 { return cell } else { return nil } }
     }
+
+    /// Every block in reading order, the blocks inside tab sets included.
+    public var allBlocks: [Block] { blocks.flatMap(\.flattened) }
+
+    /// Whether the chapter's program has a cell to run; a chapter without is neither built nor run.
+    public var hasProgram: Bool { cells.contains(where: \.isInProgram) }
 
     public func location(_ line: Int) -> SourceLocation { SourceLocation(file: path, line: line) }
 

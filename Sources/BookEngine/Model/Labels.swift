@@ -1,6 +1,6 @@
 /// What a `:label:` names, and where it lives, for resolving `:numref:` and `:eqref:`.
 public struct LabelTarget: Sendable, Equatable {
-    public enum Kind: String, Sendable { case chapter, section, figure, equation }
+    public enum Kind: String, Sendable { case chapter, section, figure, equation, table }
     public var kind: Kind
     public var chapter: String
     /// The HTML id on the chapter's page.
@@ -24,7 +24,7 @@ extension Book {
     public var allLabels: [(label: String, target: LabelTarget)] {
         var result: [(String, LabelTarget)] = []
         for chapter in chapters {
-            for block in chapter.blocks {
+            for block in chapter.allBlocks {
                 switch block {
                 case .heading(let h):
                     guard let label = h.label else { continue }
@@ -36,6 +36,11 @@ extension Book {
                     result.append((label, LabelTarget(kind: .figure, chapter: chapter.name, anchor: label,
                                                       number: f.number, title: f.captionHTML,
                                                       location: chapter.location(f.line))))
+                case .table(let t):
+                    guard let label = t.label else { continue }
+                    result.append((label, LabelTarget(kind: .table, chapter: chapter.name, anchor: label,
+                                                      number: t.number, title: "",
+                                                      location: chapter.location(t.line))))
                 case .displayMath(let m):
                     guard let label = m.label else { continue }
                     result.append((label, LabelTarget(kind: .equation, chapter: chapter.name, anchor: label,

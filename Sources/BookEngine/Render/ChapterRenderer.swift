@@ -31,7 +31,7 @@ struct ChapterRenderer {
         var current = SectionEntry(level: 1, number: "\(chapter.number)", anchor: "",
                                    titleHTML: HTML.escape(chapter.title), title: chapter.title, text: "")
 
-        for block in chapter.blocks {
+        func emit(_ block: Block) {
             switch block {
             case .heading(let h):
                 let html = inline.render(h.html, line: h.line)
@@ -45,15 +45,15 @@ struct ChapterRenderer {
                     current.titleHTML = html
                     current.title = h.text
                     body += headingHTML + runHeader(run)
-                    continue
+                    return
                 }
                 sections.append(current)
                 current = SectionEntry(level: level, number: h.number, anchor: h.anchor, titleHTML: html,
                                        title: h.text, text: "")
                 body += headingHTML
             case .prose(let p):
-                body += inline.render(p.html, line: p.line) + "\n"
-                current.text += " " + inline.plainText(p.html)
+                body += cellsInPlace(p, cells: cells) + "\n"
+                current.text += " " + inline.plainText(p.html) + p.cells.filter { !$0.attributes.hide }.map { " " + $0.source }.joined()
             case .displayMath(let m):
                 body += displayMath(m)
             case .figure(let f):
@@ -73,8 +73,21 @@ struct ChapterRenderer {
             case .code(let c):
                 body += CodeRenderer.block(c)
                 current.text += " " + c.source
+            case .table(let t):
+                body += TableRenderer(inline: inline).render(t)
+                current.text += " " + inline.plainText(t.html)
+            case .tabs(let group):
+                let tabs = TabRenderer()
+                body += tabs.open(group)
+                for (i, pane) in group.panes.enumerated() {
+                    body += tabs.openPane(pane, index: i, in: group)
+                    pane.blocks.forEach(emit)
+                    body += tabs.closePane
+                }
+                body += tabs.close
             }
         }
+        chapter.blocks.forEach(emit)
         sections.append(current)
         if !titleSeen {
             body = "<h1 id=\"chapter-title\"><span class=\"section-number\">\(chapter.number)</span> "
@@ -89,6 +102,20 @@ struct ChapterRenderer {
         return Result(article: article, sections: sections, images: images)
     }
 
+    /// Prose with its nested cells (in a list item, a block quote) rendered where they stand.
+    func cellsInPlace(_ prose: Prose, cells: CellRenderer) -> String {
+        guard !prose.cells.isEmpty else { return inline.render(prose.html, line: prose.line) }
+        var out = ""
+        var rest = Substring(prose.html)
+        for cell in prose.cells {
+            let mark = Placeholder.cell(cell.index)
+            guard let at = rest.range(of: mark) else { continue }
+            out += inline.render(String(rest[..<at.lowerBound]), line: prose.line) + cells.render(cell)
+            rest = rest[at.upperBound...]
+        }
+        return out + inline.render(String(rest), line: prose.line)
+    }
+
     func displayMath(_ m: DisplayMath) -> String {
         var tex = m.tex.trimmingCharacters(in: .whitespacesAndNewlines)
         if let number = m.number, m.label != nil { tex += " \\tag{\(number)}" }
@@ -98,16 +125,26 @@ struct ChapterRenderer {
 
     func figure(_ f: Figure, src: String) -> String {
         let id = f.label.map { " id=\"\(HTML.escape($0))\"" } ?? ""
+        let width = f.width.map { " style=\"width: \(HTML.escape(Self.cssLength($0)))\"" } ?? ""
         let caption = inline.render(f.captionHTML, line: f.line)
         let alt = inline.plainText(f.captionHTML)
         let number = f.number.isEmpty ? "" : "<span class=\"caption-number\">\(HTML.escape(ui("Figure {}:", f.number)))</span> "
         return """
         <figure class="figure"\(id)>
-        <img src="\(HTML.escape(src))" alt="\(HTML.escape(alt))">
+        <img src="\(HTML.escape(src))" alt="\(HTML.escape(alt))"\(width)>
         <figcaption>\(number)\(caption)</figcaption>
         </figure>
 
         """
+    }
+
+    /// d2l's `:width:` as a CSS length: `400px`, `50%`, or a bare number of pixels; anything else is dropped.
+    static func cssLength(_ value: String) -> String {
+        let v = value.trimmingCharacters(in: .whitespaces)
+        let number = v.prefix { $0.isNumber || $0 == "." }
+        guard !number.isEmpty else { return "auto" }
+        let unit = v.dropFirst(number.count)
+        return ["px", "%", "em", "rem"].contains(String(unit)) ? v : "\(number)px"
     }
 
     /// The run record under the chapter's title: when and how the outputs were produced.

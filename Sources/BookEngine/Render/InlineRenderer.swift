@@ -36,6 +36,8 @@ struct InlineRenderer {
             // Display math that stood inside a paragraph: the loader gives it `\displaystyle`, in line.
             case .tex(let tex): out += "<span class=\"math inline\">\(HTML.escape(tex))</span>"
             case .reference(let kind, let label, let at): out += reference(kind, label, line: at ?? line)
+            case .citation(let kind, let keys): out += citation(kind, keys, line: line)
+            case .cell: break  // the chapter renderer puts the cell there
             case .value(let spec, let valueLine): out += value(spec, line: valueLine)
             }
             switch token {
@@ -53,6 +55,8 @@ struct InlineRenderer {
         case .math(let index): return chapter.inlineMath.indices.contains(index) ? chapter.inlineMath[index] : "??"
         case .tex(let tex): return tex
         case .reference(let kind, let label, _): return context.labels[label].map { referenceText(kind, $0) } ?? "??"
+        case .citation(_, let keys): return citationText(keys)
+        case .cell: return ""
         case .value(let spec, _):
             guard case .success(let reference) = ValueReference.parse(spec),
                   let value = context.run(of: chapter)?.values[reference.name] else { return "??" }
@@ -74,6 +78,8 @@ struct InlineRenderer {
             case .tex(let tex): out += Self.searchText(ofTeX: tex)
             case .reference(let kind, let label, _):
                 out += context.labels[label].map { referenceText(kind, $0) } ?? "??"
+            case .citation(_, let keys): out += HTML.escape(citationText(keys))
+            case .cell: break
             case .value(let spec, _):
                 if case .success(let reference) = ValueReference.parse(spec), let value = context.run(of: chapter)?.values[reference.name] {
                     out += HTML.escape(reference.text(of: value))
@@ -102,7 +108,7 @@ struct InlineRenderer {
         // A figure's title is its caption's HTML; a heading's is plain text already.
         let title: String
         switch target.kind {
-        case .equation: title = ""
+        case .equation, .table: title = ""
         case .figure:
             // The caption's math and references are placeholders of the figure's own chapter.
             let owner = context.book.chapter(named: target.chapter) ?? chapter
@@ -112,6 +118,27 @@ struct InlineRenderer {
         let titleAttribute = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""
         return "<a class=\"ref ref-\(target.kind.rawValue)\" href=\"\(HTML.escape(href(to: target)))\"\(titleAttribute)>"
             + HTML.escape(referenceText(kind, target)) + "</a>"
+    }
+
+    /// Cited works as plain text (`Cho et al. 2014; Elman 1990`), for search and attributes.
+    func citationText(_ keys: [String]) -> String {
+        keys.compactMap { context.original.bibliography.entries[$0].map { "\($0.authorText) \($0.year)" } }.joined(separator: "; ")
+    }
+
+    /// `(Cho et al., 2014; Elman, 1990)` for `:cite:`, `Hochreiter and Schmidhuber (1997)` for `:citet:`,
+    /// each name linking to its entry on the bibliography page.
+    func citation(_ kind: Placeholder.CitationKind, _ keys: [String], line: Int) -> String {
+        let links = keys.map { key -> String in
+            guard let entry = context.original.bibliography.entries[key] else {
+                context.warn(chapter.location(line), "`:\(kind.rawValue):` of unknown BibTeX key `\(key)`")
+                return "<span class=\"cite cite-missing\" title=\"unknown key: \(HTML.escape(key))\">??</span>"
+            }
+            let text = kind == .cite ? "\(entry.authorText), \(entry.year)" : "\(entry.authorText) (\(entry.year))"
+            let href = BibliographyPage.pageName + "#" + BibliographyPage.anchor(of: key)
+            let title = Bibliography.plainText(entry.fields["title"] ?? "")
+            return "<a class=\"cite\" href=\"\(HTML.escape(href))\" title=\"\(HTML.escape(title))\">\(HTML.escape(text))</a>"
+        }
+        return kind == .cite ? "(" + links.joined(separator: "; ") + ")" : links.joined(separator: ", ")
     }
 
     /// A value the chapter's run recorded, as the prose quotes it; a claim it breaks fails the render.
@@ -155,6 +182,7 @@ struct InlineRenderer {
         case .section: return ui("Section {}", number)
         case .figure: return ui("Fig. {}", number)
         case .equation: return ui("Eq. ({})", number)
+        case .table: return ui("Table {}", number)
         }
     }
 

@@ -49,6 +49,9 @@ public struct LinkChecker {
             for (raw, offset) in references {
                 let value = HTML.decodeEntities(raw).trimmingCharacters(in: .whitespaces)
                     .trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
+                // A link to the web is the author's (checked with `--check-links`); what the page loads
+                // itself (`src`, CSS) must be in the site, which works offline.
+                if Self.isExternal(value) && text[..<offset].hasSuffix("href=\"") { continue }
                 if let problem = problem(with: value, from: path, files: files, ids: idsOf) {
                     problems.append(error(path, Self.line(of: offset, in: text), problem))
                 }
@@ -113,6 +116,26 @@ public struct LinkChecker {
             if !ids(resolved).contains(id) { return "broken link: \(value) (no id `\(id)` in \(resolved))" }
         }
         return nil
+    }
+
+    /// Whether `value` is a link to the web or an address (`https:`, `http:`, `mailto:`).
+    static func isExternal(_ value: String) -> Bool {
+        ["http://", "https://", "mailto:"].contains { value.lowercased().hasPrefix($0) }
+    }
+
+    /// Every `href` to the web in the site's pages, where it first occurs (for `--check-links`).
+    public func externalLinks() -> [(url: String, location: SourceLocation)] {
+        var seen = Set<String>()
+        var links: [(String, SourceLocation)] = []
+        for path in siteFiles().sorted() where path.hasSuffix(".html") {
+            guard let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) else { continue }
+            for (raw, offset) in Self.matches(of: ["href=\""], in: text) {
+                let value = HTML.decodeEntities(raw)
+                guard value.hasPrefix("http://") || value.hasPrefix("https://"), seen.insert(value).inserted else { continue }
+                links.append((value, SourceLocation(file: "\(displayName)/\(path)", line: Self.line(of: offset, in: text))))
+            }
+        }
+        return links
     }
 
     /// `a/./b/../c` as `a/c`; nil when it climbs out of the site.

@@ -10,7 +10,7 @@ struct PageTemplate {
     var siteSections: [String: [String: [SectionEntry]]] = [:]
 
     enum Page: Equatable {
-        case index, search, chapter(String)
+        case index, search, bibliography, chapter(String)
     }
 
     struct Link {
@@ -60,6 +60,7 @@ struct PageTemplate {
         switch page {
         case .index: bodyClass = "page-index"
         case .search: bodyClass = "page-search"
+        case .bibliography: bodyClass = "page-bibliography"
         case .chapter: bodyClass = "page-chapter"
         }
         return head + """
@@ -123,6 +124,7 @@ struct PageTemplate {
             switch page {
             case .index: break
             case .search: file = "search.html"
+            case .bibliography: file = BibliographyPage.pageName
             case .chapter(let name):
                 guard other.book.chapter(named: name) != nil else { break }
                 file = RenderContext.pageName(of: name)

@@ -80,12 +80,24 @@ final class RenderContext {
         var candidates = [LinkChecker.normalize(folder.isEmpty ? source : "\(folder)/\(source)")]
         if !folder.isEmpty { candidates.append(LinkChecker.normalize(source)) }
         let paths = candidates.compactMap { $0 }.filter { !$0.isEmpty }
-        guard !paths.isEmpty else { return .failure(FigureProblem("figure `\(source)` points outside the chapters' folder")) }
         for path in paths {
             let file = base.appendingPathComponent(path)
             if FileManager.default.fileExists(atPath: file.path) { return .success((file, path)) }
         }
+        if let found = Self.d2lImageFile(source, root: book.root) { return .success(found) }
+        guard !paths.isEmpty else { return .failure(FigureProblem("figure `\(source)` points outside the chapters' folder")) }
         return .failure(FigureProblem("figure file `\(source)` not found"))
+    }
+
+    /// d2l's layout keeps figures in `img/` beside the chapters' folders and writes `../img/x.svg`:
+    /// that finds `Chapters/img/x.svg`, or `img/x.svg` at the book's root; in the site it is `img/x.svg`.
+    static func d2lImageFile(_ source: String, root: URL) -> (file: URL, sitePath: String)? {
+        guard source.hasPrefix("../img/"), let inner = LinkChecker.normalize(String(source.dropFirst(3))) else { return nil }
+        for base in [root.appendingPathComponent(BookLoader.chaptersFolder), root] {
+            let file = base.appendingPathComponent(inner)
+            if FileManager.default.fileExists(atPath: file.path) { return (file, inner) }
+        }
+        return nil
     }
 
     struct FigureProblem: Error {
@@ -97,7 +109,7 @@ final class RenderContext {
     static func pageName(of chapter: String) -> String { "\(chapter).html" }
 
     /// File names the renderer writes itself, which no chapter may take.
-    static let reservedPages: Set<String> = ["index", "search", "search-index", "book-print"]
+    static let reservedPages: Set<String> = ["index", "search", "search-index", "bibliography", "book-print"]
 
     /// Folder names of the site's root that no translation's code may take.
     static let reservedFolders: Set<String> = ["theme", "katex", "img", ChapterPackager.folder]

@@ -17,6 +17,10 @@ public struct SiteOptions: Sendable {
     public var pdfPrinter: PDFPrinter?
     /// Zips each chapter as a runnable package; nil makes none (and no links to them).
     public var packager: ChapterPackager?
+    /// A quick render for `book serve` after its first one: the theme and KaTeX (which do not
+    /// change while it runs) are not copied and the links are not checked (it checks the served
+    /// site itself, after the page is shown).
+    public var previewPass = false
 
     public static let defaultKaTeXDirectory = URL(fileURLWithPath: "/usr/share/javascript/katex")
     public static let defaultKaTeXFontsDirectory = URL(fileURLWithPath: "/usr/share/fonts/truetype/katex")

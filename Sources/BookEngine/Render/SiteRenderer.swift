@@ -56,7 +56,7 @@ public struct SiteRenderer {
             keepPages(from: site, into: temporary, contexts: contexts)
             try printPDFs(in: temporary, contexts: contexts)
             let checker = LinkChecker(site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
-            let diagnostics = early + contexts.flatMap(\.diagnostics) + checker.check()
+            let diagnostics = early + contexts.flatMap(\.diagnostics) + (options.previewPass ? [] : checker.check())
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
             try swap(temporary, into: site)
             // Failures of the run's content are on the pages; the caller fails after writing them.
@@ -130,6 +130,10 @@ public struct SiteRenderer {
             let pages = BookPages(context: context, template: template)
             try write(pages.index(), to: folder.appendingPathComponent("index.html"))
             try write(pages.search(), to: folder.appendingPathComponent("search.html"))
+            let bibliography = BibliographyPage(context: context, template: template)
+            if !bibliography.citedKeys.isEmpty {
+                try write(bibliography.page(), to: folder.appendingPathComponent(BibliographyPage.pageName))
+            }
 
             var searchEntries: [SearchIndex.Entry] = []
             for (i, chapter) in book.chapters.enumerated() {
@@ -173,6 +177,7 @@ public struct SiteRenderer {
             try assets.copyFolder(book.root.appendingPathComponent(pair[0]).appendingPathComponent("img"),
                                   named: "img", into: destination)
         }
+        if options.previewPass { return }
         try assets.copyTheme(into: site)
         if originalContext.hasKaTeX { try assets.copyKaTeX(into: site) }
     }

@@ -137,6 +137,8 @@ struct UIText {
         "Chapter {}": "第 {} 章",
         "Section {}": "第 {} 节",
         "Fig. {}": "图 {}",
+        "Table {}": "表 {}",
+        "Bibliography": "参考文献",
         "Eq. ({})": "式 ({})",
         // Scripts
         "Copy": "复制",
@@ -240,6 +242,8 @@ struct UIText {
         "Chapter {}": "Bab {}",
         "Section {}": "Bagian {}",
         "Fig. {}": "Gambar {}",
+        "Table {}": "Tabel {}",
+        "Bibliography": "Daftar Pustaka",
         "Eq. ({})": "Persamaan ({})",
         // Scripts
         "Copy": "Salin",

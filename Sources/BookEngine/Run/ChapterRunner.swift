@@ -185,7 +185,7 @@ public final class ChapterRunner {
     /// its run carries the last good run's outputs (`earlier`) for the page.
     public func run(_ chapters: [Chapter], force: Bool = false) -> [String: ChapterRun] {
         var runs: [String: ChapterRun] = [:]
-        for chapter in chapters {
+        for chapter in chapters where chapter.hasProgram {
             if !force, let hit = cached(chapter) {
                 log("\(chapter.name): outputs unchanged (cached)")
                 runs[chapter.name] = hit

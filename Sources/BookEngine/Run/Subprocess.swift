@@ -68,6 +68,8 @@ struct Subprocess {
         }
         let clock = Date()
         try process.run()
+        running.insert(process.processIdentifier)
+        defer { running.remove(process.processIdentifier) }
         if let timeout {
             let deadline = DispatchTime.now() + timeout
             DispatchQueue.global().asyncAfter(deadline: deadline) {
@@ -112,6 +114,10 @@ struct Subprocess {
         return kB * 1024
     }
 
+    /// The programs running now (`book serve` stops them on Ctrl-C: Foundation starts each in
+    /// its own process group, which a terminal's Ctrl-C does not reach).
+    static let running = RunningProcesses()
+
     /// The full path of a program on PATH.
     static func which(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
@@ -120,6 +126,16 @@ struct Subprocess {
         }
         return nil
     }
+}
+
+/// Process ids of running subprocesses (each leads its own process group).
+final class RunningProcesses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids = Set<Int32>()
+    func insert(_ id: Int32) { lock.withLock { _ = ids.insert(id) } }
+    func remove(_ id: Int32) { lock.withLock { _ = ids.remove(id) } }
+    /// Sends `signal` to each one's whole process group (a build's compilers too).
+    func signalAll(_ signal: Int32) { for id in lock.withLock({ ids }) { kill(-id, signal) } }
 }
 
 /// Cuts a stream's chunks into lines for a callback, keeping the unfinished last line.

@@ -19,6 +19,7 @@ public struct Tangler {
 
     /// Every generated file, in a stable order.
     public func files() -> [GeneratedFile] {
+        guard book.hasCode else { return [] }
         var files = [GeneratedFile(path: "\(libraryFolder)/\(book.config.library).swift", contents: libraryIndex())]
         for chapter in book.chapters {
             let saved = chapter.cells.filter(\.isSaved)
@@ -42,6 +43,7 @@ public struct Tangler {
               let begin = text.range(of: Self.manifestBegin),
               let end = text.range(of: Self.manifestEnd, range: begin.upperBound..<text.endIndex) else { return nil }
         let list = "let chapterPrograms = [\(book.chapters.map { Self.literal($0.name) }.joined(separator: ", "))]\n"
+            + "let bookLibrary = \(Self.literal(book.config.library))\n"
         return GeneratedFile(path: "Package.swift", contents: String(text[..<begin.upperBound]) + list + String(text[end.lowerBound...]))
     }
 
@@ -102,6 +104,7 @@ public struct Tangler {
     /// carry the generated header, so a hand-written file is never taken for a stale one.
     private func staleFiles(keeping: Set<String>) -> [String] {
         var stale: [String] = []
+        guard book.hasCode else { return stale }
         let fm = FileManager.default
         for folder in [libraryFolder, programsFolder] {
             guard let walker = fm.enumerator(atPath: book.root.appendingPathComponent(folder).path) else { continue }

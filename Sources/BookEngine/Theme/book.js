@@ -229,8 +229,45 @@
     update();
   }
 
+  // d2l's tabs: every tab set of the book shows the tab the reader chose last (remembered in
+  // localStorage), or its own first tab when it has no pane for it.
+  function setupTabs() {
+    var sets = document.querySelectorAll(".tabs");
+    if (!sets.length) return;
+    function show(name) {
+      for (var i = 0; i < sets.length; i++) {
+        var names = (sets[i].getAttribute("data-tabs") || "").split(" ");
+        var pick = names.indexOf(name) >= 0 ? name : names[0];
+        var panes = sets[i].querySelectorAll(":scope > .tab-pane");
+        for (var p = 0; p < panes.length; p++) {
+          panes[p].hidden = panes[p].getAttribute("data-tab").split(" ").indexOf(pick) < 0;
+        }
+        var buttons = sets[i].querySelectorAll(":scope > .tab-bar > .tab-button");
+        for (var b = 0; b < buttons.length; b++) {
+          buttons[b].setAttribute("aria-selected", String(buttons[b].getAttribute("data-tab") === pick));
+        }
+        sets[i].classList.add("tabs-ready");
+      }
+    }
+    // ?tab=NAME (a link to a tab) wins over the remembered choice, and is remembered.
+    var chosen = new URLSearchParams(window.location.search).get("tab");
+    try {
+      if (chosen) window.localStorage.setItem("book-tab", chosen);
+      else chosen = window.localStorage.getItem("book-tab");
+    } catch (e) { /* not remembered */ }
+    show(chosen);
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest && event.target.closest(".tab-button");
+      if (!button) return;
+      var name = button.getAttribute("data-tab");
+      try { window.localStorage.setItem("book-tab", name); } catch (e) { /* this page only */ }
+      show(name);
+    });
+  }
+
   function start() {
     renderMath();
+    setupTabs();
     addCopyButtons();
     setupSidebar();
     setupThemeToggle();

@@ -5,12 +5,12 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/deep-rnn.md": "aedc3d8cae8da0ec"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "3ae90cfd0ab433d3"],
               generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
 
 Chapter.cell(2)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 134)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 136)
 let stack = StackedRNNScratch(numInputs: 28, numHiddens: 32, numLayers: 3)
 let tokens = IntTensor(Array(0 ..< 20), shape: [4, 5])  // (batch, numSteps)
 let inputs = oneHot(tokens.transposed(), 28)  // (numSteps, batch, vocabSize)
@@ -23,7 +23,7 @@ print("states:            ", states.map(\.shape))
 
 Chapter.cell(4)
 if Chapter.runsTrapCell(4) {
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 172)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 174)
 let stack = StackedRNNScratch(numInputs: 28, numHiddens: 32, numLayers: 2)
 // 3 steps of 1 sequence, one-hot over 27 classes:
 let wrong = oneHot(IntTensor([0, 1, 2], shape: [3, 1]), 27)
@@ -33,7 +33,7 @@ Chapter.trapCellReturned(4)
 }
 
 Chapter.cell(5)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 195)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 197)
 let data = try TimeMachine(batchSize: 1024, numSteps: 32)
 let rnnBlock = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: 32,
                                  numLayers: 2)
@@ -47,39 +47,54 @@ print("total:", model.numParameters)
 #sourceLocation()
 
 Chapter.cell(6)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 218)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 219)
 let trainer = Trainer(maxEpochs: Book.epochs(100), gradientClipVal: 1)
 let scratchHistory = trainer.fit(model, data)
+/// The epoch (counting from 1) in which the validation perplexity first drops below
+/// 15, where the plateau ends; one more than the epochs run if it never does.
+func plateauEnd(_ history: TrainingHistory) -> Int {
+    (history.valPerplexity.firstIndex { $0 < 15 } ?? history.valPerplexity.count) + 1
+}
+Book.record("scratch-plateau", plateauEnd(scratchHistory))
+Book.record("scratch-val", TrainingHistory.meanOfLast(scratchHistory.valPerplexity))
 #sourceLocation()
 
 Chapter.cell(7)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 234)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 244)
 print(model.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(8)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 257)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 267)
 let gru = GRU(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let gruModel = RNNLM(gru, vocabSize: data.vocab.count, lr: 2)
 print("parameters:", gruModel.numParameters)
 #sourceLocation()
 
 Chapter.cell(9)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 267)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 277)
 let gruHistory = trainer.fit(gruModel, data)
 print(gruModel.predict("it has", 20, vocab: data.vocab))
+Book.record("gru-plateau", plateauEnd(gruHistory))
+Book.record("gru-val", TrainingHistory.meanOfLast(gruHistory.valPerplexity))
+Book.record("gru-train", TrainingHistory.meanOfLast(gruHistory.trainPerplexity))
 #sourceLocation()
 
-Chapter.cell(11)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 316)
+Chapter.cell(10)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 307)
 let lstm = LSTM(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let lstmModel = RNNLM(lstm, vocabSize: data.vocab.count, lr: 2)
 let lstmHistory = trainer.fit(lstmModel, data)
-print(lstmModel.predict("it has", 20, vocab: data.vocab))
+let lstmText = lstmModel.predict("it has", 20, vocab: data.vocab)
+print(lstmText)
+Book.record("lstm-prediction", String(lstmText.dropFirst("it has".count)))
+Book.record("lstm-plateau", plateauEnd(lstmHistory))
+Book.record("lstm-val", TrainingHistory.meanOfLast(lstmHistory.valPerplexity))
+Book.record("lstm-train", TrainingHistory.meanOfLast(lstmHistory.trainPerplexity))
 #sourceLocation()
 
-Chapter.cell(12)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 326)
+Chapter.cell(11)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 322)
 let runs = [("RNN (scratch)", model.numParameters, scratchHistory),
             ("GRU", gruModel.numParameters, gruHistory),
             ("LSTM", lstmModel.numParameters, lstmHistory)]
@@ -104,6 +119,242 @@ for (name, _, history) in runs {
 }
 Book.show(svg: byEpoch.svg())
 Book.show(svg: byTime.svg())
+// Both ran the same number of epochs, so the ratio of the runs is that of an epoch.
+Book.record("gru-over-rnn-cost", gruHistory.seconds / scratchHistory.seconds)
+#sourceLocation()
+
+Chapter.cell(12)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 399)
+/// One configuration of the experiment, trained once per seed.
+struct DepthRun: Codable {
+    let name: String
+    let layers: Int
+    let hiddens: Int
+    var parameters = 0
+    var histories: [TrainingHistory] = []
+
+    /// The seeds' validation perplexities, each the mean of its last 5 epochs.
+    var finals: [Double] { histories.map { TrainingHistory.meanOfLast($0.valPerplexity) } }
+    var meanFinal: Double { finals.reduce(0, +) / Double(finals.count) }
+    /// The validation perplexity of every epoch, averaged over the seeds.
+    var meanCurve: [Double] {
+        histories[0].valPerplexity.indices.map { epoch in
+            histories.map { $0.valPerplexity[epoch] }.reduce(0, +) / Double(histories.count)
+        }
+    }
+    var secondsPerEpoch: Double {
+        histories.map { $0.seconds / Double($0.valPerplexity.count) }.reduce(0, +)
+            / Double(histories.count)
+    }
+}
+
+/// The stacks of 32 units, from one layer to four.
+func stacks(_ runs: [DepthRun]) -> [DepthRun] { runs.filter { $0.hiddens == 32 } }
+
+let quietTrainer = Trainer(maxEpochs: Book.epochs(100), gradientClipVal: 1)
+quietTrainer.reports = false
+/// Trains a scratch stack with this chapter's settings from the given seed.
+func trainStack(layers: Int, hiddens: Int, seed: UInt64)
+    -> (parameters: Int, history: TrainingHistory) {
+    manualSeed(seed)
+    let stack = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: hiddens,
+                                  numLayers: layers)
+    let lm = RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2)
+    return (lm.numParameters, quietTrainer.fit(lm, data))
+}
+
+let seeds: [UInt64] = [0, 1, 2]
+// 18 trainings: a checkpoint keeps their histories, so that editing a later cell does
+// not train them again.
+let depthRuns = Book.checkpoint("depth") { () -> [DepthRun] in
+    var runs = [DepthRun(name: "1 x 32", layers: 1, hiddens: 32),
+                DepthRun(name: "2 x 32", layers: 2, hiddens: 32),
+                DepthRun(name: "3 x 32", layers: 3, hiddens: 32),
+                DepthRun(name: "4 x 32", layers: 4, hiddens: 32),
+                DepthRun(name: "1 x 47", layers: 1, hiddens: 47),
+                DepthRun(name: "1 x 60", layers: 1, hiddens: 60)]
+    for i in runs.indices {
+        for seed in seeds {
+            let (parameters, history) = trainStack(layers: runs[i].layers,
+                                                   hiddens: runs[i].hiddens, seed: seed)
+            runs[i].parameters = parameters
+            runs[i].histories.append(history)
+        }
+    }
+    return runs
+}
+print(Book.table(
+    ["layers x units", "parameters", "val ppl (mean of seeds)", "seeds' range",
+     "s/epoch"],
+    depthRuns.map { run in
+        [run.name, String(run.parameters), format(run.meanFinal),
+         "\(format(run.finals.min()!))-\(format(run.finals.max()!))",
+         String(format: "%.3f", run.secondsPerEpoch)]
+    }))
+for run in depthRuns {
+    let key = "\(run.layers)x\(run.hiddens)"
+    Book.record("val-" + key, run.meanFinal)
+    Book.record("epoch-s-" + key, run.secondsPerEpoch)
+}
+// The widest spread between the seeds of one configuration: differences between
+// configurations smaller than this are not differences this experiment can see.
+Book.record("max-spread", depthRuns.map { $0.finals.max()! - $0.finals.min()! }.max()!)
+let bestStack = stacks(depthRuns).min { $0.meanFinal < $1.meanFinal }!
+Book.record("best-depth", bestStack.layers)
+Book.record("deep-3-cost", depthRuns[2].secondsPerEpoch / depthRuns[0].secondsPerEpoch)
+Book.record("two-minus-one", depthRuns[1].meanFinal - depthRuns[0].meanFinal)
+Book.record("wide47-minus-deep2", depthRuns[4].meanFinal - depthRuns[1].meanFinal)
+Book.record("wide60-minus-deep3", depthRuns[5].meanFinal - depthRuns[2].meanFinal)
+var depthPlot = LinePlot(xLabel: "epoch", yLabel: "validation perplexity",
+                         title: "Mean of \(seeds.count) seeds", logY: true)
+for run in depthRuns {
+    let curve = run.meanCurve
+    depthPlot.add(run.name, x: curve.indices.map { Double($0 + 1) }, y: curve)
+}
+Book.show(svg: depthPlot.svg())
+var costPlot = LinePlot(xLabel: "seconds per epoch",
+                        yLabel: "validation perplexity (last 5 epochs)",
+                        title: "Quality against cost")
+let deep = stacks(depthRuns)
+costPlot.add("1-4 layers x 32", x: deep.map(\.secondsPerEpoch), y: deep.map(\.meanFinal))
+let wide = depthRuns.filter { $0.layers == 1 }.sorted { $0.hiddens < $1.hiddens }
+costPlot.add("1 layer x 32, 47, 60", x: wide.map(\.secondsPerEpoch), y: wide.map(\.meanFinal))
+Book.show(svg: costPlot.svg())
+#sourceLocation()
+
+Chapter.cell(13)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 538)
+// The level of the plateau: the perplexity of predicting every validation character
+// from the training text's letter frequencies alone (counts start at 1, so that no
+// character has probability zero).
+let trainText = data.corpus[0 ..< data.numTrain + data.numSteps]
+let valText = data.corpus[data.numTrain + 1 ..< data.numTrain + data.numVal + data.numSteps]
+var counts = [Double](repeating: 1, count: data.vocab.count)
+for token in trainText { counts[token] += 1 }
+let total = counts.reduce(0, +)
+let unigram = exp(-valText.map { log(counts[$0] / total) }.reduce(0, +) / Double(valText.count))
+print("letter frequencies alone: validation perplexity", format(unigram))
+Book.record("unigram-ppl", unigram)
+
+var plateauRows: [[String]] = []
+for run in depthRuns where run.hiddens == 32 {
+    let ends = run.histories.map { String(plateauEnd($0)) }.joined(separator: ", ")
+    plateauRows.append(["scratch RNN, " + run.name, "0.01", ends])
+    Book.record("plateau-\(run.layers)-layers", ends)
+}
+// The plateau is over within the first 40 epochs, so these runs stop there.
+let plateauTrainer = Trainer(maxEpochs: Book.epochs(40), gradientClipVal: 1)
+plateauTrainer.reports = false
+let sigmas: [Float] = [0.1, 0.3]
+let sigmaEnds = Book.checkpoint("sigma") { () -> [[String]] in
+    sigmas.map { sigma in
+        seeds.map { seed in
+            manualSeed(seed)
+            let stack = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: 32,
+                                          numLayers: 2, sigma: sigma)
+            return String(plateauEnd(plateauTrainer.fit(
+                RNNLMScratch(stack, vocabSize: data.vocab.count, lr: 2), data)))
+        }
+    }
+}
+for (sigma, ends) in zip(sigmas, sigmaEnds) {
+    plateauRows.append(["scratch RNN, 2 x 32", String(sigma), ends.joined(separator: ", ")])
+    Book.record("plateau-sigma-\(sigma)", ends.joined(separator: ", "))
+}
+let uniform = String(format: "U(+-%.2f)", 1 / Double(32).squareRoot())
+plateauRows.append(["GRU layer, 2 x 32", uniform, String(plateauEnd(gruHistory))])
+plateauRows.append(["LSTM layer, 2 x 32", uniform, String(plateauEnd(lstmHistory))])
+print(Book.table(["model", "initial weights", "epoch leaving the plateau (per seed)"],
+                 plateauRows))
+print("(an epoch after the last one run means: still on the plateau)")
+#sourceLocation()
+
+Chapter.cell(15)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 780)
+let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
+let batches = seqData.epochBatches()
+print("characters:", seqData.corpus.count, " vocabulary:", seqData.vocab.count)
+print("minibatches per epoch:", batches.count, "of shape", batches[0].X.shape)
+let sourceText = seqData.vocab.toTokens(seqData.corpus).joined()
+let rowsAreText = (0 ..< 32).allSatisfy { r in
+    let row = batches.flatMap { $0.X.rows([r]).values }  // row r of every minibatch
+    return sourceText.contains(seqData.vocab.toTokens(row).joined())
+}
+print("every row is one stretch of the text:", rowsAreText)
+let smallLSTM = LSTM(inputSize: seqData.vocab.count, hiddenSize: 4)
+let (_, carried) = smallLSTM(oneHot(batches[0].X.transposed(), seqData.vocab.count), nil)
+print("the state needs gradients:", carried.h.requiresGrad,
+      " once detached:", smallLSTM.detach(carried).h.requiresGrad)
+#sourceLocation()
+
+Chapter.cell(16)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 810)
+let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
+                   vocabSize: seqData.vocab.count, lr: 2)
+print("parameters:", recipe.numParameters)
+/// What the expensive training leaves for the cells below; a checkpoint keeps it, so that
+/// editing those cells does not train the model again.
+struct RecipeResult: Codable {
+    var history: TrainingHistory
+    var prediction: String
+    var stateChangeRates: [Double]  // per layer, see the time-scale measurement below
+}
+let recipeResult = Book.checkpoint("recipe") { () -> RecipeResult in
+    let history = SequentialTrainer(maxEpochs: Book.epochs(500), gradientClipVal: 1)
+        .fit(recipe, seqData)
+    return RecipeResult(history: history,
+                        prediction: recipe.predict("time traveller", 50, vocab: seqData.vocab),
+                        stateChangeRates: stateChangeRates(recipe, text: seqData.corpus.prefix(2000)))
+}
+let recipeHistory = recipeResult.history
+let recipeEpochs = recipeHistory.trainPerplexity.count
+var recipePlot = LinePlot(xLabel: "epoch", yLabel: "training perplexity", logY: true)
+recipePlot.add("2 x 256 LSTM, sequential minibatches",
+               x: (1 ... recipeEpochs).map(Double.init), y: recipeHistory.trainPerplexity)
+Book.show(svg: recipePlot.svg())
+print(String(format: "%d epochs in %.0f s (%.2f s per epoch, %.0f characters/s)",
+             recipeEpochs, recipeHistory.seconds,
+             recipeHistory.seconds / Double(recipeEpochs),
+             Double(recipeEpochs * 8 * 32 * 35) / recipeHistory.seconds))
+let recipeText = recipeResult.prediction
+print(recipeText)
+Book.record("recipe-params", recipe.numParameters)
+Book.record("recipe-ppl", recipeHistory.trainPerplexity.last!)
+Book.record("recipe-minutes", recipeHistory.seconds / 60)
+Book.record("recipe-epoch-seconds", recipeHistory.seconds / Double(recipeEpochs))
+Book.record("recipe-epochs", recipeEpochs)
+Book.record("recipe-prediction", String(recipeText.dropFirst("time traveller".count)))
+#sourceLocation()
+
+Chapter.cell(17)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 848)
+// Where the prediction comes from: the training text after "time traveller", and how
+// many of the 50 predicted characters agree with it, position by position.
+let found = sourceText.range(of: "time traveller")!
+let original = String(sourceText[found.lowerBound...].prefix(recipeText.count))
+print(original)
+let agreeing = zip(recipeText, original).dropFirst("time traveller".count)
+    .filter { $0 == $1 }.count
+print("\(agreeing) of 50 predicted characters agree with the text")
+Book.record("recipe-agree", agreeing)
+#sourceLocation()
+
+Chapter.cell(18)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 891)
+// The trained model's rates were measured right after training (in the checkpoint);
+// the control is a fresh network of the same shape, on the same 2,000 characters.
+let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
+                      vocabSize: seqData.vocab.count, lr: 2)
+let trainedRates = recipeResult.stateChangeRates
+let untrainedRates = stateChangeRates(untrained, text: seqData.corpus.prefix(2000))
+print(Book.table(["layer", "change per step / spread, trained", "untrained"],
+                 zip(trainedRates, untrainedRates).enumerated().map {
+                     [String($0.offset + 1), format($0.element.0), format($0.element.1)]
+                 }))
+for l in 0 ..< 2 {
+    Book.record("rate-\(l + 1)-trained", trainedRates[l])
+    Book.record("rate-\(l + 1)-untrained", untrainedRates[l])
+}
 #sourceLocation()
 
 Chapter.finish()

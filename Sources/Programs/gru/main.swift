@@ -5,12 +5,12 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "gru", about: "Gated Recurrent Units",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "8ee4414833fda218", "Chapters/deep-rnn.md": "cbac7d36ab7a3153"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "c6ca6e8bab0318d1", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
               generatedFile: "Sources/Programs/gru/main.swift")
 manualSeed(Book.seed)
 
 Chapter.cell(2)
-#sourceLocation(file: "Chapters/gru.md", line: 140)
+#sourceLocation(file: "Chapters/gru.md", line: 147)
 let X1 = Tensor([0.5, -0.5], shape: [1, 1, 2])  // 1 step, 1 sequence, 2 inputs
 let H0 = Tensor([1, -2], shape: [1, 2])         // the previous state
 func show(_ t: Tensor) -> String {
@@ -31,7 +31,7 @@ print("tanh of the input:      ", show(tanh(X1)))
 #sourceLocation()
 
 Chapter.cell(3)
-#sourceLocation(file: "Chapters/gru.md", line: 176)
+#sourceLocation(file: "Chapters/gru.md", line: 183)
 let data = try TimeMachine(batchSize: 1024, numSteps: 32)
 let gru = GRUScratch(numInputs: data.vocab.count, numHiddens: 32)
 let model = RNNLMScratch(gru, vocabSize: data.vocab.count, lr: 4)
@@ -41,7 +41,7 @@ print(model.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
 Chapter.cell(6)
-#sourceLocation(file: "Chapters/gru.md", line: 248)
+#sourceLocation(file: "Chapters/gru.md", line: 255)
 let conciseModel = RNNLM(GRU(inputSize: data.vocab.count, hiddenSize: 32),
                          vocabSize: data.vocab.count, lr: 4)
 Trainer(maxEpochs: Book.epochs(25), gradientClipVal: 1).fit(conciseModel, data)

@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "rnn-scratch", about: "Recurrent Neural Networks from Scratch",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "f335a585c8b3e9c4", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/deep-rnn.md": "cbac7d36ab7a3153"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "a08a289384ec81b4", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
               generatedFile: "Sources/Programs/rnn-scratch/main.swift")
 manualSeed(Book.seed)
 
@@ -47,15 +47,22 @@ print("clipped gradient:", p.grad?.scalars ?? [])
 #sourceLocation()
 
 Chapter.cell(10)
-#sourceLocation(file: "Chapters/rnn-scratch.md", line: 491)
+#sourceLocation(file: "Chapters/rnn-scratch.md", line: 495)
 let rnnLM = RNNLMScratch(RNNScratch(numInputs: data.vocab.count, numHiddens: 32),
                          vocabSize: data.vocab.count, lr: 1)
 let trainer = Trainer(maxEpochs: Book.epochs(60), gradientClipVal: 1)
-trainer.fit(rnnLM, data)
+let rnnHistory = trainer.fit(rnnLM, data)
+// The first epoch after which the training perplexity stays more than 5% below the
+// validation perplexity: where the curves part for good.
+let lastClose = rnnHistory.trainPerplexity.indices.last {
+    rnnHistory.trainPerplexity[$0] >= 0.95 * rnnHistory.valPerplexity[$0]
+}
+Book.record("curves-part", (lastClose ?? -1) + 2)
+Book.record("rnn-seconds", rnnHistory.seconds)
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/rnn-scratch.md", line: 549)
+#sourceLocation(file: "Chapters/rnn-scratch.md", line: 560)
 print(rnnLM.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 

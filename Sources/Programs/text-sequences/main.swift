@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "text-sequences", about: "Text Sequences",
-              sources: ["Chapters/text-sequences.md": "2622c486552d261a", "Chapters/rnn-scratch.md": "cab56c066553609b", "Chapters/gru.md": "68f39d5475e2a9b6", "Chapters/deep-rnn.md": "cbac7d36ab7a3153"],
+              sources: ["Chapters/text-sequences.md": "2622c486552d261a", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
               generatedFile: "Sources/Programs/text-sequences/main.swift")
 manualSeed(Book.seed)
 
