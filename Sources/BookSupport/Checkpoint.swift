@@ -30,6 +30,8 @@ final class Checkpoints {
         var events: [Event]
         var date: Date
         var seconds: Double
+        /// The program state the book declared (`Book.keepInCheckpoints`), as the body left it.
+        var state: [UInt64]?
     }
 
     enum Event: Codable {
@@ -71,6 +73,14 @@ final class Checkpoints {
 
 extension Book {
     nonisolated(unsafe) static var checkpoints = Checkpoints(environment: ProcessInfo.processInfo.environment)
+    nonisolated(unsafe) static var checkpointState: (save: () -> [UInt64], restore: ([UInt64]) -> Void)?
+
+    /// Declares global state that a checkpoint must carry besides its value, such as the random
+    /// generator's (`book.json`'s prologue does it): a restored body leaves it as computing did,
+    /// so the cells after it draw the same random numbers either way.
+    public static func keepInCheckpoints(save: @escaping () -> [UInt64], restore: @escaping ([UInt64]) -> Void) {
+        checkpointState = (save, restore)
+    }
     /// The recording in progress, while a checkpoint's body runs (figures cut it into events).
     nonisolated(unsafe) static var recording: (recorder: OutputRecorder, events: [Checkpoints.Event])?
 
@@ -87,6 +97,7 @@ extension Book {
                 case .figure(let svg): show(svg: svg)
                 }
             }
+            if let state = stored.state { checkpointState?.restore(state) }
             checkpoints.noteRestored(cell: cell, name: name, date: stored.date, seconds: stored.seconds,
                                      captureFolder: capture?.directory)
             return stored.value
@@ -102,7 +113,8 @@ extension Book {
             throw error
         }
         let events = stopRecording()
-        checkpoints.store(Checkpoints.Stored(value: value, events: events, date: Date(), seconds: clock.seconds), cell: cell, name: name)
+        checkpoints.store(Checkpoints.Stored(value: value, events: events, date: Date(), seconds: clock.seconds,
+                                             state: checkpointState?.save()), cell: cell, name: name)
         return value
     }
 

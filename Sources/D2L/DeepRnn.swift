@@ -45,7 +45,28 @@ public final class StackedRNNScratch: RecurrentNetwork {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 628)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 223)
+/// What a checkpoint keeps of a training: its history and the trained parameters.
+public struct TrainedModel: Codable {
+    public var history: TrainingHistory
+    public var parameters: [[Float]]
+
+    /// Trains `model` and keeps the result.
+    public init(_ model: some LanguageModel, trainer: Trainer, data: TimeMachine) {
+        history = trainer.fit(model, data)
+        parameters = model.parameterValues()
+    }
+
+    /// Puts the trained parameters into `model` (a restored run never trained it) and
+    /// returns the history.
+    public func load(into model: some LanguageModel) -> TrainingHistory {
+        model.loadParameterValues(parameters)
+        return history
+    }
+}
+#sourceLocation()
+
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 659)
 /// A recurrent network whose state can be cut from the computation that produced
 /// it, so that training can carry the state into the next minibatch.
 public protocol DetachableState: RecurrentNetwork {

@@ -2,6 +2,12 @@
 struct RandomGenerator {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
+    /// The generator's whole state, for saving and restoring it.
+    var state: [UInt64] {
+        get { [s.0, s.1, s.2, s.3] }
+        set { if newValue.count == 4 { s = (newValue[0], newValue[1], newValue[2], newValue[3]) } }
+    }
+
     init(seed: UInt64) {
         var x = seed
         func splitMix() -> UInt64 {
@@ -64,6 +70,13 @@ enum GlobalRandom {
 public func manualSeed(_ seed: UInt64) {
     GlobalRandom.generator = RandomGenerator(seed: seed)
 }
+
+/// The global generator's state: saved with a checkpoint, so a restored run goes on drawing
+/// the same random numbers as the run that computed it.
+public func randomState() -> [UInt64] { GlobalRandom.generator.state }
+
+/// Sets the global generator's state (from `randomState()`).
+public func setRandomState(_ state: [UInt64]) { GlobalRandom.generator.state = state }
 
 /// A uniformly random permutation of 0..<n (Fisher-Yates) from the global generator.
 public func randomPermutation(_ n: Int) -> [Int] {

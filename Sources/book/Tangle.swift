@@ -58,3 +58,24 @@ struct Sections: ParsableCommand {
         }
     }
 }
+
+struct Freeze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keep the chapters' current checkpoints with the book (Chapters/frozen/), so a clone restores them.",
+        discussion: "Run it after a full render. Only checkpoints whose keys match the chapter as it is are kept; the others are removed.")
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var options: RunOptions
+
+    @Argument(help: "Chapters whose checkpoints to keep (all by default).")
+    var chapters: [String] = []
+
+    func run() throws {
+        let book = try common.loadBook()
+        let runner = ChapterRunner(book: book, settings: options.settings())
+        for chapter in try select(chapters, from: book) {
+            let (written, removed) = try runner.freeze(chapter)
+            print("\(chapter.name): \(written.count) checkpoint(s) written, \(removed.count) removed")
+        }
+    }
+}

@@ -115,6 +115,16 @@ public final class ChapterRunner {
         return keys
     }
 
+    /// Where a chapter's program keeps its checkpoints.
+    func checkpointFolder(_ chapter: Chapter) -> URL {
+        book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
+    }
+
+    /// `book freeze`: keeps the chapter's current checkpoints with the book (`Chapters/frozen/`).
+    public func freeze(_ chapter: Chapter) throws -> (written: [String], removed: [String]) {
+        try FrozenCheckpoints(root: book.root).freeze(chapter.name, keys: Set(cellKeys(chapter).values), from: checkpointFolder(chapter))
+    }
+
     private lazy var reach = LibraryReach(book: book)
 
     /// The folders and files whose changes invalidate every chapter (see `RunSettings.dependencies`).
@@ -311,11 +321,13 @@ public final class ChapterRunner {
         defer { progress?.finished() }
         let result: Subprocess.Result
         do {
-            let checkpoints = book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
+            let checkpoints = checkpointFolder(chapter)
+            let keys = cellKeys(chapter)
+            FrozenCheckpoints(root: book.root).thaw(chapter.name, keys: Set(keys.values), into: checkpoints)
             result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
                                         environment: CaptureParser.environment(folder: figures, token: token).merging([
                                             RunContract.checkpointFolderKey: checkpoints.path,
-                                            RunContract.cellKeysKey: RunContract.cellKeys(cellKeys(chapter)),
+                                            RunContract.cellKeysKey: RunContract.cellKeys(keys),
                                         ]) { $1 },
                                         timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit,
                                         onStdoutLine: progressOfStdout(chapter, token: token),

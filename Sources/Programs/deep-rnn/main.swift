@@ -5,9 +5,10 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "3ae90cfd0ab433d3"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "f716192e0605f43a"],
               generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
+Book.keepInCheckpoints(save: randomState, restore: setRandomState)
 
 Chapter.cell(2)
 #sourceLocation(file: "Chapters/deep-rnn.md", line: 136)
@@ -46,10 +47,12 @@ print("output:", [model.W_hq.shape, model.b_q.shape],
 print("total:", model.numParameters)
 #sourceLocation()
 
-Chapter.cell(6)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 219)
+Chapter.cell(7)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 244)
 let trainer = Trainer(maxEpochs: Book.epochs(100), gradientClipVal: 1)
-let scratchHistory = trainer.fit(model, data)
+let scratchHistory = Book.checkpoint("scratch") {
+    TrainedModel(model, trainer: trainer, data: data)
+}.load(into: model)
 /// The epoch (counting from 1) in which the validation perplexity first drops below
 /// 15, where the plateau ends; one more than the epochs run if it never does.
 func plateauEnd(_ history: TrainingHistory) -> Int {
@@ -59,32 +62,36 @@ Book.record("scratch-plateau", plateauEnd(scratchHistory))
 Book.record("scratch-val", TrainingHistory.meanOfLast(scratchHistory.valPerplexity))
 #sourceLocation()
 
-Chapter.cell(7)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 244)
+Chapter.cell(8)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 271)
 print(model.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 
-Chapter.cell(8)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 267)
+Chapter.cell(9)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 294)
 let gru = GRU(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let gruModel = RNNLM(gru, vocabSize: data.vocab.count, lr: 2)
 print("parameters:", gruModel.numParameters)
 #sourceLocation()
 
-Chapter.cell(9)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 277)
-let gruHistory = trainer.fit(gruModel, data)
+Chapter.cell(10)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 304)
+let gruHistory = Book.checkpoint("gru") {
+    TrainedModel(gruModel, trainer: trainer, data: data)
+}.load(into: gruModel)
 print(gruModel.predict("it has", 20, vocab: data.vocab))
 Book.record("gru-plateau", plateauEnd(gruHistory))
 Book.record("gru-val", TrainingHistory.meanOfLast(gruHistory.valPerplexity))
 Book.record("gru-train", TrainingHistory.meanOfLast(gruHistory.trainPerplexity))
 #sourceLocation()
 
-Chapter.cell(10)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 307)
+Chapter.cell(11)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 336)
 let lstm = LSTM(inputSize: data.vocab.count, hiddenSize: 32, numLayers: 2)
 let lstmModel = RNNLM(lstm, vocabSize: data.vocab.count, lr: 2)
-let lstmHistory = trainer.fit(lstmModel, data)
+let lstmHistory = Book.checkpoint("lstm") {
+    TrainedModel(lstmModel, trainer: trainer, data: data)
+}.load(into: lstmModel)
 let lstmText = lstmModel.predict("it has", 20, vocab: data.vocab)
 print(lstmText)
 Book.record("lstm-prediction", String(lstmText.dropFirst("it has".count)))
@@ -93,8 +100,8 @@ Book.record("lstm-val", TrainingHistory.meanOfLast(lstmHistory.valPerplexity))
 Book.record("lstm-train", TrainingHistory.meanOfLast(lstmHistory.trainPerplexity))
 #sourceLocation()
 
-Chapter.cell(11)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 322)
+Chapter.cell(12)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 353)
 let runs = [("RNN (scratch)", model.numParameters, scratchHistory),
             ("GRU", gruModel.numParameters, gruHistory),
             ("LSTM", lstmModel.numParameters, lstmHistory)]
@@ -123,8 +130,8 @@ Book.show(svg: byTime.svg())
 Book.record("gru-over-rnn-cost", gruHistory.seconds / scratchHistory.seconds)
 #sourceLocation()
 
-Chapter.cell(12)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 399)
+Chapter.cell(13)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 430)
 /// One configuration of the experiment, trained once per seed.
 struct DepthRun: Codable {
     let name: String
@@ -222,8 +229,8 @@ costPlot.add("1 layer x 32, 47, 60", x: wide.map(\.secondsPerEpoch), y: wide.map
 Book.show(svg: costPlot.svg())
 #sourceLocation()
 
-Chapter.cell(13)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 538)
+Chapter.cell(14)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 569)
 // The level of the plateau: the perplexity of predicting every validation character
 // from the training text's letter frequencies alone (counts start at 1, so that no
 // character has probability zero).
@@ -269,8 +276,8 @@ print(Book.table(["model", "initial weights", "epoch leaving the plateau (per se
 print("(an epoch after the last one run means: still on the plateau)")
 #sourceLocation()
 
-Chapter.cell(15)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 780)
+Chapter.cell(16)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 811)
 let seqData = try SequentialTimeMachine(batchSize: 32, numSteps: 35)
 let batches = seqData.epochBatches()
 print("characters:", seqData.corpus.count, " vocabulary:", seqData.vocab.count)
@@ -287,8 +294,8 @@ print("the state needs gradients:", carried.h.requiresGrad,
       " once detached:", smallLSTM.detach(carried).h.requiresGrad)
 #sourceLocation()
 
-Chapter.cell(16)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 810)
+Chapter.cell(17)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 841)
 let recipe = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
                    vocabSize: seqData.vocab.count, lr: 2)
 print("parameters:", recipe.numParameters)
@@ -326,8 +333,8 @@ Book.record("recipe-epochs", recipeEpochs)
 Book.record("recipe-prediction", String(recipeText.dropFirst("time traveller".count)))
 #sourceLocation()
 
-Chapter.cell(17)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 848)
+Chapter.cell(18)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 879)
 // Where the prediction comes from: the training text after "time traveller", and how
 // many of the 50 predicted characters agree with it, position by position.
 let found = sourceText.range(of: "time traveller")!
@@ -339,8 +346,8 @@ print("\(agreeing) of 50 predicted characters agree with the text")
 Book.record("recipe-agree", agreeing)
 #sourceLocation()
 
-Chapter.cell(18)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 891)
+Chapter.cell(19)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 922)
 // The trained model's rates were measured right after training (in the checkpoint);
 // the control is a fresh network of the same shape, on the same 2,000 characters.
 let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),

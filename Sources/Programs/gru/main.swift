@@ -5,9 +5,10 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "gru", about: "Gated Recurrent Units",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "c6ca6e8bab0318d1", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "c6ca6e8bab0318d1", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
               generatedFile: "Sources/Programs/gru/main.swift")
 manualSeed(Book.seed)
+Book.keepInCheckpoints(save: randomState, restore: setRandomState)
 
 Chapter.cell(2)
 #sourceLocation(file: "Chapters/gru.md", line: 147)

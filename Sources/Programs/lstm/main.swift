@@ -5,9 +5,10 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "lstm", about: "Long Short-Term Memory",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "9c2a4126b85ebf80", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "9c2a4126b85ebf80", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
               generatedFile: "Sources/Programs/lstm/main.swift")
 manualSeed(Book.seed)
+Book.keepInCheckpoints(save: randomState, restore: setRandomState)
 
 Chapter.cell(1)
 #sourceLocation(file: "Chapters/lstm.md", line: 92)

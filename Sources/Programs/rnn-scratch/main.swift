@@ -5,9 +5,10 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "rnn-scratch", about: "Recurrent Neural Networks from Scratch",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "a08a289384ec81b4", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "a08a289384ec81b4", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
               generatedFile: "Sources/Programs/rnn-scratch/main.swift")
 manualSeed(Book.seed)
+Book.keepInCheckpoints(save: randomState, restore: setRandomState)
 
 Chapter.cell(3)
 #sourceLocation(file: "Chapters/rnn-scratch.md", line: 121)

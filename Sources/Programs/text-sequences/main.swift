@@ -5,9 +5,10 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "text-sequences", about: "Text Sequences",
-              sources: ["Chapters/text-sequences.md": "2622c486552d261a", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "d2f7373e7a0950b2"],
+              sources: ["Chapters/text-sequences.md": "2622c486552d261a", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
               generatedFile: "Sources/Programs/text-sequences/main.swift")
 manualSeed(Book.seed)
+Book.keepInCheckpoints(save: randomState, restore: setRandomState)
 
 Chapter.cell(2)
 #sourceLocation(file: "Chapters/text-sequences.md", line: 105)
