@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
 import PackageDescription
 
 // Each chapter of the book is an executable whose sources `book tangle` generates into
@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // The HTTP server of `book serve` (light: no swift-nio; see README, "Live preview").
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // `swift package generate-documentation` (./render.sh docs): DocC for TensorKit and BookSupport.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System libraries.
@@ -35,8 +37,7 @@ let package = Package(
         // The tensor library: plays PyTorch's part; knows nothing about books. Its own C kernels
         // (packed matrix product, fused gates, vector math) live in TensorKitKernels.
         .target(name: "TensorKitKernels"),
-        .target(name: "TensorKit", dependencies: ["CBLAS", "TensorKitKernels"],
-                swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(name: "TensorKit", dependencies: ["CBLAS", "TensorKitKernels"]),
 
         // What the engine and the chapter programs agree on (names, files, markers); depends on nothing.
         .target(name: "BookContract"),
@@ -71,9 +72,13 @@ let package = Package(
     ] + chapterPrograms.map {
         // A chapter's own cells are built without optimization and with line tables, so a trap
         // says what the runtime says ("Index out of range") at the cell's line; the work they
-        // call (the library, TensorKit) stays optimized.
+        // call (the library, TensorKit) stays optimized. A chapter program is a script: its cells
+        // are top-level code, run in order on the main thread, so its declarations belong to the
+        // main actor too (Swift 6.2's default isolation).
         .executableTarget(name: $0, dependencies: [.target(name: bookLibrary), "TensorKit", "BookSupport"],
-                          path: "Sources/Programs/\($0)", swiftSettings: [.unsafeFlags(["-Onone", "-g"])])
+                          path: "Sources/Programs/\($0)",
+                          swiftSettings: [.unsafeFlags(["-Onone", "-g"]), .defaultIsolation(MainActor.self)])
     },
-    swiftLanguageModes: [.v5]
+    // Swift 6 language mode (complete concurrency checking) for every target but the two above.
+    swiftLanguageModes: [.v6]
 )

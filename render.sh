@@ -6,6 +6,7 @@
 #   ./render.sh bench    benchmark the deep RNN chapter's two models against PyTorch's figures
 #                        (--edit-loop: the time from an edit of a chapter to its updated page)
 #   ./render.sh serve    render, serve site/ on http://127.0.0.1:4000/ and re-render on every save
+#   ./render.sh docs     API documentation of TensorKit and BookSupport (DocC) into docs/
 # Extra arguments go to `book render` (e.g. ./render.sh --force), the bench or `book serve`.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -23,6 +24,10 @@ declare -A PROVIDES=(
   [fonts-katex]=/usr/share/fonts/truetype/katex/KaTeX_Main-Regular.ttf
   [chromium]=/usr/bin/chromium
   [python3]=/usr/bin/python3
+  [zip]=/usr/bin/zip
+  [unzip]=/usr/bin/unzip
+  [poppler-utils]=/usr/bin/pdftotext
+  [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 )
 
 ensure_packages() {
@@ -71,16 +76,20 @@ init_book() {
 # --- Commands ----------------------------------------------------------------------------
 render() {
   ensure_swift
-  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex
+  # fonts-noto-cjk: the Chinese PDF is printed with the fonts of this machine.
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex zip fonts-noto-cjk
   build_book_tool
-  say "tangling, running and rendering the chapters"
+  # The book's PDF is printed by headless Chromium; without it the site has no PDF (book render says so).
+  command -v chromium >/dev/null || say "Chromium is not installed: no PDF of the book (apt-get install -y chromium)"
+  say "tangling, running and rendering the chapters (and printing the PDF)"
   "$BOOK" render "$@"
   say "open site/index.html in a browser"
 }
 
 run_tests() {
   ensure_swift
-  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium python3
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config libjs-katex fonts-katex chromium python3 \
+    zip unzip poppler-utils fonts-noto-cjk
   WORK=$(mktemp -d)
   trap 'rm -rf "$WORK"' EXIT
   local passed=0 failed=0 failures=()
@@ -104,6 +113,7 @@ run_tests() {
     passed=$((passed + p)); failed=$((failed + f))
   }
   build_book_tool
+  stage "swift format lint (.swift-format)" lint_sources
   stage "generated sources match the chapters" "$BOOK" tangle --check
   stage "book check" "$BOOK" check
   # The prose must be the book's own words; the reference texts live beside the project
@@ -120,6 +130,8 @@ run_tests() {
   stage "quick render (one epoch per training)" "$BOOK" render --quick --output "$WORK/site"
   if [[ -f "$WORK/site/index.html" ]]; then
     stage "browser test" env XSS_SITE="$WORK/xss-site" Tests/browser/check.sh "$WORK/site" "${SCREENSHOTS:-.build-book/screenshots}"
+    # A reader's download: the GRU chapter's zip, unzipped, built (compiling TensorKit) and run offline.
+    stage "chapter package builds and runs offline" Tests/package/check.sh "$WORK/site" "${PACKAGE_CHAPTER:-gru}"
   else
     failed=$((failed + 1)); failures+=("browser test (no site)")
   fi
@@ -135,6 +147,15 @@ run_tests() {
   ((${#failures[@]} == 0)) || echo "failed stages: ${failures[*]}" >&2
   echo "tests: $passed passed, $failed failed"
   ((${#failures[@]} == 0))
+}
+
+# The project's Swift sources in `swift format lint --strict`; generated sources (Sources/D2L,
+# Sources/Programs) are the tangler's and exempt. `swift format --in-place` with the same files fixes most findings.
+swift_sources() {
+  find Sources Tests -name '*.swift' -not -path 'Sources/D2L/*' -not -path 'Sources/Programs/*' | sort
+}
+lint_sources() {
+  swift_sources | xargs swift format lint --strict --parallel --configuration .swift-format
 }
 
 serve() {
@@ -160,10 +181,29 @@ bench() {
   "$(swift build -c release --show-bin-path)/bench" "$@"
 }
 
+# DocC for the two libraries a reader programs against, as static sites (served from docs/:
+# python3 -m http.server -d docs, then /TensorKit/documentation/tensorkit/). Each is built
+# beside its folder and swapped in when complete.
+docs() {
+  ensure_swift
+  ensure_packages libcmark-gfm-dev libcmark-gfm-extensions-dev libopenblas-dev pkg-config
+  mkdir -p docs
+  for target in TensorKit BookSupport; do
+    say "DocC: $target"
+    rm -rf "docs/.$target.tmp"
+    swift package --allow-writing-to-directory docs generate-documentation --target "$target" \
+      --disable-indexing --transform-for-static-hosting --hosting-base-path "$target" --output-path "docs/.$target.tmp"
+    rm -rf "docs/$target"
+    mv "docs/.$target.tmp" "docs/$target"
+  done
+  say "open with: python3 -m http.server -d docs, then http://localhost:8000/TensorKit/documentation/tensorkit/"
+}
+
 case "${1:-}" in
   test) shift; run_tests "$@" ;;
   bench) shift; bench "$@" ;;
+  docs) docs ;;
   serve) shift; serve "$@" ;;
-  -h|--help|help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) render "$@" ;;
 esac

@@ -3,9 +3,11 @@ import Foundation
 
 /// What a chapter's code asks of the book: settings from the command line, figures, progress.
 public enum Book {
-    static var options = ChapterOptions()
-    static var chapterName = "chapter"
-    static var capture: Capture?
+    // A chapter program's state: set by `Chapter.start` before its first cell, then read and
+    // updated by the cells, which run one after another on the main thread (top-level code).
+    nonisolated(unsafe) static var options = ChapterOptions()
+    nonisolated(unsafe) static var chapterName = "chapter"
+    nonisolated(unsafe) static var capture: Capture?
 
     /// The number of epochs to train: the reader's `--epochs` if given, else the chapter's value.
     public static func epochs(_ chapterDefault: Int) -> Int { options.epochs ?? chapterDefault }
@@ -36,7 +38,7 @@ public enum Book {
             print("[figure not saved: \(error.localizedDescription)]")
         }
     }
-    static var figureCount = 0
+    nonisolated(unsafe) static var figureCount = 0
 
     /// A live status line on a terminal (rewritten in place on stderr); never part of the book.
     public static func progress(_ line: String) {
@@ -49,7 +51,7 @@ public enum Book {
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         progressShown = true
     }
-    static var progressShown = false
+    nonisolated(unsafe) static var progressShown = false
 
     static func clearProgress() {
         guard progressShown else { return }

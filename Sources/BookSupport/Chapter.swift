@@ -1,12 +1,18 @@
 import BookContract
+#if canImport(Glibc)
+@preconcurrency import Glibc  // `stdout`, a C global
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import Foundation
 
 /// The calls `book tangle` puts into a chapter program around its cells.
 public enum Chapter {
-    private static var current = 0
+    // Which cell is running: updated between cells, which run in order on the main thread.
+    nonisolated(unsafe) private static var current = 0
     /// The cell running now (its index, from 1; 0 before the first).
     static var currentCell: Int { current }
-    private static var cellClock = Stopwatch()
+    nonisolated(unsafe) private static var cellClock = Stopwatch()
 
     /// Parses the command line (exits on `--help` or bad flags) and sets up capture.
     ///
@@ -21,16 +27,7 @@ public enum Chapter {
         if let generatedFile, let root = bookRoot(filePath: filePath, generatedFile: generatedFile) {
             refuseIfStale(sources, root: root, ownChapter: sources.keys.first { $0.hasSuffix("/\(name).md") })
         }
-        do {
-            var args = Array(CommandLine.arguments.dropFirst())
-            if args.contains("--help") || args.contains("-h") {
-                print("\(name): \(about)\n")
-                args = ["--help"]
-            }
-            Book.options = try ChapterOptions.parse(args)
-        } catch {
-            ChapterOptions.exit(withError: error)
-        }
+        Book.options = ChapterOptions.parse(name: name, about: about, arguments: Array(CommandLine.arguments.dropFirst()))
         let environment = ProcessInfo.processInfo.environment
         if let dir = environment[CaptureProtocol.environmentKey], !dir.isEmpty {
             Book.capture = Capture(directory: URL(fileURLWithPath: dir, isDirectory: true),

@@ -19,3 +19,38 @@ public struct ChapterOptions: ParsableArguments {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     }
 }
+
+extension ChapterOptions {
+    /// The chapter program as a command, so `--help` and errors name the program
+    /// (`USAGE: deep-rnn [--epochs <epochs>] ...`) and say what the chapter is.
+    struct Command: ParsableCommand {
+        /// Set once, before parsing, by `ChapterOptions.parse(name:about:arguments:)`.
+        nonisolated(unsafe) static var name = "chapter"
+        nonisolated(unsafe) static var about = ""
+
+        static var configuration: CommandConfiguration {
+            CommandConfiguration(commandName: name, abstract: about)
+        }
+
+        @OptionGroup var options: ChapterOptions
+    }
+
+    /// The options of the chapter program `name` from `arguments`; prints the help or the error
+    /// and exits on `--help` or a bad argument.
+    public static func parse(name: String, about: String, arguments: [String]) -> ChapterOptions {
+        Command.name = name
+        Command.about = about
+        do {
+            return try Command.parse(arguments).options
+        } catch {
+            Command.exit(withError: error)
+        }
+    }
+
+    /// What `--help` prints for the chapter program `name`.
+    public static func help(name: String, about: String) -> String {
+        Command.name = name
+        Command.about = about
+        return Command.helpMessage()
+    }
+}

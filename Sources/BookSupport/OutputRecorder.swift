@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc  // `stdout`, a C global
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import Foundation
 
 /// Records what the program prints to standard output while still printing it: standard output

@@ -24,7 +24,8 @@ final class RecordedValues {
 }
 
 extension Book {
-    static let recorded = RecordedValues()
+    // Recorded by the cells, which run one after another on the main thread.
+    nonisolated(unsafe) static let recorded = RecordedValues()
 
     /// Records a number under `name` for the chapter's prose, which quotes it as :value:`name`.
     public static func record<T: BinaryFloatingPoint>(_ name: String, _ value: T) {

@@ -70,7 +70,7 @@ func runSweep(_ options: Options) throws {
         ("threads", String(workerThreadCount)),
         ("flops", json("matrix products only, dense (one-hot input included), x3 for forward and both gradients")),
     ].map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
-    fflush(stdout)
+    fflush(nil)  // every stream: `stdout` is a C global Swift 6 will not touch
     for config in chosen {
         var args = ["--sweep-child", config.name, "--peak", String(peak.best), "--seconds", String(options.seconds),
                     "--seed", String(options.seed)]
@@ -240,10 +240,13 @@ func measureSgemmPeak(size: Int = 1536) -> (best: Double, openBLAS: Double, tens
     let openBLAS = aValues.withUnsafeBufferPointer { ap in
         bValues.withUnsafeBufferPointer { bp in
             c.withUnsafeMutableBufferPointer { cp in
-                let (ap, bp, cp) = (ap.baseAddress!, bp.baseAddress!, cp.baseAddress!)
+                // Addresses as integers: each thread writes its own rows of C.
+                let (a, b, c) = (UInt(bitPattern: ap.baseAddress!), UInt(bitPattern: bp.baseAddress!), UInt(bitPattern: cp.baseAddress!))
                 return best {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                         let r0 = size * t / threads, r1 = size * (t + 1) / threads
+                        let ap = UnsafePointer<Float>(bitPattern: a)!, bp = UnsafePointer<Float>(bitPattern: b)!
+                        let cp = UnsafeMutablePointer<Float>(bitPattern: c)!
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r1 - r0), Int32(size),
                                     Int32(size), 1, ap + r0 * size, Int32(size), bp, Int32(size), 0,
                                     cp + r0 * size, Int32(size))

@@ -33,7 +33,11 @@ struct Render: ParsableCommand {
             }
         }
         let site = URL(fileURLWithPath: output, relativeTo: common.rootURL).standardizedFileURL
-        let outcome = try common.handle { try build.render(into: site, chapters: chapters, force: options.force) }
+        var siteOptions = SiteOptions(bookRoot: common.rootURL)
+        report(siteOptions.findDownloadTools())  // the PDF and the chapter packages, when this machine can make them
+        let outcome = try common.handle {
+            try build.render(into: site, chapters: chapters, force: options.force, siteOptions: siteOptions)
+        }
         report(outcome.diagnostics)
         var linkErrors: [Diagnostic] = []
         if checkLinks {

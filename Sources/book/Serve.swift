@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+@preconcurrency import Glibc  // `stdout`, a C global
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
 import ArgumentParser
 import BookEngine
 import Dispatch

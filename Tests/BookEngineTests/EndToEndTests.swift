@@ -75,7 +75,7 @@ final class EndToEndTests: XCTestCase {
                                       withDestinationURL: Self.repository.appendingPathComponent("Sources/\(module)"))
         }
         try """
-        // swift-tools-version:6.0
+        // swift-tools-version:6.2
         import PackageDescription
         let package = Package(
             name: "Mini",
@@ -84,9 +84,10 @@ final class EndToEndTests: XCTestCase {
                 .target(name: "BookContract"),
                 .target(name: "BookSupport", dependencies: ["BookContract", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
                 .target(name: "D2L", dependencies: ["BookSupport"]),
-                .executableTarget(name: "hello", dependencies: ["D2L", "BookSupport"], path: "Sources/Programs/hello"),
+                .executableTarget(name: "hello", dependencies: ["D2L", "BookSupport"], path: "Sources/Programs/hello",
+                                  swiftSettings: [.defaultIsolation(MainActor.self)]),
             ],
-            swiftLanguageModes: [.v5]
+            swiftLanguageModes: [.v6]
         )
         """.write(to: root.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
         try "# Mini\n\n- [Hello](hello.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)

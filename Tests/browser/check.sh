@@ -4,12 +4,18 @@
 # typeset, figures are there, search finds a word (a Chinese one on the Chinese search page when
 # the site has zh/) and the language switcher carries the section being read; then it saves
 # screenshots of the deep RNN page in the light and the dark theme (and of its translations).
+# It also checks each language's PDF (linked from every page; chapter titles as text by
+# pdftotext, page count, outline, links), that each chapter page links its package zip, that
+# search ranks a title match first with snippets starting at a word, and, in a phone-sized
+# frame, that equation numbers clear their formulas and plot text stays legible.
 #
 # Usage: Tests/browser/check.sh SITE_DIR SCREENSHOT_DIR
 # Environment: CHROMIUM (browser command, default: chromium), XSS_SITE (a site of hostile
 # figures to check with Tests/browser/xss.sh), SEARCH_WORD (default: a word of
-# the first chapter's title), SCREENSHOT_PAGE (default: deep-rnn.html).
-# Needs only Chromium, bash and perl. The last line is "N passed, N failed"; exits 1 on any failure.
+# the first chapter's title), SCREENSHOT_PAGE (default: deep-rnn.html), RANK_WORD and RANK_PAGE
+# (default: gru, gru.html: the page that searching for the word must list first).
+# Needs Chromium, bash, perl and poppler-utils (pdftotext, pdfinfo, pdffonts). The last line is
+# "N passed, N failed"; exits 1 on any failure.
 
 set -u
 
@@ -230,6 +236,162 @@ if [ -f "$SITE/$shot_page" ]; then
       if [ -s "$png" ]; then pass "screenshot $png"; else fail "screenshot $png" "$(tail -3 "$WORK/shot-$code-$kind.log")"; fi
     done
   done
+fi
+
+# The book's PDF, one per language (<code>/book-<code>.pdf beside each language's pages): every
+# page links it, its text has every chapter's title, its page count is plausible, and it has an
+# outline (bookmarks) and links inside it.
+pdf_folders=$(cd "$SITE" && for f in . */; do [ -f "$f/search-index.js" ] && printf '%s\n' "${f%/}"; done)
+for folder in $pdf_folders; do
+  dir="$SITE/$folder"
+  code=$(grep -o '<html lang="[^"]*"' "$dir/index.html" | sed 's/.*lang="\([^"]*\)"/\1/')
+  pdf="$dir/book-$code.pdf"
+  label=$([ "$folder" = . ] && echo "book-$code.pdf" || echo "$folder/book-$code.pdf")
+  if [ ! -s "$pdf" ]; then
+    fail "$label exists" "no PDF (is Chromium installed? book render prints it)"
+    continue
+  fi
+  unlinked=$(cd "$dir" && for page in *.html; do
+    [ "$page" = book-print.html ] || grep -q "class=\"topbar-link pdf-link\" href=\"book-$code.pdf\"" "$page" || echo "$page"
+  done)
+  if [ -z "$unlinked" ]; then pass "$label: every page links it"; else fail "$label: every page links it" "$unlinked"; fi
+  if ! command -v pdftotext >/dev/null; then fail "$label: text checked" "pdftotext not found (apt-get install -y poppler-utils)"; continue; fi
+  text=$(pdftotext -enc UTF-8 "$pdf" - 2>/dev/null | tr -s ' \n\f' '  ')
+  titles=$(perl -CSD -ne 'while (/"title":"\d+\. ([^"]*)","url":"[^"#]*"/g) { print "$1\n" }' "$dir/search-index.js" | sort -u)
+  missing=""
+  count=0
+  while IFS= read -r title; do
+    [ -n "$title" ] || continue
+    count=$((count + 1))
+    printf '%s' "$text" | grep -F -q -- "$title" || missing="$missing$title"$'\n'
+  done <<<"$titles"
+  if [ "$count" -gt 0 ] && [ -z "$missing" ]; then
+    pass "$label: has the $count chapters' titles as text"
+  else
+    fail "$label: has every chapter's title as text" "${missing:-no chapter titles found in $folder/search-index.js}"
+  fi
+  pages_count=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ { print $2 }')
+  if [ -n "$pages_count" ] && [ "$pages_count" -ge $((count * 3 + 2)) ] && [ "$pages_count" -le 1000 ]; then
+    pass "$label: $pages_count pages"
+  else
+    fail "$label: a plausible page count (3 or more per chapter, with a cover and contents)" "pages: ${pages_count:-unknown} for $count chapters"
+  fi
+  case $code in
+    zh*|ja*|ko*)
+      # Without a CJK font Chromium draws every ideograph as DejaVu's empty box; with Noto CJK
+      # it embeds glyphs from it (as Type 3 fonts, or named NotoSansCJK).
+      cjk=$(pdffonts "$pdf" 2>/dev/null | awk 'NR > 2' | grep -v -E '(DejaVu|KaTeX|Liberation)' | wc -l)
+      if [ "$cjk" -gt 0 ]; then
+        pass "$label: its CJK text is set in a font that has it ($cjk fonts besides DejaVu and KaTeX)"
+      else
+        fail "$label: its CJK text is set in a font that has it" "only DejaVu and KaTeX embedded: install a CJK font (apt-get install -y fonts-noto-cjk)"
+      fi ;;
+  esac
+  if grep -a -q '/Outlines' "$pdf" && [ "$(grep -a -c '/Link' "$pdf")" -ge "$count" ]; then
+    pass "$label: has an outline and links inside it"
+  else
+    fail "$label: has an outline and links inside it" "outline: $(grep -a -c '/Outlines' "$pdf"), link annotations: $(grep -a -c '/Link' "$pdf")"
+  fi
+done
+
+# Each chapter page links its package; the packages are there.
+for page in $pages; do
+  case $page in */*|index.html|search.html|book-print.html) continue ;; esac
+  zip="packages/${page%.html}.zip"
+  if grep -q "class=\"topbar-link package-link\" href=\"$zip\"" "$SITE/$page" && [ -s "$SITE/$zip" ]; then
+    pass "$page: links its package $zip"
+  else
+    fail "$page: links its package $zip" "$(ls -l "$SITE/$zip" 2>&1)"
+  fi
+done
+
+# Search ranks a chapter whose title holds the word first (for "gru", the GRU chapter's own
+# entry), and snippets start at a word.
+rank_word=${RANK_WORD:-gru}
+rank_page=${RANK_PAGE:-gru.html}
+if [ -f "$SITE/$rank_page" ]; then
+  out="$WORK/search-rank"
+  chrome "file://$SITE/search.html?q=$rank_word" "$out" --dump-dom
+  first=$(grep -o 'class="search-result"><a href="[^"]*"' "$out.dom" | head -1 | sed 's/.*href="\([^"]*\)"/\1/')
+  if [ "$first" = "$rank_page" ]; then
+    pass "search.html?q=$rank_word: $rank_page (the chapter itself) comes first"
+  else
+    fail "search.html?q=$rank_word: $rank_page comes first" "first result: ${first:-none}"
+  fi
+  # The first words of each snippet that starts mid-text ("… words") follow a space in the index.
+  cut=$(INDEX="$SITE/search-index.js" perl -CSD -Mutf8 -0777 -ne '
+    open(my $fh, "<:encoding(UTF-8)", $ENV{INDEX}) or die "no index";
+    my $js = do { local $/; <$fh> };
+    while (/<p class="search-result-snippet">… (\w+)/g) {
+      my $w = $1;
+      print "$w\n" unless $js =~ /(?:^|[\s(\[{"\/])\Q$w\E/;
+    }' <"$out.dom")
+  snippets=$(grep -o 'class="search-result-snippet">…' "$out.dom" | wc -l)
+  if [ "$snippets" -gt 0 ] && [ -z "$cut" ]; then
+    pass "search snippets start at a word ($snippets checked)"
+  else
+    fail "search snippets start at a word" "${cut:-no snippet starts with …}"
+  fi
+fi
+
+# On a phone (a 390 px frame), equation numbers are not drawn over their formulas and plot
+# text is at least 9 px high. The frame is read by a page beside it (file access allowed).
+if [ -f "$SITE/$shot_page" ]; then
+  probe="$WORK/probe.html"
+  cat >"$probe" <<PROBE
+<!DOCTYPE html><html><body>
+<iframe id="f" style="width:390px;height:3000px;border:0" src="file://$SITE/$shot_page"></iframe>
+<script>
+var f = document.getElementById("f");
+f.addEventListener("load", function () {
+  setTimeout(function () {
+    var out = { tags: 0, overlaps: [], texts: 0, smallest: 1000 };
+    try {
+      var d = f.contentDocument;
+      var tags = d.querySelectorAll(".katex-display .tag");
+      out.tags = tags.length;
+      for (var i = 0; i < tags.length; i++) {
+        var t = tags[i].getBoundingClientRect();
+        var bases = tags[i].parentNode.querySelectorAll(".base");
+        for (var j = 0; j < bases.length; j++) {
+          var r = bases[j].getBoundingClientRect();
+          if (r.width > 0 && r.right > t.left + 1 && r.left < t.right - 1 && r.bottom > t.top + 1 && r.top < t.bottom - 1) {
+            out.overlaps.push(tags[i].textContent); break;
+          }
+        }
+      }
+      var svgs = d.querySelectorAll(".output-figure svg");
+      for (var k = 0; k < svgs.length; k++) {
+        var box = svgs[k].viewBox.baseVal;
+        var scale = svgs[k].getBoundingClientRect().width / (box && box.width ? box.width : svgs[k].width.baseVal.value);
+        var texts = svgs[k].querySelectorAll("text");
+        for (var m = 0; m < texts.length; m++) {
+          out.texts++;
+          var px = parseFloat(d.defaultView.getComputedStyle(texts[m]).fontSize) * scale;
+          if (px < out.smallest) out.smallest = Math.round(px * 10) / 10;
+        }
+      }
+    } catch (e) { out.error = String(e); }
+    document.body.setAttribute("data-probe", JSON.stringify(out));
+  }, 500);
+});
+</script></body></html>
+PROBE
+  chrome "file://$probe" "$WORK/probe" --dump-dom --allow-file-access-from-files --window-size=500,3000
+  result=$(grep -o 'data-probe="[^"]*"' "$WORK/probe.dom" | sed 's/&quot;/"/g')
+  tags=$(printf '%s' "$result" | grep -o '"tags":[0-9]*' | grep -o '[0-9]*$')
+  if [ -n "$tags" ] && [ "$tags" -gt 0 ] && printf '%s' "$result" | grep -q '"overlaps":\[\]'; then
+    pass "phone: $tags equation numbers clear of their formulas"
+  else
+    fail "phone: equation numbers clear of their formulas" "${result:-no probe result}"
+  fi
+  smallest=$(printf '%s' "$result" | grep -o '"smallest":[0-9.]*' | grep -o '[0-9.]*$')
+  texts=$(printf '%s' "$result" | grep -o '"texts":[0-9]*' | grep -o '[0-9]*$')
+  if [ -n "$texts" ] && [ "$texts" -gt 0 ] && perl -e "exit(!($smallest >= 9))"; then
+    pass "phone: plot text at least 9 px ($texts texts, smallest $smallest px)"
+  else
+    fail "phone: plot text at least 9 px" "${result:-no probe result}"
+  fi
 fi
 
 # d2l's constructs, on a site that has them (the d2l-style fixture book has all three).

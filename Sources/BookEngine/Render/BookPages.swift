@@ -16,28 +16,39 @@ struct BookPages {
         <ol class="contents">
 
         """
-        for chapter in book.chapters {
+        body += Self.contents(of: book, sections: template.sections, status: status(of:)) { chapter, section in
             let page = RenderContext.pageName(of: chapter.name)
-            body += "<li class=\"contents-chapter\">\n<div class=\"contents-head\">"
-            body += "<a href=\"\(HTML.escape(page))\"><span class=\"toc-number\">\(chapter.number)</span>\(HTML.escape(chapter.title))</a>"
-            body += status(of: chapter) + "</div>\n"
-            let entries = (template.sections[chapter.name] ?? []).dropFirst().filter { $0.level == 2 }
-            if !entries.isEmpty {
-                body += "<ol class=\"contents-sections\">\n"
-                for entry in entries {
-                    body += "<li><a href=\"\(HTML.escape(page))#\(HTML.escape(entry.anchor))\">"
-                    if !entry.number.isEmpty { body += "<span class=\"toc-number\">\(HTML.escape(entry.number))</span>" }
-                    body += entry.titleHTML + "</a></li>\n"
-                }
-                body += "</ol>\n"
-            }
-            body += "</li>\n"
+            return section.map { "\(page)#\($0.anchor)" } ?? page
         }
         body += "</ol>\n</article>\n"
         let next = book.chapters.first.map {
             PageTemplate.Link(href: RenderContext.pageName(of: $0.name), label: "\($0.number). \($0.title)")
         }
         return template.page(.index, title: book.title, body: body, next: next)
+    }
+
+    /// The items of a book's contents: each chapter, its status mark and its sections (level 2),
+    /// linked by `href(chapter, section)` (`section` nil for the chapter itself).
+    static func contents(of book: Book, sections: [String: [SectionEntry]], status: (Chapter) -> String = { _ in "" },
+                         href: (Chapter, SectionEntry?) -> String) -> String {
+        var html = ""
+        for chapter in book.chapters {
+            html += "<li class=\"contents-chapter\">\n<div class=\"contents-head\">"
+            html += "<a href=\"\(HTML.escape(href(chapter, nil)))\"><span class=\"toc-number\">\(chapter.number)</span>\(HTML.escape(chapter.title))</a>"
+            html += status(chapter) + "</div>\n"
+            let entries = (sections[chapter.name] ?? []).dropFirst().filter { $0.level == 2 }
+            if !entries.isEmpty {
+                html += "<ol class=\"contents-sections\">\n"
+                for entry in entries {
+                    html += "<li><a href=\"\(HTML.escape(href(chapter, entry)))\">"
+                    if !entry.number.isEmpty { html += "<span class=\"toc-number\">\(HTML.escape(entry.number))</span>" }
+                    html += entry.titleHTML + "</a></li>\n"
+                }
+                html += "</ol>\n"
+            }
+            html += "</li>\n"
+        }
+        return html
     }
 
     /// A small mark saying whether the chapter's outputs are there.

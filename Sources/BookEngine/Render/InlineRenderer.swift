@@ -109,7 +109,10 @@ struct InlineRenderer {
         let title: String
         switch target.kind {
         case .equation, .table: title = ""
-        case .figure: title = HTML.plainText(target.title)
+        case .figure:
+            // The caption's math and references are placeholders of the figure's own chapter.
+            let owner = context.book.chapter(named: target.chapter) ?? chapter
+            title = InlineRenderer(context: context, chapter: owner).plainText(target.title)
         case .chapter, .section: title = target.title
         }
         let titleAttribute = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""

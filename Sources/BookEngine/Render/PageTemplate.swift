@@ -69,7 +69,7 @@ struct PageTemplate {
         <header class="topbar">
         <button type="button" class="icon-button sidebar-toggle" aria-label="\(HTML.escape(ui("Show or hide the table of contents")))" aria-controls="page-sidebar" aria-expanded="false">\(Icons.bars)</button>
         <a class="topbar-title" href="index.html">\(HTML.escape(book.title))</a>
-        \(languageSwitcher(languages))<button type="button" class="icon-button theme-toggle" aria-label="\(HTML.escape(ui("Switch between light and dark theme")))" title="\(HTML.escape(ui("Switch between light and dark theme")))">\(Icons.moon)\(Icons.sun)</button>
+        \(languageSwitcher(languages))\(downloads(page))<button type="button" class="icon-button theme-toggle" aria-label="\(HTML.escape(ui("Switch between light and dark theme")))" title="\(HTML.escape(ui("Switch between light and dark theme")))">\(Icons.moon)\(Icons.sun)</button>
         </header>
         <div class="layout">
         \(sidebar(page))
@@ -83,6 +83,23 @@ struct PageTemplate {
         </html>
 
         """
+    }
+
+    /// Links to the book's PDF (every page) and to a chapter's runnable package (its page), when the site has them.
+    func downloads(_ page: Page) -> String {
+        let ui = context.ui
+        var html = ""
+        if context.options.packager != nil, case .chapter(let name) = page {
+            let title = ui("This chapter as a Swift package to run (zip)")
+            html += "<a class=\"topbar-link package-link\" href=\"\(HTML.escape(context.asset(ChapterPackager.sitePath(of: name))))\" "
+                + "download title=\"\(HTML.escape(title))\" aria-label=\"\(HTML.escape(title))\">\(HTML.escape(ui("Package")))</a>\n"
+        }
+        if context.options.pdfPrinter != nil {
+            let title = ui("The whole book as a PDF")
+            html += "<a class=\"topbar-link pdf-link\" href=\"\(HTML.escape(PrintPage.pdfName(of: context.language)))\" "
+                + "title=\"\(HTML.escape(title))\" aria-label=\"\(HTML.escape(title))\">PDF</a>\n"
+        }
+        return html
     }
 
     /// The theme scripts' words in this language, as JSON in `data-ui` (none for English).

@@ -109,8 +109,8 @@ final class RenderContext {
     static func pageName(of chapter: String) -> String { "\(chapter).html" }
 
     /// File names the renderer writes itself, which no chapter may take.
-    static let reservedPages: Set<String> = ["index", "search", "search-index", "bibliography"]
+    static let reservedPages: Set<String> = ["index", "search", "search-index", "bibliography", "book-print"]
 
     /// Folder names of the site's root that no translation's code may take.
-    static let reservedFolders: Set<String> = ["theme", "katex", "img"]
+    static let reservedFolders: Set<String> = ["theme", "katex", "img", ChapterPackager.folder]
 }

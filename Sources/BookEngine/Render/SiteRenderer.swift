@@ -54,6 +54,7 @@ public struct SiteRenderer {
             }
             try write(into: temporary, contexts: contexts, assets: assets)
             keepPages(from: site, into: temporary, contexts: contexts)
+            try printPDFs(in: temporary, contexts: contexts)
             let checker = LinkChecker(site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
             let diagnostics = early + contexts.flatMap(\.diagnostics) + (options.previewPass ? [] : checker.check())
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
@@ -157,6 +158,19 @@ public struct SiteRenderer {
                 imageFolders.insert([(chapter.path as NSString).deletingLastPathComponent, context.siteFolder(of: chapter)])
             }
             try write(try SearchIndex.script(searchEntries), to: folder.appendingPathComponent("search-index.js"))
+            // The whole book on one page: printed to the PDF, and printable from a browser.
+            let articles = (results[language.code] ?? [:]).mapValues(\.article)
+            let print = PrintPage(context: context, sections: sections[language.code] ?? [:])
+            try write(print.html(articles: articles), to: folder.appendingPathComponent(PrintPage.pageName))
+        }
+        if let packager = options.packager {
+            for chapter in book.chapters {
+                do {
+                    try packager.write(chapter, of: book, to: site.appendingPathComponent(ChapterPackager.sitePath(of: chapter.name)))
+                } catch {
+                    originalContext.error(SourceLocation(file: chapter.path, line: 0), "could not write the chapter's package: \(error)")
+                }
+            }
         }
         for pair in imageFolders.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let destination = pair[1].isEmpty ? site : site.appendingPathComponent(pair[1])
@@ -166,6 +180,22 @@ public struct SiteRenderer {
         if options.previewPass { return }
         try assets.copyTheme(into: site)
         if originalContext.hasKaTeX { try assets.copyKaTeX(into: site) }
+    }
+
+    /// Prints each language's print page to its PDF.
+    private func printPDFs(in site: URL, contexts: [RenderContext]) throws {
+        guard let printer = options.pdfPrinter else { return }
+        for context in contexts {
+            let folder = context.language.folder.isEmpty ? site : site.appendingPathComponent(context.language.folder)
+            let page = folder.appendingPathComponent(PrintPage.pageName)
+            do {
+                // What the page loads: the theme, KaTeX and the figures (the plots are in the page).
+                let assets = ["theme", "katex", "img", context.language.path("img")].map { site.appendingPathComponent($0) }
+                try printer.print(page, to: folder.appendingPathComponent(PrintPage.pdfName(of: context.language)), assets: assets)
+            } catch {
+                context.error(SourceLocation(file: context.language.path(PrintPage.pageName), line: 0), "\(error)")
+            }
+        }
     }
 
     /// Puts back the pages of the chapters not rendered this time, as they were in `site`.

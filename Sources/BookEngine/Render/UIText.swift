@@ -74,6 +74,9 @@ struct UIText {
         // Chapter pages
         "Link to this section": "链接到本节",
         "Figure {}:": "图 {}",
+        "This chapter as a Swift package to run (zip)": "本章的可运行 Swift 包（zip）",
+        "Package": "Swift 包",
+        "The whole book as a PDF": "整本书的 PDF",
         "This chapter has not been run: its outputs are missing.": "本章尚未运行，缺少输出。",
         "seed {}": "随机种子 {}",
         "Produced": "生成时间",
@@ -177,6 +180,9 @@ struct UIText {
         // Chapter pages
         "Link to this section": "Tautan ke bagian ini",
         "Figure {}:": "Gambar {}:",
+        "This chapter as a Swift package to run (zip)": "Bab ini sebagai paket Swift yang dapat dijalankan (zip)",
+        "Package": "Paket",
+        "The whole book as a PDF": "Seluruh buku sebagai PDF",
         "This chapter has not been run: its outputs are missing.": "Bab ini belum dijalankan: keluarannya belum ada.",
         "seed {}": "seed {}",
         "Produced": "Dihasilkan",

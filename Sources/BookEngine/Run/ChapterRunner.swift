@@ -270,8 +270,11 @@ public final class ChapterRunner {
             let progress = self.progress
             progress?.building(chapter.name)
             defer { progress?.finished() }
+            let name = chapter.name  // the line handler is @Sendable: it captures the name, not the chapter
+            var onLine: (@Sendable (Substring) -> Void)?
+            if let progress { onLine = { line in progress.building(name, line: line) } }
             let build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root,
-                                           onStdoutLine: progress.map { p in { p.building(chapter.name, line: $0) } })
+                                           onStdoutLine: onLine)
             return build.status == 0 ? nil : compileFailure(chapter, build.stdout + build.stderr)
         } catch {
             return RunFailure(kind: .compile, cell: nil, line: nil, message: "cannot start `swift build`: \(error)")

@@ -25,24 +25,54 @@
     return n;
   }
 
+  // A title's initials, so that "gru" finds "Gated Recurrent Units" by its title.
+  function initials(title) {
+    var words = title.replace(/^[\d.]+\s*/, "").split(/[\s\-]+/);
+    var letters = "";
+    for (var w = 0; w < words.length; w++) if (/^[A-Z]/.test(words[w])) letters += words[w][0];
+    return letters.length > 1 ? " " + letters.toLowerCase() : "";
+  }
+
+  // Sections whose title (or its initials) holds every word come first (a chapter's own entry
+  // before its sections), then those whose title holds some of the words; within each, the
+  // most mentions.
   function search(index, terms) {
     var results = [];
     for (var i = 0; i < index.length; i++) {
       var entry = index[i];
-      var title = entry.title.toLowerCase();
+      var title = entry.title.toLowerCase() + initials(entry.title);
       var text = entry.text.toLowerCase();
       var score = 0;
+      var inTitles = 0;
       var all = true;
       for (var t = 0; t < terms.length; t++) {
         var inTitle = count(title, terms[t]);
         var inText = count(text, terms[t]);
         if (inTitle + inText === 0) { all = false; break; }
-        score += inTitle * 10 + inText;
+        if (inTitle > 0) inTitles++;
+        score += inText;
       }
-      if (all) results.push({ entry: entry, score: score, order: i });
+      if (!all) continue;
+      var rank = inTitles === terms.length ? (entry.chapter ? 2 : 3) : inTitles > 0 ? 1 : 0;
+      results.push({ entry: entry, rank: rank, score: score, order: i });
     }
-    results.sort(function (a, b) { return b.score - a.score || a.order - b.order; });
+    results.sort(function (a, b) { return b.rank - a.rank || b.score - a.score || a.order - b.order; });
     return results;
+  }
+
+  // Where a snippet may start or end: at a space, or anywhere in text without spaces (Chinese).
+  function wordStart(text, at) {
+    if (at <= 0) return 0;
+    var space = text.lastIndexOf(" ", at);
+    if (space !== -1 && at - space <= 24) return space + 1;
+    var next = text.indexOf(" ", at);
+    return next !== -1 && next - at <= 24 ? next + 1 : at;
+  }
+
+  function wordEnd(text, at) {
+    if (at >= text.length) return text.length;
+    var space = text.lastIndexOf(" ", at);
+    return space !== -1 && at - space <= 24 ? space : at;
   }
 
   // A piece of text around the first match, with the matched words marked.
@@ -53,8 +83,10 @@
       var at = lower.indexOf(terms[t]);
       if (at !== -1 && (first === -1 || at < first)) first = at;
     }
-    var start = Math.max(0, first - 80);
-    var end = Math.min(text.length, start + 240);
+    var start = wordStart(text, Math.max(0, first - 80));
+    if (first !== -1 && start > first) start = first;
+    var end = wordEnd(text, Math.min(text.length, start + 240));
+    if (end <= start) end = Math.min(text.length, start + 240);
     var piece = text.slice(start, end);
     var fragment = document.createDocumentFragment();
     if (start > 0) fragment.appendChild(document.createTextNode("… "));
