@@ -17,7 +17,9 @@ public enum CaptureProtocol {
     /// `<prefix>begin <cell>`
     public static func begin(_ cell: Int, token: String) -> String { "\(prefix(token: token))begin \(cell)" }
     /// `<prefix>end <cell> <seconds>`
-    public static func end(_ cell: Int, seconds: Double, token: String) -> String { "\(prefix(token: token))end \(cell) \(seconds)" }
+    public static func end(_ cell: Int, seconds: Double, token: String) -> String {
+        "\(prefix(token: token))end \(cell) \(seconds)"
+    }
     /// A progress report (`epoch 3/100 ...`) on standard error, for the engine's status line; not
     /// part of any output, and harmless if forged, so it carries no token.
     public static let progressPrefix = "\u{1E}book:progress "
@@ -25,4 +27,3 @@ public enum CaptureProtocol {
     /// `<prefix>figure <file name>` (a plain name inside the capture folder)
     public static func figure(_ file: String, token: String) -> String { "\(prefix(token: token))figure \(file)" }
 }
-

@@ -8,7 +8,11 @@ public enum RecordedValue: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) { self = .number(number) } else { self = .text(try container.decode(String.self)) }
+        if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .text(try container.decode(String.self))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -19,4 +23,3 @@ public enum RecordedValue: Codable, Equatable, Sendable {
         }
     }
 }
-

@@ -32,16 +32,20 @@ public enum RunContract {
         var keys: [Int: String] = [:]
         for pair in text.split(separator: ",") {
             let parts = pair.split(separator: "=", maxSplits: 1)
-            if parts.count == 2, let cell = Int(parts[0]), parts[1].allSatisfy(\.isHexDigit) { keys[cell] = String(parts[1]) }
+            if parts.count == 2, let cell = Int(parts[0]), parts[1].allSatisfy(\.isHexDigit) {
+                keys[cell] = String(parts[1])
+            }
         }
         return keys
     }
 
     /// Whether `name` may name a recorded value: letters, digits, `_`, `-` and `.`.
     public static func isValidValueName<S: StringProtocol>(_ name: S) -> Bool {
-        !name.isEmpty && name.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0)
-        }
+        !name.isEmpty
+            && name.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                    || "_-.".unicodeScalars.contains($0)
+            }
     }
 }
 

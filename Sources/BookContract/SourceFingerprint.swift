@@ -21,7 +21,9 @@ public enum SourceFingerprint {
             let rest = line.dropFirst(run)
             if let open = fence {
                 if open.isSwift { add(rawLine) }
-                if marker == open.character, run >= open.length, rest.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                if marker == open.character, run >= open.length,
+                    rest.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" })
+                {
                     fence = nil
                 }
                 continue
@@ -29,7 +31,9 @@ public enum SourceFingerprint {
             guard let marker, run >= 3 else { continue }
             let info = rest.drop { $0 == " " || $0 == "\t" }
             let word = info.prefix { $0 != " " && $0 != "\t" && $0 != "\r" }
-            let counts = word == "swift" && (!savedCellsOnly || info.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains("save"))
+            let counts =
+                word == "swift"
+                && (!savedCellsOnly || info.split(whereSeparator: { $0 == " " || $0 == "\t" }).contains("save"))
             fence = (marker, run, counts)
             if counts { add(rawLine) }
         }

@@ -44,7 +44,8 @@ public enum Book {
     public static func progress(_ line: String) {
         if capture != nil {
             // The engine shows it in its own status line.
-            FileHandle.standardError.write(Data((CaptureProtocol.progress(line.replacingOccurrences(of: "\n", with: " ")) + "\n").utf8))
+            FileHandle.standardError.write(
+                Data((CaptureProtocol.progress(line.replacingOccurrences(of: "\n", with: " ")) + "\n").utf8))
             return
         }
         guard isatty(STDERR_FILENO) != 0 else { return }

@@ -1,4 +1,5 @@
 import BookContract
+
 #if canImport(Glibc)
 @preconcurrency import Glibc  // `stdout`, a C global
 #elseif canImport(Darwin)
@@ -21,17 +22,21 @@ public enum Chapter {
     /// and `generatedFile` the program's path
     /// in the book; when those chapter files are there and their code changed since, the
     /// program refuses to run stale code and says how to refresh it.
-    public static func start(name: String, about: String, sources: [String: String] = [:],
-                             generatedFile: String? = nil, filePath: String = #filePath) {
+    public static func start(
+        name: String, about: String, sources: [String: String] = [:],
+        generatedFile: String? = nil, filePath: String = #filePath
+    ) {
         Book.chapterName = name
         if let generatedFile, let root = bookRoot(filePath: filePath, generatedFile: generatedFile) {
             refuseIfStale(sources, root: root, ownChapter: sources.keys.first { $0.hasSuffix("/\(name).md") })
         }
-        Book.options = ChapterOptions.parse(name: name, about: about, arguments: Array(CommandLine.arguments.dropFirst()))
+        Book.options = ChapterOptions.parse(
+            name: name, about: about, arguments: Array(CommandLine.arguments.dropFirst()))
         let environment = ProcessInfo.processInfo.environment
         if let dir = environment[CaptureProtocol.environmentKey], !dir.isEmpty {
-            Book.capture = Capture(directory: URL(fileURLWithPath: dir, isDirectory: true),
-                                   token: environment[CaptureProtocol.tokenKey] ?? "")
+            Book.capture = Capture(
+                directory: URL(fileURLWithPath: dir, isDirectory: true),
+                token: environment[CaptureProtocol.tokenKey] ?? "")
             unsetenv(CaptureProtocol.tokenKey)  // cells have no business with it
         }
         setvbuf(stdout, nil, _IOLBF, 0)
@@ -47,17 +52,21 @@ public enum Chapter {
     static func refuseIfStale(_ sources: [String: String], root: URL, ownChapter: String?) {
         let changed = sources.keys.sorted().filter { path in
             // A chapter file that is not there (a copied program) cannot be checked.
-            guard let text = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else { return false }
+            guard let text = try? String(contentsOf: root.appendingPathComponent(path), encoding: .utf8) else {
+                return false
+            }
             return SourceFingerprint.of(markdown: text, savedCellsOnly: path != ownChapter) != sources[path]
         }
         guard !changed.isEmpty else { return }
-        FileHandle.standardError.write(Data("""
-            error: the code in \(changed.joined(separator: ", ")) changed since this program was generated from it, \
-            so it would run old code.
-            Refresh the generated sources, then run it again:
-                swift run book tangle
+        FileHandle.standardError.write(
+            Data(
+                """
+                error: the code in \(changed.joined(separator: ", ")) changed since this program was generated from it, \
+                so it would run old code.
+                Refresh the generated sources, then run it again:
+                    swift run book tangle
 
-            """.utf8))
+                """.utf8))
         exit(2)
     }
 
@@ -80,7 +89,9 @@ public enum Chapter {
     private static func finishCell() {
         Book.clearProgress()
         guard current > 0 else { return }
-        if let capture = Book.capture { capture.mark(CaptureProtocol.end(current, seconds: cellClock.seconds, token: capture.token)) }
+        if let capture = Book.capture {
+            capture.mark(CaptureProtocol.end(current, seconds: cellClock.seconds, token: capture.token))
+        }
         current = 0
     }
 

@@ -19,7 +19,8 @@ final class Checkpoints {
 
     init?(environment: [String: String]) {
         guard let path = environment[RunContract.checkpointFolderKey], !path.isEmpty,
-              let keys = environment[RunContract.cellKeysKey] else { return nil }
+            let keys = environment[RunContract.cellKeysKey]
+        else { return nil }
         folder = URL(fileURLWithPath: path, isDirectory: true)
         cellKeys = RunContract.parseCellKeys(keys)
     }
@@ -45,7 +46,9 @@ final class Checkpoints {
     }
 
     func restore<Value: Codable>(_ type: Value.Type, cell: Int, name: String) -> Stored<Value>? {
-        guard let url = file(cell: cell, name: name), let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        guard let url = file(cell: cell, name: name), let data = FileManager.default.contents(atPath: url.path) else {
+            return nil
+        }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try? decoder.decode(Stored<Value>.self, from: data)
@@ -98,8 +101,9 @@ extension Book {
                 }
             }
             if let state = stored.state { checkpointState?.restore(state) }
-            checkpoints.noteRestored(cell: cell, name: name, date: stored.date, seconds: stored.seconds,
-                                     captureFolder: capture?.directory)
+            checkpoints.noteRestored(
+                cell: cell, name: name, date: stored.date, seconds: stored.seconds,
+                captureFolder: capture?.directory)
             return stored.value
         }
         guard let recorder = OutputRecorder() else { return try compute() }
@@ -113,8 +117,10 @@ extension Book {
             throw error
         }
         let events = stopRecording()
-        checkpoints.store(Checkpoints.Stored(value: value, events: events, date: Date(), seconds: clock.seconds,
-                                             state: checkpointState?.save()), cell: cell, name: name)
+        checkpoints.store(
+            Checkpoints.Stored(
+                value: value, events: events, date: Date(), seconds: clock.seconds,
+                state: checkpointState?.save()), cell: cell, name: name)
         return value
     }
 

@@ -36,34 +36,45 @@ public struct LinePlot {
         let (y0, y1) = (yTicks.first!, yTicks.last!)
         func tx(_ v: Double) -> Double { left + (v - x0) / max(x1 - x0, 1e-12) * plotW }
         func ty(_ v: Double) -> Double {
-            let t = logY ? (log10(v) - log10(y0)) / max(log10(y1) - log10(y0), 1e-12)
-                         : (v - y0) / max(y1 - y0, 1e-12)
+            let t =
+                logY
+                ? (log10(v) - log10(y0)) / max(log10(y1) - log10(y0), 1e-12)
+                : (v - y0) / max(y1 - y0, 1e-12)
             return top + plotH - t * plotH
         }
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(fmt(width))" height="\(fmt(height))" \
-        viewBox="0 0 \(fmt(width)) \(fmt(height))" font-family="sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(fmt(width))" height="\(fmt(height))" \
+            viewBox="0 0 \(fmt(width)) \(fmt(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
 
-        """
+            """
         if let title {
-            out += "<text x=\"\(fmt(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">\(escapeXML(title))</text>\n"
+            out +=
+                "<text x=\"\(fmt(width / 2))\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">\(escapeXML(title))</text>\n"
         }
         for v in xTicks {
             let x = tx(v)
-            out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotH))\" stroke=\"#e5e5e5\"/>"
-            out += "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top + plotH))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotH + 5))\" stroke=\"black\"/>"
-            out += "<text x=\"\(fmt(x))\" y=\"\(fmt(top + plotH + 18))\" text-anchor=\"middle\">\(Self.label(v))</text>\n"
+            out +=
+                "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotH))\" stroke=\"#e5e5e5\"/>"
+            out +=
+                "<line x1=\"\(fmt(x))\" y1=\"\(fmt(top + plotH))\" x2=\"\(fmt(x))\" y2=\"\(fmt(top + plotH + 5))\" stroke=\"black\"/>"
+            out +=
+                "<text x=\"\(fmt(x))\" y=\"\(fmt(top + plotH + 18))\" text-anchor=\"middle\">\(Self.label(v))</text>\n"
         }
         for v in yTicks {
             let y = ty(v)
-            out += "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(left + plotW))\" y2=\"\(fmt(y))\" stroke=\"#e5e5e5\"/>"
-            out += "<line x1=\"\(fmt(left - 5))\" y1=\"\(fmt(y))\" x2=\"\(fmt(left))\" y2=\"\(fmt(y))\" stroke=\"black\"/>"
+            out +=
+                "<line x1=\"\(fmt(left))\" y1=\"\(fmt(y))\" x2=\"\(fmt(left + plotW))\" y2=\"\(fmt(y))\" stroke=\"#e5e5e5\"/>"
+            out +=
+                "<line x1=\"\(fmt(left - 5))\" y1=\"\(fmt(y))\" x2=\"\(fmt(left))\" y2=\"\(fmt(y))\" stroke=\"black\"/>"
             out += "<text x=\"\(fmt(left - 8))\" y=\"\(fmt(y + 4))\" text-anchor=\"end\">\(Self.label(v))</text>\n"
         }
-        out += "<rect x=\"\(fmt(left))\" y=\"\(fmt(top))\" width=\"\(fmt(plotW))\" height=\"\(fmt(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
-        out += "<text x=\"\(fmt(left + plotW / 2))\" y=\"\(fmt(height - 10))\" text-anchor=\"middle\">\(escapeXML(xLabel))</text>\n"
-        out += "<text transform=\"translate(16 \(fmt(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escapeXML(yLabel))</text>\n"
+        out +=
+            "<rect x=\"\(fmt(left))\" y=\"\(fmt(top))\" width=\"\(fmt(plotW))\" height=\"\(fmt(plotH))\" fill=\"none\" stroke=\"black\"/>\n"
+        out +=
+            "<text x=\"\(fmt(left + plotW / 2))\" y=\"\(fmt(height - 10))\" text-anchor=\"middle\">\(escapeXML(xLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(16 \(fmt(top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(escapeXML(yLabel))</text>\n"
         for (i, s) in series.enumerated() {
             let colour = Self.palette[i % Self.palette.count]
             let dash = i % 2 == 1 ? " stroke-dasharray=\"6 3\"" : ""
@@ -72,7 +83,8 @@ public struct LinePlot {
             out += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
             let ly = top + 10 + Double(i) * 18
             let lx = left + plotW - 130
-            out += "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(lx + 24))\" y2=\"\(fmt(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>"
+            out +=
+                "<line x1=\"\(fmt(lx))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(lx + 24))\" y2=\"\(fmt(ly))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>"
             out += "<text x=\"\(fmt(lx + 30))\" y=\"\(fmt(ly + 4))\">\(escapeXML(s.name))</text>\n"
         }
         return out + "</svg>\n"
@@ -81,7 +93,10 @@ public struct LinePlot {
     /// "Nice" tick values (steps of 1, 2 or 5 times a power of ten) covering lo...hi.
     static func ticks(_ lo: Double, _ hi: Double, count: Int = 5) -> [Double] {
         var (lo, hi) = (lo, hi)
-        if hi - lo < 1e-12 { lo -= 0.5; hi += 0.5 }
+        if hi - lo < 1e-12 {
+            lo -= 0.5
+            hi += 0.5
+        }
         let raw = (hi - lo) / Double(count)
         let power = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= raw } ?? 10 * power

@@ -11,8 +11,9 @@ final class RecordedValues {
     private var values: [String: RecordedValue] = [:]
 
     func record(_ name: String, _ value: RecordedValue, in folder: URL?) {
-        precondition(RunContract.isValidValueName(name),
-                     "Book.record: the name `\(name)` may hold only letters, digits, `_`, `-` and `.`")
+        precondition(
+            RunContract.isValidValueName(name),
+            "Book.record: the name `\(name)` may hold only letters, digits, `_`, `-` and `.`")
         values[name] = value
         guard let folder else { return }
         let encoder = JSONEncoder()

@@ -1,5 +1,5 @@
-import TensorKitKernels
 import Foundation
+import TensorKitKernels
 
 /// One recorded operation: its inputs and how to push its output's gradient into them.
 final class Node {
@@ -170,14 +170,18 @@ extension Tensor {
     }
 }
 
-@inline(__always) func addBuffers(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                                  _ out: UnsafeMutablePointer<Float>, _ n: Int) {
+@inline(__always) func addBuffers(
+    _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+    _ out: UnsafeMutablePointer<Float>, _ n: Int
+) {
     for i in 0..<n { out[i] = a[i] + b[i] }
 }
 
 /// Stores `value` (fresh buffer) or adds it (existing gradient) into `g[i]`, over `n` elements.
-@inline(__always) func storeOrAdd(_ g: UnsafeMutablePointer<Float>, _ fresh: Bool, _ n: Int,
-                                  _ value: (Int) -> Float) {
+@inline(__always) func storeOrAdd(
+    _ g: UnsafeMutablePointer<Float>, _ fresh: Bool, _ n: Int,
+    _ value: (Int) -> Float
+) {
     if fresh {
         for i in 0..<n { g[i] = value(i) }
     } else {

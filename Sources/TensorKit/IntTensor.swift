@@ -48,7 +48,9 @@ public struct IntTensor: Equatable, CustomStringConvertible {
 
     /// Element `i` along axis 0 (the axis is dropped).
     public subscript(i: Int) -> IntTensor {
-        if rank == 0 || i < 0 || i >= shape[0] { fatalError("IntTensor subscript: index \(i) out of range for shape \(shape)") }
+        if rank == 0 || i < 0 || i >= shape[0] {
+            fatalError("IntTensor subscript: index \(i) out of range for shape \(shape)")
+        }
         let row = count / shape[0]
         return IntTensor(Array(values[(i * row)..<((i + 1) * row)]), shape: Array(shape.dropFirst()))
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// xoshiro256** seeded through SplitMix64: fast, small state, good statistical quality.
 struct RandomGenerator {
     private var s: (UInt64, UInt64, UInt64, UInt64)
@@ -58,8 +60,6 @@ struct RandomGenerator {
 @inline(__always) private func _log(_ x: Double) -> Double { Foundation.log(x) }
 @inline(__always) private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
 @inline(__always) private func _sin(_ x: Double) -> Double { Foundation.sin(x) }
-
-import Foundation
 
 /// The generator behind randn, rand, randomPermutation, dropout and layer initialisation.
 enum GlobalRandom {

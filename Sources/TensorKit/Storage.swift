@@ -1,5 +1,5 @@
-import TensorKitKernels
 import Foundation
+import TensorKitKernels
 
 /// A reference-counted Float buffer; tensor views share one, and it returns to the pool when freed.
 final class Storage {

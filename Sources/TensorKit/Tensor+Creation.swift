@@ -30,8 +30,10 @@ extension Tensor {
     }
 
     /// Samples from U(low, high) using the global generator.
-    public static func rand(_ shape: [Int], low: Float = 0, high: Float = 1,
-                            requiresGrad: Bool = false) -> Tensor {
+    public static func rand(
+        _ shape: [Int], low: Float = 0, high: Float = 1,
+        requiresGrad: Bool = false
+    ) -> Tensor {
         let t = Tensor(uninitialized: shape)
         let p = t.data
         for i in 0..<t.count { p[i] = low + (high - low) * GlobalRandom.generator.nextFloat() }

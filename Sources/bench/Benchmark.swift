@@ -13,8 +13,9 @@ func runBenchmark(_ options: Options) throws {
     manualSeed(options.seed)
     switch options.model {
     case "scratch":
-        let rnnBlock = StackedRNNScratch(numInputs: data.vocab.count, numHiddens: numHiddens,
-                                         numLayers: numLayers)
+        let rnnBlock = StackedRNNScratch(
+            numInputs: data.vocab.count, numHiddens: numHiddens,
+            numLayers: numLayers)
         try measure(RNNLMScratch(rnnBlock, vocabSize: data.vocab.count, lr: learningRate), data, options)
     default:
         let gru = GRU(inputSize: data.vocab.count, hiddenSize: numHiddens, numLayers: numLayers)
@@ -30,8 +31,9 @@ func measure<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, _ option
     let trainer = MeasuredTrainer(gradientClip: gradientClip)
     let records = trainer.fit(model, data, epochs: options.epochs) { epoch, r in
         if !options.quiet && (epoch == 1 || epoch % 10 == 0 || epoch == options.epochs) {
-            let line = String(format: "[%@] epoch %3d  train ppl %8.4f  val ppl %8.4f  %6.1f ms (train %.1f)\n",
-                              options.model, epoch, r.trainPPL, r.validPPL, r.epochSeconds * 1000, r.trainSeconds * 1000)
+            let line = String(
+                format: "[%@] epoch %3d  train ppl %8.4f  val ppl %8.4f  %6.1f ms (train %.1f)\n",
+                options.model, epoch, r.trainPPL, r.validPPL, r.epochSeconds * 1000, r.trainSeconds * 1000)
             FileHandle.standardError.write(Data(line.utf8))
         }
     }
@@ -76,20 +78,27 @@ func measure<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, _ option
 /// What PyTorch's reference script (../shared/bench/torch_deep_rnn.py) measures now for this
 /// model, epochs and seed, with two threads like the recorded figures.
 func measureTorch(python: String, _ options: Options) throws
-    -> (version: String, tokensPerSecond: Double, medianTrainEpochSeconds: Double) {
-    guard let script = ["../shared/bench/torch_deep_rnn.py", "shared/bench/torch_deep_rnn.py"]
-        .first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+    -> (version: String, tokensPerSecond: Double, medianTrainEpochSeconds: Double)
+{
+    guard
+        let script = ["../shared/bench/torch_deep_rnn.py", "shared/bench/torch_deep_rnn.py"]
+            .first(where: { FileManager.default.fileExists(atPath: $0) })
+    else {
         throw BenchError("--torch: PyTorch's script is not at ../shared/bench/torch_deep_rnn.py")
     }
-    let args = [script, "--model", options.model, "--epochs", String(options.epochs), "--threads", "2",
-                "--seed", String(options.seed)]
+    let args = [
+        script, "--model", options.model, "--epochs", String(options.epochs), "--threads", "2",
+        "--seed", String(options.seed),
+    ]
     let object = try runPythonJSON(python, args, options)
     // the script's result: {"torch": version, "results": [{...}], ...}
     guard let result = (object["results"] as? [[String: Any]])?.first,
-          let tokens = result["tokens_per_s"] as? NSNumber,
-          let epoch = result["median_train_epoch_s"] as? NSNumber else {
-        throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` printed no tokens_per_s and "
-                         + "median_train_epoch_s; run it by hand to see why")
+        let tokens = result["tokens_per_s"] as? NSNumber,
+        let epoch = result["median_train_epoch_s"] as? NSNumber
+    else {
+        throw BenchError(
+            "--torch: `\(python) \(args.joined(separator: " "))` printed no tokens_per_s and "
+                + "median_train_epoch_s; run it by hand to see why")
     }
     return (object["torch"] as? String ?? "?", tokens.doubleValue, epoch.doubleValue)
 }
@@ -102,15 +111,19 @@ func runPythonJSON(_ python: String, _ args: [String], _ options: Options) throw
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
-    if !options.quiet { FileHandle.standardError.write(Data("[torch] \(python) \(args.joined(separator: " "))\n".utf8)) }
+    if !options.quiet {
+        FileHandle.standardError.write(Data("[torch] \(python) \(args.joined(separator: " "))\n".utf8))
+    }
     try process.run()
     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
     guard process.terminationStatus == 0,
-          let line = text.split(separator: "\n").last,
-          let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-        throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` exited with status "
-                         + "\(process.terminationStatus) without its JSON line; run it by hand to see why")
+        let line = text.split(separator: "\n").last,
+        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    else {
+        throw BenchError(
+            "--torch: `\(python) \(args.joined(separator: " "))` exited with status "
+                + "\(process.terminationStatus) without its JSON line; run it by hand to see why")
     }
     return object
 }
@@ -130,11 +143,12 @@ func runChild(_ args: [String]) throws {
 func torchFigures(_ key: String) -> (tokensPerSecond: Double, medianTrainEpochSeconds: Double)? {
     for path in ["../shared/bench/torch_baseline.json", "shared/bench/torch_baseline.json"] {
         guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let summary = object["summary"] as? [String: Any],
-              let entry = summary[key] as? [String: Any],
-              let value = entry["tokens_per_s"] as? NSNumber,
-              let epoch = entry["median_train_epoch_s"] as? NSNumber else { continue }
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+            let summary = object["summary"] as? [String: Any],
+            let entry = summary[key] as? [String: Any],
+            let value = entry["tokens_per_s"] as? NSNumber,
+            let epoch = entry["median_train_epoch_s"] as? NSNumber
+        else { continue }
         return (value.doubleValue, epoch.doubleValue)
     }
     return nil

@@ -61,19 +61,26 @@ func runSweep(_ options: Options) throws {
         throw BenchError("--config: one of \(sweepConfigs.map(\.name).joined(separator: ", "))")
     }
     let peak = measureSgemmPeak()
-    print("{" + [
-        ("sgemm_peak_gflops", json(peak.best, digits: 1)),
-        ("sgemm_openblas_gflops", json(peak.openBLAS, digits: 1)),
-        ("sgemm_tensorkit_gflops", json(peak.tensorKit, digits: 1)),
-        ("sgemm_size", String(peak.size)),
-        ("matrix_kernel", json(matrixKernel)),
-        ("threads", String(workerThreadCount)),
-        ("flops", json("matrix products only, dense (one-hot input included), x3 for forward and both gradients")),
-    ].map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
+    print(
+        "{"
+            + [
+                ("sgemm_peak_gflops", json(peak.best, digits: 1)),
+                ("sgemm_openblas_gflops", json(peak.openBLAS, digits: 1)),
+                ("sgemm_tensorkit_gflops", json(peak.tensorKit, digits: 1)),
+                ("sgemm_size", String(peak.size)),
+                ("matrix_kernel", json(matrixKernel)),
+                ("threads", String(workerThreadCount)),
+                (
+                    "flops",
+                    json("matrix products only, dense (one-hot input included), x3 for forward and both gradients")
+                ),
+            ].map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     fflush(nil)  // every stream: `stdout` is a C global Swift 6 will not touch
     for config in chosen {
-        var args = ["--sweep-child", config.name, "--peak", String(peak.best), "--seconds", String(options.seconds),
-                    "--seed", String(options.seed)]
+        var args = [
+            "--sweep-child", config.name, "--peak", String(peak.best), "--seconds", String(options.seconds),
+            "--seed", String(options.seed),
+        ]
         if options.quiet { args.append("--quiet") }
         if let python = options.torchPython { args += ["--torch", python] }
         try runChild(args)
@@ -116,8 +123,13 @@ func runSweepChild(_ name: String, peak: Double, _ options: Options) throws {
         let torchTokens = median(torchRuns.map { $0.tokensPerSecond })
         fields.append(("torch_version", json(torchRuns[0].version)))
         fields.append(("torch_tokens_per_s", json(torchTokens, digits: 0)))
-        fields.append(("torch_tokens_per_s_runs", "[" + torchRuns.map { json($0.tokensPerSecond, digits: 0) }
-            .joined(separator: ", ") + "]"))
+        fields.append(
+            (
+                "torch_tokens_per_s_runs",
+                "["
+                    + torchRuns.map { json($0.tokensPerSecond, digits: 0) }
+                    .joined(separator: ", ") + "]"
+            ))
         fields.append(("torch_threads_runs", "[" + torchRuns.map { String($0.threads) }.joined(separator: ", ") + "]"))
         fields.append(("torch_gflops_per_s", json(torchTokens / tokens * flops / 1e9, digits: 2)))
         fields.append(("torch_peak_rss_mb", json(torchRuns.map(\.peakRSSMegabytes).max() ?? .nan, digits: 1)))
@@ -139,7 +151,7 @@ struct SweepData {
         let tokens = (0..<n).map { _ in next() }
         var x: [Int] = [], y: [Int] = []
         for b in 0..<config.batch {
-            let row = tokens[b * (config.steps + 1) ..< (b + 1) * (config.steps + 1)]
+            let row = tokens[b * (config.steps + 1)..<(b + 1) * (config.steps + 1)]
             x += row.dropLast()
             y += row.dropFirst()
         }
@@ -175,17 +187,26 @@ func measureSweepStep(_ config: SweepConfig, _ options: Options) -> (stepSeconds
     let lr: Float = 1
     switch config.cell {
     case "scratch":
-        return run(RNNLMScratch(StackedRNNScratch(numInputs: sweepVocab, numHiddens: config.hidden,
-                                                  numLayers: config.layers), vocabSize: sweepVocab, lr: lr))
+        return run(
+            RNNLMScratch(
+                StackedRNNScratch(
+                    numInputs: sweepVocab, numHiddens: config.hidden,
+                    numLayers: config.layers), vocabSize: sweepVocab, lr: lr))
     case "gru":
-        return run(RNNLM(GRU(inputSize: sweepVocab, hiddenSize: config.hidden, numLayers: config.layers),
-                         vocabSize: sweepVocab, lr: lr))
+        return run(
+            RNNLM(
+                GRU(inputSize: sweepVocab, hiddenSize: config.hidden, numLayers: config.layers),
+                vocabSize: sweepVocab, lr: lr))
     case "lstm":
-        return run(RNNLM(LSTM(inputSize: sweepVocab, hiddenSize: config.hidden, numLayers: config.layers),
-                         vocabSize: sweepVocab, lr: lr))
+        return run(
+            RNNLM(
+                LSTM(inputSize: sweepVocab, hiddenSize: config.hidden, numLayers: config.layers),
+                vocabSize: sweepVocab, lr: lr))
     default:
-        return run(RNNLM(TensorKit.RNN(inputSize: sweepVocab, hiddenSize: config.hidden, numLayers: config.layers),
-                         vocabSize: sweepVocab, lr: lr))
+        return run(
+            RNNLM(
+                TensorKit.RNN(inputSize: sweepVocab, hiddenSize: config.hidden, numLayers: config.layers),
+                vocabSize: sweepVocab, lr: lr))
     }
 }
 
@@ -200,21 +221,28 @@ struct TorchSweepFigures {
 /// PyTorch's figures for the same step, from Sources/bench/torch_sweep.py: the better of as many
 /// threads as TensorKit uses and one thread.
 func measureTorchSweep(python: String, _ config: SweepConfig, _ options: Options) throws -> TorchSweepFigures {
-    guard let script = ["Sources/bench/torch_sweep.py", "../Sources/bench/torch_sweep.py"]
-        .first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-        throw BenchError("--torch: PyTorch's side of the sweep is not at Sources/bench/torch_sweep.py "
-                         + "(run the bench from the repository's root)")
+    guard
+        let script = ["Sources/bench/torch_sweep.py", "../Sources/bench/torch_sweep.py"]
+            .first(where: { FileManager.default.fileExists(atPath: $0) })
+    else {
+        throw BenchError(
+            "--torch: PyTorch's side of the sweep is not at Sources/bench/torch_sweep.py "
+                + "(run the bench from the repository's root)")
     }
-    let args = [script, "--config", config.name, "--threads", String(workerThreadCount),
-                "--seconds", String(options.seconds), "--seed", String(options.seed)]
+    let args = [
+        script, "--config", config.name, "--threads", String(workerThreadCount),
+        "--seconds", String(options.seconds), "--seed", String(options.seed),
+    ]
     let object = try runPythonJSON(python, args, options)
     guard let tokens = object["tokens_per_s"] as? NSNumber else {
-        throw BenchError("--torch: `\(python) \(args.joined(separator: " "))` printed no tokens_per_s; "
-                         + "run it by hand to see why")
+        throw BenchError(
+            "--torch: `\(python) \(args.joined(separator: " "))` printed no tokens_per_s; "
+                + "run it by hand to see why")
     }
-    return TorchSweepFigures(version: object["torch"] as? String ?? "?", tokensPerSecond: tokens.doubleValue,
-                             threads: (object["threads"] as? NSNumber)?.intValue ?? 0,
-                             peakRSSMegabytes: (object["peak_rss_mb"] as? NSNumber)?.doubleValue ?? .nan)
+    return TorchSweepFigures(
+        version: object["torch"] as? String ?? "?", tokensPerSecond: tokens.doubleValue,
+        threads: (object["threads"] as? NSNumber)?.intValue ?? 0,
+        peakRSSMegabytes: (object["peak_rss_mb"] as? NSNumber)?.doubleValue ?? .nan)
 }
 
 /// The machine's sgemm peak as measured here: square products of `size`, through TensorKit's
@@ -241,15 +269,19 @@ func measureSgemmPeak(size: Int = 1536) -> (best: Double, openBLAS: Double, tens
         bValues.withUnsafeBufferPointer { bp in
             c.withUnsafeMutableBufferPointer { cp in
                 // Addresses as integers: each thread writes its own rows of C.
-                let (a, b, c) = (UInt(bitPattern: ap.baseAddress!), UInt(bitPattern: bp.baseAddress!), UInt(bitPattern: cp.baseAddress!))
+                let (a, b, c) = (
+                    UInt(bitPattern: ap.baseAddress!), UInt(bitPattern: bp.baseAddress!),
+                    UInt(bitPattern: cp.baseAddress!)
+                )
                 return best {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                         let r0 = size * t / threads, r1 = size * (t + 1) / threads
                         let ap = UnsafePointer<Float>(bitPattern: a)!, bp = UnsafePointer<Float>(bitPattern: b)!
                         let cp = UnsafeMutablePointer<Float>(bitPattern: c)!
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r1 - r0), Int32(size),
-                                    Int32(size), 1, ap + r0 * size, Int32(size), bp, Int32(size), 0,
-                                    cp + r0 * size, Int32(size))
+                        cblas_sgemm(
+                            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(r1 - r0), Int32(size),
+                            Int32(size), 1, ap + r0 * size, Int32(size), bp, Int32(size), 0,
+                            cp + r0 * size, Int32(size))
                     }
                 }
             }

@@ -1,5 +1,5 @@
-import Foundation
 import D2L
+import Foundation
 import TensorKit
 
 /// One epoch's numbers.
@@ -21,8 +21,10 @@ struct EpochRecord {
 struct MeasuredTrainer {
     let gradientClip: Float
 
-    func fit<Model: LanguageModel>(_ model: Model, _ data: TimeMachine, epochs: Int,
-                                   log: (Int, EpochRecord) -> Void) -> [EpochRecord] {
+    func fit<Model: LanguageModel>(
+        _ model: Model, _ data: TimeMachine, epochs: Int,
+        log: (Int, EpochRecord) -> Void
+    ) -> [EpochRecord] {
         let optimizer = model.configureOptimizers()
         var records: [EpochRecord] = []
         for epoch in 0..<epochs {
@@ -51,11 +53,12 @@ struct MeasuredTrainer {
                     validTokens += batch.Y.count
                 }
             }
-            let record = EpochRecord(trainPPL: Foundation.exp(lossSum / Double(tokens)),
-                                     validPPL: Foundation.exp(validSum / Double(validTokens)),
-                                     trainSeconds: trainEnd - start, epochSeconds: now() - start,
-                                     foreignCPUSeconds: (machineBusySeconds() - machineBefore)
-                                         - (processCPUSeconds() - ownBefore))
+            let record = EpochRecord(
+                trainPPL: Foundation.exp(lossSum / Double(tokens)),
+                validPPL: Foundation.exp(validSum / Double(validTokens)),
+                trainSeconds: trainEnd - start, epochSeconds: now() - start,
+                foreignCPUSeconds: (machineBusySeconds() - machineBefore)
+                    - (processCPUSeconds() - ownBefore))
             records.append(record)
             log(epoch + 1, record)
         }
@@ -80,7 +83,8 @@ func processCPUSeconds() -> Double {
 /// Busy CPU seconds of the whole machine, from /proc/stat (user + nice + system + irq + softirq).
 func machineBusySeconds() -> Double {
     guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-          let line = stat.split(separator: "\n").first else { return .nan }
+        let line = stat.split(separator: "\n").first
+    else { return .nan }
     let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
     guard v.count >= 8 else { return .nan }
     let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))

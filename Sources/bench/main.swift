@@ -36,7 +36,9 @@ struct Options {
             switch args[i] {
             case "--model":
                 o.model = try value()
-                guard ["scratch", "gru", "both"].contains(o.model) else { throw BenchError("--model: scratch, gru or both") }
+                guard ["scratch", "gru", "both"].contains(o.model) else {
+                    throw BenchError("--model: scratch, gru or both")
+                }
             case "--epochs":
                 guard let n = Int(try value()), n > 0 else { throw BenchError("--epochs: a positive integer") }
                 o.epochs = n
@@ -48,14 +50,17 @@ struct Options {
             case "--sweep": o.sweep = true
             case "--config": o.config = try value()
             case "--seconds":
-                guard let s = Double(try value()), s > 0, s.isFinite else { throw BenchError("--seconds: a positive number") }
+                guard let s = Double(try value()), s > 0, s.isFinite else {
+                    throw BenchError("--seconds: a positive number")
+                }
                 o.seconds = s
             case "--sweep-child": o.sweepChild = try value()
             case "--peak":
                 guard let p = Double(try value()) else { throw BenchError("--peak: a number") }
                 o.peak = p
             case "-h", "--help":
-                print("""
+                print(
+                    """
                     usage: bench [--model scratch|gru|both] [--epochs N] [--seed S] [--quiet] [--torch PYTHON]
                            bench --sweep [--config NAME] [--seconds S] [--seed S] [--quiet] [--torch PYTHON]
                     """)

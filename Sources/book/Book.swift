@@ -7,7 +7,10 @@ struct BookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book",
         abstract: "Tangle, run, render and test the runnable book in Chapters/.",
-        subcommands: [Init.self, Tangle.self, Check.self, Run.self, Render.self, Doctest.self, Serve.self, Freeze.self, Sections.self])
+        subcommands: [
+            Init.self, Tangle.self, Check.self, Run.self, Render.self, Doctest.self, Serve.self, Freeze.self,
+            Sections.self,
+        ])
 }
 
 /// Options every subcommand shares.

@@ -20,19 +20,21 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: folder).standardizedFileURL
-        let template = BookTemplate(title: title, library: library ?? BookTemplate.libraryName(for: url.lastPathComponent),
-                                    engine: URL(fileURLWithPath: engine, isDirectory: true))
+        let template = BookTemplate(
+            title: title, library: library ?? BookTemplate.libraryName(for: url.lastPathComponent),
+            engine: URL(fileURLWithPath: engine, isDirectory: true))
         do {
             try template.write(into: url)
         } catch let list as DiagnosticList {
             report(list.diagnostics)
             throw ExitCode.failure
         }
-        print("""
-        wrote a new book into \(folder) (library \(template.library), engine \(template.engine.path))
-          cd \(folder) && ./render.sh        # run the chapters and render site/
-          cd \(folder) && ./render.sh test   # check, doctests, quick render
-        """)
+        print(
+            """
+            wrote a new book into \(folder) (library \(template.library), engine \(template.engine.path))
+              cd \(folder) && ./render.sh        # run the chapters and render site/
+              cd \(folder) && ./render.sh test   # check, doctests, quick render
+            """)
     }
 }
 

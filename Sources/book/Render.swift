@@ -5,7 +5,9 @@ import Foundation
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the chapters (reusing cached outputs) and render the HTML book.",
-        discussion: "With chapter names, only those chapters run and only their pages change; the rest of the site stays as it is.")
+        discussion:
+            "With chapter names, only those chapters run and only their pages change; the rest of the site stays as it is."
+    )
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var options: RunOptions
@@ -45,8 +47,11 @@ struct Render: ParsableCommand {
             report(linkErrors)
         }
         let failures = outcome.diagnostics.filter { $0.severity == .error }.count + linkErrors.count
-        print(String(format: "rendered %@ into %@ in %.1f s", chapters.isEmpty ? "the book" : chapters.joined(separator: ", "),
-                     output, Date().timeIntervalSince(clock)))
+        print(
+            String(
+                format: "rendered %@ into %@ in %.1f s",
+                chapters.isEmpty ? "the book" : chapters.joined(separator: ", "),
+                output, Date().timeIntervalSince(clock)))
         if failures > 0 {
             FileHandle.standardError.write(Data("\(failures) error(s), listed above\n".utf8))
             throw ExitCode.failure

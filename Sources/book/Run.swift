@@ -22,7 +22,9 @@ struct Run: ParsableCommand {
         for chapter in selected {
             guard let run = runs[chapter.name] else { continue }
             for cell in run.cells {
-                print("--- \(chapter.path) cell \(cell.index)\(cell.seconds.map { String(format: " (%.2f s)", $0) } ?? "")")
+                print(
+                    "--- \(chapter.path) cell \(cell.index)\(cell.seconds.map { String(format: " (%.2f s)", $0) } ?? "")"
+                )
                 for item in cell.items {
                     switch item {
                     case .text(let text): print(text, terminator: "")

@@ -1,11 +1,12 @@
+import ArgumentParser
+import BookEngine
+import Dispatch
+
 #if canImport(Glibc)
 @preconcurrency import Glibc  // `stdout`, a C global
 #elseif canImport(Darwin)
 @preconcurrency import Darwin
 #endif
-import ArgumentParser
-import BookEngine
-import Dispatch
 import Foundation
 
 struct Serve: ParsableCommand {
@@ -88,15 +89,20 @@ struct Serve: ParsableCommand {
             let what = changes.isEmpty ? "outputs ready" : changes.joined(separator: ", ")
             // CPU time too: on a busy machine the wall time says more about the neighbours.
             let errors = preview.state.snapshot(page: "", since: .max).errors
-            print(String(format: "%@: %d site file(s) updated in %.2f s (%.2f s of CPU)%@", what, changed.count,
-                         Date().timeIntervalSince(clock), cpuSeconds() - cpu,
-                         errors.isEmpty ? "" : "; \(errors.count) error(s):\n  " + errors.joined(separator: "\n  ")))
+            print(
+                String(
+                    format: "%@: %d site file(s) updated in %.2f s (%.2f s of CPU)%@", what, changed.count,
+                    Date().timeIntervalSince(clock), cpuSeconds() - cpu,
+                    errors.isEmpty ? "" : "; \(errors.count) error(s):\n  " + errors.joined(separator: "\n  ")))
             fflush(stdout)
         }
         print("stopping")
         preview.stop()
         let stopped = Waiter<Void>()
-        Task { await server.stop(); stopped.set(()) }
+        Task {
+            await server.stop()
+            stopped.set(())
+        }
         _ = stopped.wait(timeout: 0.5)  // open long polls are not waited for
         try? FileManager.default.removeItem(at: root.appendingPathComponent(".build-book/serve-stage"))
         _ = sources
@@ -123,7 +129,10 @@ private final class StopFlag: @unchecked Sendable {
 private final class Waiter<Value>: @unchecked Sendable {
     private let semaphore = DispatchSemaphore(value: 0)
     private var value: Value?
-    func set(_ value: Value) { self.value = value; semaphore.signal() }
+    func set(_ value: Value) {
+        self.value = value
+        semaphore.signal()
+    }
     func wait(timeout: Double = 30) -> Value? {
         _ = semaphore.wait(timeout: .now() + timeout)
         return value

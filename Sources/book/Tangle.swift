@@ -36,7 +36,9 @@ struct Check: ParsableCommand {
         let problems = BookChecker(book: book).run()
         report(problems)
         let errors = problems.filter { $0.severity == .error }.count
-        print("\(book.chapters.count) chapters, \(book.chapters.map(\.cells.count).reduce(0, +)) cells: \(errors) errors, \(problems.count - errors) warnings")
+        print(
+            "\(book.chapters.count) chapters, \(book.chapters.map(\.cells.count).reduce(0, +)) cells: \(errors) errors, \(problems.count - errors) warnings"
+        )
         if errors > 0 { throw ExitCode.failure }
     }
 }
@@ -54,7 +56,9 @@ struct Sections: ParsableCommand {
         let book = try common.loadBook()
         guard let chapter = try select([chapter], from: book).first else { return }
         for heading in chapter.headings {
-            print("\(String(repeating: "#", count: heading.level)) \(heading.number) \(heading.text)\n:original:`\(heading.anchor) \(heading.sourceHash)`\n")
+            print(
+                "\(String(repeating: "#", count: heading.level)) \(heading.number) \(heading.text)\n:original:`\(heading.anchor) \(heading.sourceHash)`\n"
+            )
         }
     }
 }
@@ -62,7 +66,9 @@ struct Sections: ParsableCommand {
 struct Freeze: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Keep the chapters' current checkpoints with the book (Chapters/frozen/), so a clone restores them.",
-        discussion: "Run it after a full render. Only checkpoints whose keys match the chapter as it is are kept; the others are removed.")
+        discussion:
+            "Run it after a full render. Only checkpoints whose keys match the chapter as it is are kept; the others are removed."
+    )
 
     @OptionGroup var common: CommonOptions
     @OptionGroup var options: RunOptions

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// `book init`'s template: filled placeholders, and bad input refused with nothing written.
@@ -21,7 +22,9 @@ final class BookTemplateTests: XCTestCase {
         let manifest = try String(contentsOf: book.appendingPathComponent("Package.swift"), encoding: .utf8)
         XCTAssertTrue(manifest.contains("let bookLibrary = \"MyBook\""))
         XCTAssertTrue(manifest.contains(".package(path: \"\(Self.engine.standardizedFileURL.path)\")"))
-        XCTAssertTrue(manifest.contains(".product(name: \"BookSupport\", package: \"\(Self.engine.lastPathComponent.lowercased())\")"))
+        XCTAssertTrue(
+            manifest.contains(
+                ".product(name: \"BookSupport\", package: \"\(Self.engine.lastPathComponent.lowercased())\")"))
         XCTAssertFalse(manifest.contains("{{"), "every placeholder filled")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: book.appendingPathComponent("render.sh").path))
         let loaded = try BookLoader.load(root: book)

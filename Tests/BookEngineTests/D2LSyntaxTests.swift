@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// d2l's Markdown as d2lbook renders it, through the fixture book `Books/d2l-syntax` (a book with
@@ -16,8 +17,9 @@ final class D2LSyntaxTests: XCTestCase {
 
     func render() throws -> (Book, [Diagnostic]) {
         let book = try BookLoader.load(root: Self.fixture)
-        let options = SiteOptions(bookRoot: Self.fixture, katexDirectory: site.appendingPathComponent("none"),
-                                  katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
+        let options = SiteOptions(
+            bookRoot: Self.fixture, katexDirectory: site.appendingPathComponent("none"),
+            katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
         return (book, try SiteRenderer(book: book, runs: [:], options: options).render(into: site))
     }
 
@@ -30,9 +32,12 @@ final class D2LSyntaxTests: XCTestCase {
         XCTAssertFalse(book.hasCode)
         XCTAssertEqual(Tangler(book: book).files(), [], "a book without Swift generates no sources")
         let problems = BookChecker(book: book).run()
-        XCTAssertEqual(problems.map(\.description),
-                       ["Chapters/rnn.md:37: warning: d2l's `:ref:` is not supported; it is shown as text",
-                        "Chapters/compare.md:11: warning: d2lbook's `toc` block is not supported; it is shown as code"])
+        XCTAssertEqual(
+            problems.map(\.description),
+            [
+                "Chapters/rnn.md:37: warning: d2l's `:ref:` is not supported; it is shown as text",
+                "Chapters/compare.md:11: warning: d2lbook's `toc` block is not supported; it is shown as code",
+            ])
     }
 
     func testTablesTabsCitationsFiguresAndLinksRender() throws {
@@ -50,25 +55,37 @@ final class D2LSyntaxTests: XCTestCase {
         XCTAssertTrue(rnn.contains("<a class=\"ref ref-table\" href=\"compare.html#tab_sizes\">Table 2.1</a>"))
         // Tabs: the two prose regions and the two %%tab cells form tab sets of mxnet and pytorch,
         // listed in the order of the chapter's tab.interact_select('pytorch', 'mxnet').
-        XCTAssertEqual(rnn.components(separatedBy: "<div class=\"tabs\" data-tabs=\"pytorch mxnet\">").count - 1, 2, rnn)
+        XCTAssertEqual(
+            rnn.components(separatedBy: "<div class=\"tabs\" data-tabs=\"pytorch mxnet\">").count - 1, 2, rnn)
         XCTAssertTrue(rnn.contains("<div class=\"tab-pane\" role=\"tabpanel\" data-tab=\"pytorch\">"))
         XCTAssertTrue(rnn.contains("In PyTorch the hidden state is a tensor of zeros."))
         XCTAssertTrue(rnn.contains("import torch"))
         for literal in [":begin_tab:", ":end_tab:", "%%tab", "%load_ext", "[**", "**]", ":cite:", ":width:"] {
             XCTAssertFalse(rnn.contains(literal), "\(literal) shown as text")
         }
-        XCTAssertTrue(rnn.contains("<code class=\"language-python\">") || rnn.contains("code-python"), "python stays shown")
+        XCTAssertTrue(
+            rnn.contains("<code class=\"language-python\">") || rnn.contains("code-python"), "python stays shown")
         // Citations: author-year links to the bibliography page.
-        XCTAssertTrue(rnn.contains("(<a class=\"cite\" href=\"bibliography.html#bib-elman1990finding\" title=\"Finding structure in time\">Elman, 1990</a>)"), rnn)
+        XCTAssertTrue(
+            rnn.contains(
+                "(<a class=\"cite\" href=\"bibliography.html#bib-elman1990finding\" title=\"Finding structure in time\">Elman, 1990</a>)"
+            ), rnn)
         XCTAssertTrue(rnn.contains(">Hochreiter and Schmidhuber (1997)</a>"))
-        XCTAssertTrue(rnn.contains(">Cho et al., 2014</a>; <a class=\"cite\" href=\"bibliography.html#bib-Hochreiter.Schmidhuber.1997\""))
+        XCTAssertTrue(
+            rnn.contains(
+                ">Cho et al., 2014</a>; <a class=\"cite\" href=\"bibliography.html#bib-Hochreiter.Schmidhuber.1997\""))
         let bibliography = try page("bibliography.html")
         for key in ["elman1990finding", "Hochreiter.Schmidhuber.1997", "Cho.Van-Merrienboer.Bahdanau.ea.2014"] {
             XCTAssertTrue(bibliography.contains("<li id=\"bib-\(key)\">"), key)
         }
-        XCTAssertTrue(bibliography.contains("Hochreiter, Sepp, Schmidhuber, Jürgen (1997). <em>Long short-term memory</em>. Neural Computation."))
+        XCTAssertTrue(
+            bibliography.contains(
+                "Hochreiter, Sepp, Schmidhuber, Jürgen (1997). <em>Long short-term memory</em>. Neural Computation."))
         // The figure: d2l's ../img path, its width and its label.
-        XCTAssertTrue(rnn.contains("<figure class=\"figure\" id=\"fig_rnn\">\n<img src=\"img/rnn.svg\" alt=\"An RNN with a hidden state.\" style=\"width: 300px\">"), rnn)
+        XCTAssertTrue(
+            rnn.contains(
+                "<figure class=\"figure\" id=\"fig_rnn\">\n<img src=\"img/rnn.svg\" alt=\"An RNN with a hidden state.\" style=\"width: 300px\">"
+            ), rnn)
         XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent("img/rnn.svg").path))
         // Web links are kept, and are not errors.
         XCTAssertTrue(rnn.contains("<a href=\"https://github.com/d2l-ai/d2l-en\">GitHub</a>"))
@@ -76,15 +93,18 @@ final class D2LSyntaxTests: XCTestCase {
     }
 
     func testUnknownCitationKeyIsAnErrorWithItsLine() throws {
-        let book = try TestBook(chapters: [("one", "# T\n\nKnown :cite:`a`.\n\nUnknown\n:citet:`nobody.2020`.\n")],
-                                extraFiles: ["Chapters/d2l.bib": Data("@book{a, author={Ann Author}, title={A}, year={2001}}\n".utf8)])
+        let book = try TestBook(
+            chapters: [("one", "# T\n\nKnown :cite:`a`.\n\nUnknown\n:citet:`nobody.2020`.\n")],
+            extraFiles: ["Chapters/d2l.bib": Data("@book{a, author={Ann Author}, title={A}, year={2001}}\n".utf8)])
         defer { book.remove() }
-        XCTAssertEqual(book.problems().map(\.description),
-                       ["Chapters/one.md:6: error: :citet: of unknown BibTeX key 'nobody.2020' (Chapters/d2l.bib)"])
+        XCTAssertEqual(
+            book.problems().map(\.description),
+            ["Chapters/one.md:6: error: :citet: of unknown BibTeX key 'nobody.2020' (Chapters/d2l.bib)"])
     }
 
     func testFigureLabelsAfterWidthOrTrailingSpaceAreKept() throws {
-        let chapter = try loadChapter("# T\n\n![A](img/a.svg)\n:width:`400px`\n:label:`fig_a`\n\n![B](img/b.svg) \n:label:`fig_b`\n")
+        let chapter = try loadChapter(
+            "# T\n\n![A](img/a.svg)\n:width:`400px`\n:label:`fig_a`\n\n![B](img/b.svg) \n:label:`fig_b`\n")
         let figures = chapter.blocks.compactMap { if case .figure(let f) = $0 { return f } else { return nil } }
         XCTAssertEqual(figures.map(\.label), ["fig_a", "fig_b"])
         XCTAssertEqual(figures.map(\.width), ["400px", nil])
@@ -93,34 +113,37 @@ final class D2LSyntaxTests: XCTestCase {
     func testFigureLabelThatCannotBeReadIsAnError() throws {
         let book = try TestBook(chapters: [("one", "# T\n\n![A](img/a.svg)\n:label:`fig_a` and more words\n")])
         defer { book.remove() }
-        XCTAssertEqual(book.problems().map(\.description),
-                       ["Chapters/one.md:3: error: this figure's `:label:` is lost: only `:width:` and `:label:` lines may follow the image"])
+        XCTAssertEqual(
+            book.problems().map(\.description),
+            [
+                "Chapters/one.md:3: error: this figure's `:label:` is lost: only `:width:` and `:label:` lines may follow the image"
+            ])
     }
 
     func testTabRegionsAndTabbedSwiftCells() throws {
         let text = """
-        # T
+            # T
 
-        :begin_tab:`scratch`
-        From scratch.
-        :end_tab:
+            :begin_tab:`scratch`
+            From scratch.
+            :end_tab:
 
-        :begin_tab:`concise`
-        With the library.
-        :end_tab:
+            :begin_tab:`concise`
+            With the library.
+            :end_tab:
 
-        ```swift tab=scratch
-        print(1)
-        ```
+            ```swift tab=scratch
+            print(1)
+            ```
 
-        ```swift tab=concise
-        print(2)
-        ```
+            ```swift tab=concise
+            print(2)
+            ```
 
-        After.
+            After.
 
-        :begin_tab:`never closed`
-        """
+            :begin_tab:`never closed`
+            """
         let book = try TestBook(chapters: [("one", text)])
         defer { book.remove() }
         let loaded = try book.load()
@@ -131,27 +154,33 @@ final class D2LSyntaxTests: XCTestCase {
         XCTAssertEqual(prose.panes.map(\.tabs), [["scratch"], ["concise"]])
         XCTAssertEqual(cells.panes.map(\.tabs), [["scratch"], ["concise"]])
         XCTAssertEqual(chapter.cells.map(\.index), [1, 2], "tabbed cells are cells of the program, in reading order")
-        XCTAssertEqual(loaded.warnings.map(\.description), ["Chapters/one.md:21: warning: `:begin_tab:` is never closed by `:end_tab:`"])
+        XCTAssertEqual(
+            loaded.warnings.map(\.description),
+            ["Chapters/one.md:21: warning: `:begin_tab:` is never closed by `:end_tab:`"])
     }
 
     func testBibTeXEntries() {
         let text = """
-        @string{nc = "Neural Computation"}
-        @article{lstm,
-          author = {Hochreiter, Sepp and Schmidhuber, J{\\"u}rgen},
-          title = {Long {Short-Term} Memory},
-          year = 1997,
-        }
-        @misc{solo, author="Jeffrey L. Elman", title={\\emph{Finding} structure}, year={1990}}
-        @misc{lstm, title={again}}
-        """
+            @string{nc = "Neural Computation"}
+            @article{lstm,
+              author = {Hochreiter, Sepp and Schmidhuber, J{\\"u}rgen},
+              title = {Long {Short-Term} Memory},
+              year = 1997,
+            }
+            @misc{solo, author="Jeffrey L. Elman", title={\\emph{Finding} structure}, year={1990}}
+            @misc{lstm, title={again}}
+            """
         let (bibliography, problems) = Bibliography.parse(text, path: "Chapters/d2l.bib")
         XCTAssertEqual(bibliography.entries["lstm"]?.authorText, "Hochreiter and Schmidhuber")
         XCTAssertEqual(bibliography.entries["lstm"]?.year, "1997")
-        XCTAssertEqual(Bibliography.plainText(bibliography.entries["lstm"]?.fields["author"] ?? ""), "Hochreiter, Sepp and Schmidhuber, Jürgen")
+        XCTAssertEqual(
+            Bibliography.plainText(bibliography.entries["lstm"]?.fields["author"] ?? ""),
+            "Hochreiter, Sepp and Schmidhuber, Jürgen")
         XCTAssertEqual(bibliography.entries["solo"]?.authorText, "Elman")
         XCTAssertEqual(Bibliography.plainText(bibliography.entries["solo"]?.fields["title"] ?? ""), "Finding structure")
-        XCTAssertEqual(problems.map(\.description), ["Chapters/d2l.bib:8: error: duplicate BibTeX key 'lstm' (first at Chapters/d2l.bib:2)"])
+        XCTAssertEqual(
+            problems.map(\.description),
+            ["Chapters/d2l.bib:8: error: duplicate BibTeX key 'lstm' (first at Chapters/d2l.bib:2)"])
         let (_, broken) = Bibliography.parse("@article{open,\n title={never closed}\n", path: "x.bib")
         XCTAssertEqual(broken.map(\.description), ["x.bib:1: error: the entry `@article{open` is never closed"])
     }
@@ -162,7 +191,9 @@ final class D2LSyntaxTests: XCTestCase {
         try "<a href=\"https://d2l.ai\">d2l</a>\n<img src=\"https://d2l.ai/x.png\">\n"
             .write(to: folder.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
         let checker = LinkChecker(site: folder)
-        XCTAssertEqual(checker.check().map(\.description), ["site/index.html:2: error: link outside the site: https://d2l.ai/x.png"])
+        XCTAssertEqual(
+            checker.check().map(\.description),
+            ["site/index.html:2: error: link outside the site: https://d2l.ai/x.png"])
         XCTAssertEqual(checker.externalLinks().map(\.url), ["https://d2l.ai"])
     }
 }

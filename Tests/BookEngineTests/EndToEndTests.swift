@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// The whole path on a small real package: tangle, build, run with capture, cache,
@@ -8,62 +9,62 @@ final class EndToEndTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent()
 
     static let chapter = """
-    # Hello
-    :label:`chap_hello`
+        # Hello
+        :label:`chap_hello`
 
-    ```swift save
-    public func greet(_ name: String) -> String { "Hello, \\(name)!" }
-    ```
+        ```swift save
+        public func greet(_ name: String) -> String { "Hello, \\(name)!" }
+        ```
 
-    ```swift
-    print(greet("world"))
-    print("epochs", Book.epochs(3))
-    Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"></svg>")
-    print("after the figure")
-    Book.record("greeting", greet("values"))
-    Book.record("answer", 42)
-    ```
-    ```output
-    Hello, world!
-    epochs ≈ 1 ± 0
-    after the figure
-    ```
+        ```swift
+        print(greet("world"))
+        print("epochs", Book.epochs(3))
+        Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"></svg>")
+        print("after the figure")
+        Book.record("greeting", greet("values"))
+        Book.record("answer", 42)
+        ```
+        ```output
+        Hello, world!
+        epochs ≈ 1 ± 0
+        after the figure
+        ```
 
-    ```swift trap
-    let numbers = [1, 2, 3]
-    if numbers.count < 5 { fatalError("need five numbers, got \\(numbers.count)") }
-    ```
-    ```output
-    need five numbers, got 3
-    ```
+        ```swift trap
+        let numbers = [1, 2, 3]
+        if numbers.count < 5 { fatalError("need five numbers, got \\(numbers.count)") }
+        ```
+        ```output
+        need five numbers, got 3
+        ```
 
-    ```swift compile-fail
-    let count: Int = greet("x")
-    ```
-    ```output
-    cannot convert value of type 'String' to specified type 'Int'
-    ```
+        ```swift compile-fail
+        let count: Int = greet("x")
+        ```
+        ```output
+        cannot convert value of type 'String' to specified type 'Int'
+        ```
 
-    """
+        """
 
     static let nested = """
-    1. A step with code:
+        1. A step with code:
 
-       ```swift id=step
-       let steps = [1, 2]
-       print("step", steps.count)
-       ```
-       ```output
-       step 2
-       ```
+           ```swift id=step
+           let steps = [1, 2]
+           print("step", steps.count)
+           ```
+           ```output
+           step 2
+           ```
 
-    > A quote with code:
-    >
-    > ```swift
-    > print("quoted", steps.last!)
-    > ```
+        > A quote with code:
+        >
+        > ```swift
+        > print("quoted", steps.last!)
+        > ```
 
-    """
+        """
 
     func makeBook() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-book-\(UUID().uuidString)")
@@ -71,8 +72,9 @@ final class EndToEndTests: XCTestCase {
         try fm.createDirectory(at: root.appendingPathComponent("Chapters"), withIntermediateDirectories: true)
         try fm.createDirectory(at: root.appendingPathComponent("Sources"), withIntermediateDirectories: true)
         for module in ["BookSupport", "BookContract"] {
-            try fm.createSymbolicLink(at: root.appendingPathComponent("Sources/\(module)"),
-                                      withDestinationURL: Self.repository.appendingPathComponent("Sources/\(module)"))
+            try fm.createSymbolicLink(
+                at: root.appendingPathComponent("Sources/\(module)"),
+                withDestinationURL: Self.repository.appendingPathComponent("Sources/\(module)"))
         }
         try """
         // swift-tools-version:6.2
@@ -90,7 +92,8 @@ final class EndToEndTests: XCTestCase {
             swiftLanguageModes: [.v6]
         )
         """.write(to: root.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
-        try "# Mini\n\n- [Hello](hello.md)\n".write(to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)
+        try "# Mini\n\n- [Hello](hello.md)\n".write(
+            to: root.appendingPathComponent("Chapters/SUMMARY.md"), atomically: true, encoding: .utf8)
         try #"{"programImports": ["Foundation", "BookSupport"], "libraryImports": ["Foundation", "BookSupport"]}"#
             .write(to: root.appendingPathComponent("Chapters/book.json"), atomically: true, encoding: .utf8)
         try Self.chapter.write(to: root.appendingPathComponent("Chapters/hello.md"), atomically: true, encoding: .utf8)
@@ -130,7 +133,8 @@ final class EndToEndTests: XCTestCase {
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertNotNil(cell.seconds)
         XCTAssertEqual(run.record.arguments, ["--epochs", "1"])
-        XCTAssertEqual(run.values, ["greeting": .text("Hello, values!"), "answer": .number(42)], "values recorded for the prose")
+        XCTAssertEqual(
+            run.values, ["greeting": .text("Hello, values!"), "answer": .number(42)], "values recorded for the prose")
 
         // The built program refuses to run once its chapter's code changed without a tangle,
         // and names the command that refreshes it; a prose edit does not stop it.
@@ -165,17 +169,21 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(nestedRun.output(ofCell: 6)?.text, "quoted 2\n")
         let nestedResults = DoctestRunner(runner: runner).run(runner.book.chapters)
         XCTAssertEqual(nestedResults.count, 4)
-        XCTAssertTrue(nestedResults.allSatisfy(\.passed), nestedResults.filter { !$0.passed }.map(\.detail).joined(separator: "\n"))
+        XCTAssertTrue(
+            nestedResults.allSatisfy(\.passed),
+            nestedResults.filter { !$0.passed }.map(\.detail).joined(separator: "\n"))
         let site = root.appendingPathComponent("site")
-        let options = SiteOptions(bookRoot: root, katexDirectory: site.appendingPathComponent("none"),
-                                  katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
+        let options = SiteOptions(
+            bookRoot: root, katexDirectory: site.appendingPathComponent("none"),
+            katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
         _ = try SiteRenderer(book: runner.book, runs: ["hello": nestedRun], options: options).render(into: site)
         let page = try String(contentsOf: site.appendingPathComponent("hello.html"), encoding: .utf8)
         let quote = try XCTUnwrap(page.range(of: "<blockquote>"))
         let quoted = try XCTUnwrap(page.range(of: "quoted 2"), page)
         XCTAssertLessThan(quote.lowerBound, quoted.lowerBound)
         XCTAssertLessThan(quoted.lowerBound, try XCTUnwrap(page.range(of: "</blockquote>")).lowerBound)
-        let item = try XCTUnwrap(page.range(of: "<li>\n<p>A step with code:</p>\n<div class=\"cell\" id=\"cell-step\">"), page)
+        let item = try XCTUnwrap(
+            page.range(of: "<li>\n<p>A step with code:</p>\n<div class=\"cell\" id=\"cell-step\">"), page)
         let itemEnd = try XCTUnwrap(page.range(of: "</li>", range: item.upperBound..<page.endIndex))
         let stepOutput = try XCTUnwrap(page.range(of: "step 2", range: item.upperBound..<page.endIndex))
         XCTAssertLessThan(stepOutput.lowerBound, itemEnd.lowerBound, "the output is inside the list item")
@@ -188,29 +196,38 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(broken.kind, .compile)
         XCTAssertEqual(broken.line, 37)
         XCTAssertEqual(broken.cell, 5)
-        XCTAssertTrue(broken.message.contains("Chapters/hello.md:37:14: error: cannot convert value of type 'String' to specified type 'Int'"), broken.message)
+        XCTAssertTrue(
+            broken.message.contains(
+                "Chapters/hello.md:37:14: error: cannot convert value of type 'String' to specified type 'Int'"),
+            broken.message)
         XCTAssertFalse(broken.message.contains(root.path), "no build-machine path in messages")
 
         // A cell that traps: the failure names the line of the trap.
-        try (Self.chapter + "```swift\nprint(\"before\")\nfatalError(\"stop here\")\n```\n").write(to: url, atomically: true, encoding: .utf8)
+        try (Self.chapter + "```swift\nprint(\"before\")\nfatalError(\"stop here\")\n```\n").write(
+            to: url, atomically: true, encoding: .utf8)
         runner = try self.runner(root)
         let trapped = try XCTUnwrap(runner.run(runner.book.chapters)["hello"])
         XCTAssertEqual(trapped.failure?.kind, .trap)
         XCTAssertEqual(trapped.failure?.line, 38)
-        XCTAssertTrue(trapped.failure?.message.contains("Fatal error: stop here") == true, trapped.failure?.message ?? "")
+        XCTAssertTrue(
+            trapped.failure?.message.contains("Fatal error: stop here") == true, trapped.failure?.message ?? "")
         XCTAssertEqual(trapped.output(ofCell: 5)?.text, "before\n")
         XCTAssertNil(trapped.output(ofCell: 5)?.seconds, "the trapping cell did not finish")
 
         // An index out of range: the runtime's reason and the line of the failing statement.
-        try (Self.chapter + "```swift\nlet xs = [1, 2]\nprint(\"indexing\")\nprint(xs[5])\n```\n").write(to: url, atomically: true, encoding: .utf8)
+        try (Self.chapter + "```swift\nlet xs = [1, 2]\nprint(\"indexing\")\nprint(xs[5])\n```\n").write(
+            to: url, atomically: true, encoding: .utf8)
         runner = try self.runner(root)
         let outOfRange = try XCTUnwrap(runner.run(runner.book.chapters)["hello"]?.failure)
         XCTAssertEqual(outOfRange.kind, .trap)
         XCTAssertEqual(outOfRange.line, 39)
-        XCTAssertTrue(outOfRange.message.hasPrefix("Fatal error: Index out of range\n  at Chapters/hello.md:39:"), outOfRange.message)
+        XCTAssertTrue(
+            outOfRange.message.hasPrefix("Fatal error: Index out of range\n  at Chapters/hello.md:39:"),
+            outOfRange.message)
 
         // A chapter that runs past the time limit is stopped, and the cell is named.
-        try "# Hello\n\n```swift\nprint(\"start\")\nwhile true { sleep(1) }\n```\n".write(to: url, atomically: true, encoding: .utf8)
+        try "# Hello\n\n```swift\nprint(\"start\")\nwhile true { sleep(1) }\n```\n".write(
+            to: url, atomically: true, encoding: .utf8)
         runner = try self.runner(root)
         XCTAssertNil(runner.build(runner.book.chapters[0]))
         var quick = runner.settings
@@ -231,22 +248,22 @@ final class EndToEndTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: root) }
         let url = root.appendingPathComponent("Chapters/hello.md")
         let chapter = """
-        # Hello
+            # Hello
 
-        ```swift
-        let trained = Book.checkpoint("training") { () -> [Double] in
-            print("training for real, pid \\(getpid())")
-            Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"><rect width=\\"1\\" height=\\"1\\"/></svg>")
-            print("done")
-            return [1.5, 2.5]
-        }
-        ```
+            ```swift
+            let trained = Book.checkpoint("training") { () -> [Double] in
+                print("training for real, pid \\(getpid())")
+                Book.show(svg: "<svg xmlns=\\"http://www.w3.org/2000/svg\\"><rect width=\\"1\\" height=\\"1\\"/></svg>")
+                print("done")
+                return [1.5, 2.5]
+            }
+            ```
 
-        ```swift
-        print("sum", trained.reduce(0, +))
-        ```
+            ```swift
+            print("sum", trained.reduce(0, +))
+            ```
 
-        """
+            """
         try chapter.write(to: url, atomically: true, encoding: .utf8)
         let first = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
         XCTAssertNil(first.failure, "\(first.failure!)")
@@ -254,14 +271,16 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(computed.restored, [])
         XCTAssertEqual(first.output(ofCell: 2)?.text, "sum 4.0\n")
 
-        try chapter.replacingOccurrences(of: "print(\"sum\"", with: "print(\"total\"").write(to: url, atomically: true, encoding: .utf8)
+        try chapter.replacingOccurrences(of: "print(\"sum\"", with: "print(\"total\"").write(
+            to: url, atomically: true, encoding: .utf8)
         let second = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
         let restored = try XCTUnwrap(second.output(ofCell: 1))
         XCTAssertEqual(restored.restored.map(\.name), ["training"])
         XCTAssertEqual(restored.items, computed.items, "the same text and figure, replayed (same pid: not run again)")
         XCTAssertEqual(second.output(ofCell: 2)?.text, "total 4.0\n", "the edited cell runs with the restored value")
 
-        try chapter.replacingOccurrences(of: "[1.5, 2.5]", with: "[1.5, 3.5]").write(to: url, atomically: true, encoding: .utf8)
+        try chapter.replacingOccurrences(of: "[1.5, 2.5]", with: "[1.5, 3.5]").write(
+            to: url, atomically: true, encoding: .utf8)
         let third = try XCTUnwrap(try runner(root).run(try runner(root).book.chapters)["hello"])
         XCTAssertEqual(third.output(ofCell: 1)?.restored, [], "an edit to the cell itself computes it again")
         XCTAssertEqual(third.output(ofCell: 2)?.text, "sum 5.0\n")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// `book freeze` keeps exactly the current checkpoints with the book; a run thaws only those.
@@ -21,14 +22,16 @@ final class FrozenCheckpointsTests: XCTestCase {
         let (written, removed) = try store.freeze("deep", keys: [current], from: working)
         XCTAssertEqual(written, ["\(current)-depth.json"])
         XCTAssertEqual(removed, ["\(old)-sigma.json"])
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: frozen.path).sorted(),
-                       ["README.md", "\(current)-depth.json"], "only checkpoint files are ever removed")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: frozen.path).sorted(),
+            ["README.md", "\(current)-depth.json"], "only checkpoint files are ever removed")
 
         // A fresh clone: no working folder; the run thaws what matches its keys.
         try FileManager.default.removeItem(at: working)
         store.thaw("deep", keys: [old], into: working)
         XCTAssertFalse(FileManager.default.fileExists(atPath: working.path), "nothing frozen matches an outdated key")
         store.thaw("deep", keys: [current], into: working)
-        XCTAssertEqual(try String(contentsOf: working.appendingPathComponent("\(current)-depth.json"), encoding: .utf8), "new")
+        XCTAssertEqual(
+            try String(contentsOf: working.appendingPathComponent("\(current)-depth.json"), encoding: .utf8), "new")
     }
 }

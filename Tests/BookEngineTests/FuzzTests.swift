@@ -1,5 +1,6 @@
 import CCmark
 import XCTest
+
 @testable import BookEngine
 
 /// A bounded fuzz test of the loader over mutated chapters: byte flips, truncation, duplicated
@@ -24,16 +25,22 @@ final class FuzzTests: XCTestCase {
         }
     }
 
-    static let fragments: [[UInt8]] = [
-        "$", "$$", "`", "``", "```", "```swift", "```swift\t", "```swift save", "~~~", "\n```\n", "\n```swift\nprint(1)\n```\n",
-        "\\$", "$$\n", "\n$$\n", ":label:`x`", ":eqlabel:`e`", ":numref:`x`", ":eqref:`e`", ":cell:`a`", ":original:`a b`",
-        "```output\n1\n```\n", "> ", "- ", "1. ", "    ", "\t", "# ", "## ", "![a $b$](img/x.png)", "[l](u \"t $x$\")",
-        "<div>", "</div>", "<!--", "-->", "\r", "\r\n", "\u{E000}", "\u{E001}", "\u{E002}", "\u{E000}dmath:9\u{E001}",
-        "\u{E000}math:3\u{E001}", "\u{E000}numref:x\u{E001}", "\u{FEFF}", "\u{202E}", "é", "中",
-    ].map { Array($0.utf8) } + [[0], [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]]
+    static let fragments: [[UInt8]] =
+        [
+            "$", "$$", "`", "``", "```", "```swift", "```swift\t", "```swift save", "~~~", "\n```\n",
+            "\n```swift\nprint(1)\n```\n",
+            "\\$", "$$\n", "\n$$\n", ":label:`x`", ":eqlabel:`e`", ":numref:`x`", ":eqref:`e`", ":cell:`a`",
+            ":original:`a b`",
+            "```output\n1\n```\n", "> ", "- ", "1. ", "    ", "\t", "# ", "## ", "![a $b$](img/x.png)",
+            "[l](u \"t $x$\")",
+            "<div>", "</div>", "<!--", "-->", "\r", "\r\n", "\u{E000}", "\u{E001}", "\u{E002}",
+            "\u{E000}dmath:9\u{E001}",
+            "\u{E000}math:3\u{E001}", "\u{E000}numref:x\u{E001}", "\u{FEFF}", "\u{202E}", "é", "中",
+        ].map { Array($0.utf8) } + [[0], [0xFF], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]]
 
     static func seeds() throws -> [[UInt8]] {
-        let chapters = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Chapters")
+        let chapters = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Chapters")
         var seeds: [[UInt8]] = [
             Array("# T\n\nText $x_1$ and $$y$$.\n\n```swift\nprint(1)\n```\n```output\n1\n```\n".utf8),
             Array("# T\n\n## S\n:label:`s`\n\n$$\na\n$$\n:eqlabel:`e`\n\nSee :numref:`s` and :eqref:`e`.\n".utf8),
@@ -64,8 +71,10 @@ final class FuzzTests: XCTestCase {
                 let piece = fragments.randomElement(using: &g)! + Array("a_b ".utf8)
                 bytes.insert(contentsOf: Array(repeating: piece, count: 3000).joined(), at: at)
             case 7:  // deep nesting
-                let marker = [Array("> ".utf8), Array("- ".utf8), Array("[".utf8), Array("*".utf8), Array("<g>".utf8)].randomElement(using: &g)!
-                bytes.insert(contentsOf: Array(repeating: marker, count: Int.random(in: 50...600, using: &g)).joined(), at: at)
+                let marker = [Array("> ".utf8), Array("- ".utf8), Array("[".utf8), Array("*".utf8), Array("<g>".utf8)]
+                    .randomElement(using: &g)!
+                bytes.insert(
+                    contentsOf: Array(repeating: marker, count: Int.random(in: 50...600, using: &g)).joined(), at: at)
             case 8 where !bytes.isEmpty:  // swap two halves of lines
                 let j = Int.random(in: 0..<bytes.count, using: &g)
                 bytes.swapAt(at, j)
@@ -98,7 +107,9 @@ final class FuzzTests: XCTestCase {
                 if chapter == nil || !loader.diagnostics.isEmpty { refused += 1 } else { loaded += 1 }
                 assertEverySwiftBlockAccountedFor(text, chapter: chapter, diagnostics: loader.diagnostics, input: n)
                 if let chapter {
-                    let book = Book(title: "T", root: URL(fileURLWithPath: "/nonexistent-fuzz"), config: BookConfig(), chapters: [chapter])
+                    let book = Book(
+                        title: "T", root: URL(fileURLWithPath: "/nonexistent-fuzz"), config: BookConfig(),
+                        chapters: [chapter])
                     _ = BookChecker(book: book).run(includeGeneratedSources: false, translations: ([:], []))
                     _ = Tangler(book: book).files()
                 }
@@ -109,16 +120,22 @@ final class FuzzTests: XCTestCase {
             }
             slowest = max(slowest, took)
         }
-        print("fuzz: \(iterations) inputs (seed \(g.state)), \(loaded) loaded clean, \(refused) refused with diagnostics, "
-              + "slowest \(String(format: "%.3f", slowest)) s, total \(String(format: "%.1f", Date().timeIntervalSince(start))) s")
+        print(
+            "fuzz: \(iterations) inputs (seed \(g.state)), \(loaded) loaded clean, \(refused) refused with diagnostics, "
+                + "slowest \(String(format: "%.3f", slowest)) s, total \(String(format: "%.1f", Date().timeIntervalSince(start))) s"
+        )
         XCTAssertLessThan(slowest, 5, "no input takes long (a hang would)")
     }
 
-    private func assertEverySwiftBlockAccountedFor(_ text: String, chapter: Chapter?, diagnostics: [Diagnostic], input: Int) {
+    private func assertEverySwiftBlockAccountedFor(
+        _ text: String, chapter: Chapter?, diagnostics: [Diagnostic], input: Int
+    ) {
         // What cmark sees in the text as the loader reads it (reserved characters replaced).
-        let readable = String(String.UnicodeScalarView(text.unicodeScalars.map {
-            $0 == "\u{0}" || ("\u{E000}"..."\u{E002}").contains($0) ? "\u{FFFD}" : $0
-        }))
+        let readable = String(
+            String.UnicodeScalarView(
+                text.unicodeScalars.map {
+                    $0 == "\u{0}" || ("\u{E000}"..."\u{E002}").contains($0) ? "\u{FFFD}" : $0
+                }))
         let blocks = MarkdownDocument(parsing: readable).allNodes.filter {
             $0.type == CMARK_NODE_CODE_BLOCK && CellInfo.language(of: $0.fenceInfo) == "swift"
         }
@@ -129,8 +146,9 @@ final class FuzzTests: XCTestCase {
         let refusedWhole = chapter == nil
         for block in blocks where !cellLines.contains(block.startLine) {
             let line = block.startLine
-            XCTAssertTrue(refusedWhole || located.contains(line) || located.contains(line + 1),
-                          "input \(input): the Swift block at line \(line) is neither a cell nor reported")
+            XCTAssertTrue(
+                refusedWhole || located.contains(line) || located.contains(line + 1),
+                "input \(input): the Swift block at line \(line) is neither a cell nor reported")
         }
     }
 }

@@ -1,5 +1,6 @@
 import CCmark
 import XCTest
+
 @testable import BookEngine
 
 /// The reproductions of issue 13: bad settings, hostile text and forged output neither
@@ -11,22 +12,31 @@ final class HostileInputTests: XCTestCase {
 
     /// A book whose `Sources/` holds a hand-written target and whose settings are `json`.
     private func book(settings json: String) throws -> TestBook {
-        try TestBook(chapters: [("intro", chapter)], extraFiles: [
-            "Chapters/book.json": Data(json.utf8),
-            "Sources/TensorKit/Tensor.swift": Data("public struct Tensor {}\n".utf8),
-            "Sources/Programs/keep.txt": Data("not generated\n".utf8),
-        ])
+        try TestBook(
+            chapters: [("intro", chapter)],
+            extraFiles: [
+                "Chapters/book.json": Data(json.utf8),
+                "Sources/TensorKit/Tensor.swift": Data("public struct Tensor {}\n".utf8),
+                "Sources/Programs/keep.txt": Data("not generated\n".utf8),
+            ])
     }
 
-    private func assertRefused(_ json: String, line: Int, mentioning word: String, file: StaticString = #filePath, at: UInt = #line) throws {
+    private func assertRefused(
+        _ json: String, line: Int, mentioning word: String, file: StaticString = #filePath, at: UInt = #line
+    ) throws {
         let book = try book(settings: json)
         defer { book.remove() }
         let problems = book.problems()
-        XCTAssertEqual(problems.map(\.location), [SourceLocation(file: "Chapters/book.json", line: line)], "\(problems)", file: file, line: at)
+        XCTAssertEqual(
+            problems.map(\.location), [SourceLocation(file: "Chapters/book.json", line: line)], "\(problems)",
+            file: file, line: at)
         XCTAssertTrue(problems.first?.message.contains(word) == true, "\(problems)", file: file, line: at)
         // Nothing was touched: loading failed before any tangling.
-        XCTAssertTrue(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Sources/TensorKit/Tensor.swift").path))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Chapters/intro.md").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: book.root.appendingPathComponent("Sources/TensorKit/Tensor.swift").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Chapters/intro.md").path))
     }
 
     func testFolderSettingsThatWouldDeleteTheBookAreRefusedWithTheirLine() throws {
@@ -46,8 +56,11 @@ final class HostileInputTests: XCTestCase {
         defer { book.remove() }
         let tangler = Tangler(book: try book.load())
         try tangler.write()
-        XCTAssertTrue(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Sources/Programs/keep.txt").path))
-        XCTAssertTrue(FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Sources/TensorKit/Tensor.swift").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: book.root.appendingPathComponent("Sources/Programs/keep.txt").path))
+        XCTAssertTrue(
+            FileManager.default.fileExists(
+                atPath: book.root.appendingPathComponent("Sources/TensorKit/Tensor.swift").path))
     }
 
     func testWritesThroughALinkOutOfTheFolderAreRefused() throws {
@@ -59,8 +72,10 @@ final class HostileInputTests: XCTestCase {
 
         let book = try book(settings: "{}")
         defer { book.remove() }
-        try FileManager.default.createDirectory(at: book.root.appendingPathComponent("Sources/Programs"), withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(at: book.root.appendingPathComponent("Sources/Programs/intro"), withDestinationURL: outside)
+        try FileManager.default.createDirectory(
+            at: book.root.appendingPathComponent("Sources/Programs"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: book.root.appendingPathComponent("Sources/Programs/intro"), withDestinationURL: outside)
         XCTAssertThrowsError(try Tangler(book: try book.load()).write()) { error in
             XCTAssertTrue("\(error)".contains("resolves outside Sources/Programs"), "\(error)")
         }
@@ -71,14 +86,18 @@ final class HostileInputTests: XCTestCase {
 
     func testSettingsErrorsNameTheLine() throws {
         for (json, line, words) in [
-            ("{\n  \"library\": \"D2L\",\n  \"quickArguments\": \"--epochs 1\"\n}\n", 3, "quickArguments: expected a list"),
+            (
+                "{\n  \"library\": \"D2L\",\n  \"quickArguments\": \"--epochs 1\"\n}\n", 3,
+                "quickArguments: expected a list"
+            ),
             ("{\n  \"library\": \"D2L\",\n  \"languages\": [{\"code\": \"en\"}]\n}\n", 3, "missing \"name\""),
             ("{\n  \"library\": \"D2L\"\n  \"prologue\": []\n}\n", 3, "not valid JSON"),
         ] {
             let book = try book(settings: json)
             defer { book.remove() }
             let problems = book.problems()
-            XCTAssertEqual(problems.map(\.location), [SourceLocation(file: "Chapters/book.json", line: line)], "\(problems)")
+            XCTAssertEqual(
+                problems.map(\.location), [SourceLocation(file: "Chapters/book.json", line: line)], "\(problems)")
             XCTAssertTrue(problems.first?.message.contains(words) == true, "\(problems)")
             XCTAssertFalse(problems.first?.message.contains("DecodingError") == true, "\(problems)")
             XCTAssertFalse(problems.first?.message.contains("Context(") == true, "\(problems)")
@@ -89,13 +108,14 @@ final class HostileInputTests: XCTestCase {
 
     func testChapterNamesThatCollideOrAreNotProgramNamesAreErrors() throws {
         let package = """
-        let package = Package(name: "Mini", targets: [
-            .target(name: "TensorKit"),
-            .executableTarget(name: "intro", path: "Sources/Programs/intro"),
-        ])
-        """
+            let package = Package(name: "Mini", targets: [
+                .target(name: "TensorKit"),
+                .executableTarget(name: "intro", path: "Sources/Programs/intro"),
+            ])
+            """
         for name in ["book", "D2L", "TensorKit", "tensorkit", "a.b", "x!y", "-x", "naïve"] {
-            let book = try TestBook(chapters: [(name, chapter), ("intro", chapter)], extraFiles: ["Package.swift": Data(package.utf8)])
+            let book = try TestBook(
+                chapters: [(name, chapter), ("intro", chapter)], extraFiles: ["Package.swift": Data(package.utf8)])
             defer { book.remove() }
             let problems = book.problems()
             XCTAssertEqual(problems.count, 1, "\(name): \(problems)")
@@ -127,36 +147,42 @@ final class HostileInputTests: XCTestCase {
 
     func testDollarsInProseDoNotSwallowALaterCell() throws {
         let text = """
-        # T
+            # T
 
-        In bash, $$ is the process id.
+            In bash, $$ is the process id.
 
-        ```swift
-        let cost = "$$"
-        print(cost)
-        ```
+            ```swift
+            let cost = "$$"
+            print(cost)
+            ```
 
-        ## Next
+            ## Next
 
-        Text after.
+            Text after.
 
-        """
+            """
         let chapter = try loadChapter(text)
         XCTAssertEqual(chapter.cells.count, 1)
         XCTAssertEqual(chapter.cells.first?.source, "let cost = \"$$\"\nprint(cost)\n")
-        XCTAssertTrue(chapter.blocks.contains { if case .heading(let h) = $0 { return h.text == "Next" } else { return false } })
+        XCTAssertTrue(
+            chapter.blocks.contains { if case .heading(let h) = $0 { return h.text == "Next" } else { return false } })
     }
 
     func testALoneBacktickDoesNotUnprotectLaterMath() throws {
         let chapter = try loadChapter("# T\n\nA lone ` backtick.\n\nThen $x_1 + y_2$ and `code`.\n")
         XCTAssertEqual(chapter.inlineMath, ["x_1 + y_2"])
-        XCTAssertFalse(chapter.blocks.contains { if case .prose(let p) = $0 { return p.html.contains("<em>") } else { return false } })
+        XCTAssertFalse(
+            chapter.blocks.contains {
+                if case .prose(let p) = $0 { return p.html.contains("<em>") } else { return false }
+            })
     }
 
     func testANulByteIsReportedAndDoesNotCutTheChapter() throws {
         let book = try TestBook(chapters: [("one", "# T\n\nBad \u{0} byte.\n\n```swift\nprint(1)\n```\n")])
         defer { book.remove() }
-        XCTAssertEqual(book.problems().map(\.description), ["Chapters/one.md:3: error: the character U+0000 is not allowed in a chapter (a NUL byte); remove it"])
+        XCTAssertEqual(
+            book.problems().map(\.description),
+            ["Chapters/one.md:3: error: the character U+0000 is not allowed in a chapter (a NUL byte); remove it"])
         var loader = ChapterLoader(name: "one", path: "Chapters/one.md", number: 1)
         let chapter = loader.load("# T\n\nBad \u{0} byte.\n\n```swift\nprint(1)\n```\n")
         XCTAssertEqual(chapter?.cells.count, 1, "the text after the NUL is still read")
@@ -186,7 +212,8 @@ final class HostileInputTests: XCTestCase {
             let chapter = loader.load(text)
             let cells = chapter?.cells.count ?? 0
             let located = Set(loader.diagnostics.map(\.location.line))
-            let reported = swiftBlocks.filter { located.contains($0.startLine) || located.contains($0.startLine + 1) }.count
+            let reported = swiftBlocks.filter { located.contains($0.startLine) || located.contains($0.startLine + 1) }
+                .count
             XCTAssertEqual(swiftBlocks.count, cells + reported, "\(text.debugDescription): \(loader.diagnostics)")
         }
     }
@@ -201,7 +228,8 @@ final class HostileInputTests: XCTestCase {
         let secret = folder.deletingLastPathComponent().appendingPathComponent("secret-\(UUID().uuidString).svg")
         try "<svg>secret</svg>".write(to: secret, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: secret) }
-        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("link.svg"), withDestinationURL: secret)
+        try FileManager.default.createSymbolicLink(
+            at: folder.appendingPathComponent("link.svg"), withDestinationURL: secret)
 
         let token = CaptureParser.newToken()
         let m = "\u{1E}book:\(token):"
@@ -217,11 +245,15 @@ final class HostileInputTests: XCTestCase {
         let parsed = CaptureParser.parse(stdout, figures: folder, token: token)
         XCTAssertEqual(parsed.cells.count, 1)
         XCTAssertEqual(parsed.cells[0].seconds, 0.5)
-        XCTAssertEqual(parsed.cells[0].items, [
-            .text("\u{1E}book:figure ../\(secret.lastPathComponent)\n\u{1E}book:end 1 999\n\u{1E}book:deadbeef:end 1 5\nafter"),
-            .figure(svg: "<svg/>"),
-            .text("partial"),
-        ])
+        XCTAssertEqual(
+            parsed.cells[0].items,
+            [
+                .text(
+                    "\u{1E}book:figure ../\(secret.lastPathComponent)\n\u{1E}book:end 1 999\n\u{1E}book:deadbeef:end 1 5\nafter"
+                ),
+                .figure(svg: "<svg/>"),
+                .text("partial"),
+            ])
         XCTAssertNotEqual(CaptureParser.newToken(), token)
     }
 
@@ -231,8 +263,9 @@ final class HostileInputTests: XCTestCase {
     private func renderedPage(_ text: String, runs: [String: ChapterRun] = [:]) throws -> String {
         let testBook = try TestBook(chapters: [("one", text)], extraFiles: ["Chapters/img/x.png": Data([0x89])])
         defer { testBook.remove() }
-        let options = SiteOptions(bookRoot: testBook.root, katexDirectory: testBook.root.appendingPathComponent("no-katex"),
-                                  katexFontsDirectory: testBook.root.appendingPathComponent("no-katex"), requireKaTeX: false)
+        let options = SiteOptions(
+            bookRoot: testBook.root, katexDirectory: testBook.root.appendingPathComponent("no-katex"),
+            katexFontsDirectory: testBook.root.appendingPathComponent("no-katex"), requireKaTeX: false)
         let site = testBook.root.appendingPathComponent("out/site")
         try SiteRenderer(book: try testBook.load(), runs: runs, options: options).render(into: site)
         return try String(contentsOf: site.appendingPathComponent("one.html"), encoding: .utf8)
@@ -242,7 +275,9 @@ final class HostileInputTests: XCTestCase {
         let chapter = try loadChapter("# T\n\n> Quoted:\n> $$\n> x^2 +\n> y^2\n> $$\n> after.\n")
         let tex = chapter.blocks.flatMap { block -> [String] in
             guard case .prose(let p) = block else { return [] }
-            return Placeholder.tokens(in: p.html).compactMap { if case .tex(let t) = $0 { return t } else { return nil } }
+            return Placeholder.tokens(in: p.html).compactMap {
+                if case .tex(let t) = $0 { return t } else { return nil }
+            }
         }
         XCTAssertEqual(tex.count, 1)
         XCTAssertFalse(tex[0].contains(">"), tex[0])
@@ -257,13 +292,16 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testALabelWithAQuoteCanBeReferenced() throws {
-        let book = try TestBook(chapters: [("one", "# T\n\n## Part\n:label:`it's \"x\"`\n\nSee :numref:`it's \"x\"`.\n")])
+        let book = try TestBook(chapters: [
+            ("one", "# T\n\n## Part\n:label:`it's \"x\"`\n\nSee :numref:`it's \"x\"`.\n")
+        ])
         defer { book.remove() }
         XCTAssertEqual(BookChecker(book: try book.load()).run(includeGeneratedSources: false).map(\.description), [])
     }
 
     func testReferenceErrorsNameTheReferencesLine() throws {
-        let text = "# T\n\nA paragraph\nthat goes on,\nsee :numref:`nowhere`\nand :eqref:`nothing` and\n:numref:`nowhere` again.\n"
+        let text =
+            "# T\n\nA paragraph\nthat goes on,\nsee :numref:`nowhere`\nand :eqref:`nothing` and\n:numref:`nowhere` again.\n"
         let book = try TestBook(chapters: [("one", text)])
         defer { book.remove() }
         let problems = BookChecker(book: try book.load()).run(includeGeneratedSources: false)
@@ -271,10 +309,12 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testACellTimeUnderTenMillisecondsIsEscaped() throws {
-        let record = RunRecord(date: Date(timeIntervalSince1970: 0), seed: 0, arguments: [], toolchain: "Swift",
-                               inputsHash: "0", seconds: 0.001)
-        let run = ChapterRun(chapter: "one", cells: [CellOutput(index: 1, items: [.text("1\n")], seconds: 0.001)],
-                             failure: nil, record: record)
+        let record = RunRecord(
+            date: Date(timeIntervalSince1970: 0), seed: 0, arguments: [], toolchain: "Swift",
+            inputsHash: "0", seconds: 0.001)
+        let run = ChapterRun(
+            chapter: "one", cells: [CellOutput(index: 1, items: [.text("1\n")], seconds: 0.001)],
+            failure: nil, record: record)
         let page = try renderedPage("# T\n\n```swift\nprint(1)\n```\n", runs: ["one": run])
         XCTAssertTrue(page.contains("&lt; 0.01 s"), page)
         XCTAssertFalse(page.contains("< 0.01 s"))

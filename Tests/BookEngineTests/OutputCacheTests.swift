@@ -1,47 +1,52 @@
 import XCTest
+
 @testable import BookEngine
 
 /// A chapter re-runs only when something it uses changed; the cache keeps several entries, so
 /// undoing an edit finds the earlier outputs; `explain` says what changed.
 final class OutputCacheTests: XCTestCase {
     static let data = """
-    # Data
+        # Data
 
-    ```swift save
-    public struct Vocab { public init() {}; public var count: Int { 28 } }
-    ```
+        ```swift save
+        public struct Vocab { public init() {}; public var count: Int { 28 } }
+        ```
 
-    ```swift
-    print(Vocab().count)
-    ```
-    """
+        ```swift
+        print(Vocab().count)
+        ```
+        """
     static let models = """
-    # Models
+        # Models
 
-    ```swift save
-    public func stacked(_ layers: Int) -> Int { layers * Vocab().count }
-    ```
+        ```swift save
+        public func stacked(_ layers: Int) -> Int { layers * Vocab().count }
+        ```
 
-    ```swift
-    print(stacked(2))
-    ```
-    """
+        ```swift
+        print(stacked(2))
+        ```
+        """
     static let other = """
-    # Other
+        # Other
 
-    ```swift save
-    public func unrelatedHelper() -> Int { 7 }
-    ```
+        ```swift save
+        public func unrelatedHelper() -> Int { 7 }
+        ```
 
-    ```swift
-    print("alone")
-    ```
-    """
+        ```swift
+        print("alone")
+        ```
+        """
 
     func makeBook() throws -> TestBook {
-        try TestBook(chapters: [("data", Self.data), ("models", Self.models), ("other", Self.other)],
-                     extraFiles: ["Package.swift": Data("// BEGIN chapter programs\nlet chapterPrograms = [\"data\"]\n// END chapter programs\n".utf8),
-                                  "Sources/TensorKit/Tensor.swift": Data("struct Tensor {}\n".utf8)])
+        try TestBook(
+            chapters: [("data", Self.data), ("models", Self.models), ("other", Self.other)],
+            extraFiles: [
+                "Package.swift": Data(
+                    "// BEGIN chapter programs\nlet chapterPrograms = [\"data\"]\n// END chapter programs\n".utf8),
+                "Sources/TensorKit/Tensor.swift": Data("struct Tensor {}\n".utf8),
+            ])
     }
 
     func runner(_ book: TestBook) throws -> ChapterRunner {
@@ -75,7 +80,9 @@ final class OutputCacheTests: XCTestCase {
         // Another chapter's library cell, which `data` and `models` do not reach.
         try write(book, "Chapters/other.md", Self.other.replacingOccurrences(of: "{ 7 }", with: "{ 8 }"))
         // A new chapter in the manifest's generated list, and prose edits.
-        try write(book, "Package.swift", "// BEGIN chapter programs\nlet chapterPrograms = [\"data\", \"new\"]\n// END chapter programs\n")
+        try write(
+            book, "Package.swift",
+            "// BEGIN chapter programs\nlet chapterPrograms = [\"data\", \"new\"]\n// END chapter programs\n")
         try write(book, "Chapters/data.md", Self.data.replacingOccurrences(of: "# Data", with: "# Data\n\nNew prose."))
         let after = try runner(book)
         XCTAssertEqual(after.inputsHash(after.book.chapters[0]), hashes[0])
@@ -101,15 +108,19 @@ final class OutputCacheTests: XCTestCase {
         let cache = OutputCache(folder: book.root.appendingPathComponent(first.settings.cacheFolder))
         func fakeRun(_ runner: ChapterRunner, _ chapter: Chapter, _ text: String) -> ChapterRun {
             let inputs = runner.inputs(chapter)
-            return ChapterRun(chapter: chapter.name, cells: [CellOutput(index: 2, items: [.text(text)], seconds: 0.1)], failure: nil,
-                              record: RunRecord(date: Date(), seed: 0, arguments: runner.settings.arguments, toolchain: runner.toolchain,
-                                                inputsHash: ChapterRunner.hash(of: inputs), seconds: 1, inputs: inputs))
+            return ChapterRun(
+                chapter: chapter.name, cells: [CellOutput(index: 2, items: [.text(text)], seconds: 0.1)], failure: nil,
+                record: RunRecord(
+                    date: Date(), seed: 0, arguments: runner.settings.arguments, toolchain: runner.toolchain,
+                    inputsHash: ChapterRunner.hash(of: inputs), seconds: 1, inputs: inputs))
         }
         try cache.store(fakeRun(first, models, "56\n"))
         XCTAssertEqual(first.cached(models)?.cells.first?.text, "56\n")
 
         // Edit the cell: the cache misses, and explain names the cell.
-        try write(book, "Chapters/models.md", Self.models.replacingOccurrences(of: "print(stacked(2))", with: "print(stacked(3))"))
+        try write(
+            book, "Chapters/models.md",
+            Self.models.replacingOccurrences(of: "print(stacked(2))", with: "print(stacked(3))"))
         let edited = try runner(book)
         let editedModels = edited.book.chapters[1]
         XCTAssertNil(edited.cached(editedModels))

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 final class OutputMatcherTests: XCTestCase {

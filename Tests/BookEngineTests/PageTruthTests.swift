@@ -1,5 +1,6 @@
 import BookContract
 import XCTest
+
 @testable import BookEngine
 
 /// The page shows what the run did: outputs are the run's, written blocks are expectations,
@@ -13,7 +14,8 @@ final class PageTruthTests: XCTestCase {
     /// The issue's reproduction: the written block says 4956, the edited code printed 7036.
     func testADisagreeingRunShowsTheActualOutputAndFailsAtTheOutputBlock() throws {
         var intro = fixture.book.chapters[0]
-        let at = try XCTUnwrap(intro.blocks.firstIndex { if case .cell(let c) = $0 { return c.index == 4 } else { return false } })
+        let at = try XCTUnwrap(
+            intro.blocks.firstIndex { if case .cell(let c) = $0 { return c.index == 4 } else { return false } })
         guard case .cell(var cell) = intro.blocks[at] else { return XCTFail() }
         cell.expected = ExpectedOutput(text: "total: 4956\n", line: 33, blockLine: 32)
         intro.blocks[at] = .cell(cell)
@@ -23,10 +25,12 @@ final class PageTruthTests: XCTestCase {
         let diagnostics = try fixture.render()
         let failures = diagnostics.filter { $0.severity == .error }
         XCTAssertEqual(failures.map(\.location), [SourceLocation(file: "Chapters/intro.md", line: 32)])
-        XCTAssertTrue(failures.first?.message.contains("- total: 4956\n+ total: 7036") == true, failures.first?.message ?? "")
+        XCTAssertTrue(
+            failures.first?.message.contains("- total: 4956\n+ total: 7036") == true, failures.first?.message ?? "")
         let page = try fixture.page("intro.html")
         let shown = try XCTUnwrap(page.between("id=\"cell-intro-4\"", "id=\"cell-intro-6\""))
-        XCTAssertTrue(shown.contains("<pre class=\"output-text\">total: 7036</pre>"), "the page shows what the cell printed")
+        XCTAssertTrue(
+            shown.contains("<pre class=\"output-text\">total: 7036</pre>"), "the page shows what the cell printed")
         XCTAssertFalse(shown.contains("checked by doctest"))
         XCTAssertTrue(shown.contains("differs from the chapter"))
         XCTAssertTrue(shown.contains("- total: 4956"), "and the diff")
@@ -50,7 +54,8 @@ final class PageTruthTests: XCTestCase {
         let page = try fixture.page("intro.html")
         let doctest = try XCTUnwrap(page.between("id=\"cell-intro-4\"", "id=\"cell-intro-6\""))
         XCTAssertFalse(doctest.contains("checked by doctest"))
-        XCTAssertFalse(doctest.contains("<pre class=\"output-text\">2</pre>"), "the written block is not shown as output")
+        XCTAssertFalse(
+            doctest.contains("<pre class=\"output-text\">2</pre>"), "the written block is not shown as output")
         let trap = try XCTUnwrap(page.between("id=\"cell-intro-6\"", "code-lang\">bash"))
         XCTAssertFalse(trap.contains("checked by doctest"))
     }
@@ -65,8 +70,12 @@ final class PageTruthTests: XCTestCase {
         XCTAssertTrue(detail.contains("- 2\n+ 3"), detail)
         let trap = try XCTUnwrap(intro.cells.first { $0.index == 6 })
         XCTAssertEqual(DoctestJudge.judge(trap, in: intro, run: fixture.runs["intro"]), .pass)
-        run.cells = run.cells.map { $0.index == 6 ? RenderFixture.trapped(6, "Fatal error: Unexpectedly found nil") : $0 }
-        guard case .fail = DoctestJudge.judge(trap, in: intro, run: run) else { return XCTFail("a different trap fails") }
+        run.cells = run.cells.map {
+            $0.index == 6 ? RenderFixture.trapped(6, "Fatal error: Unexpectedly found nil") : $0
+        }
+        guard case .fail = DoctestJudge.judge(trap, in: intro, run: run) else {
+            return XCTFail("a different trap fails")
+        }
     }
 
     /// After a failure, the cells this run did not reach show the last good run's outputs,
@@ -78,7 +87,8 @@ final class PageTruthTests: XCTestCase {
         fixture.runs["intro"]?.earlier = EarlierRun(date: RenderFixture.date, cells: earlierCells, values: [:])
         try fixture.render()
         let page = try fixture.page("intro.html")
-        XCTAssertTrue(page.contains("come from the last good run, of 2023-11-14 22:13 UTC"), "the banner says which run")
+        XCTAssertTrue(
+            page.contains("come from the last good run, of 2023-11-14 22:13 UTC"), "the banner says which run")
         let first = try XCTUnwrap(page.between("id=\"cell-intro-1\"", "id=\"cell-intro-2\""))
         XCTAssertFalse(first.contains("output-earlier"), "a cell this run reached shows this run's output")
         let hidden = try XCTUnwrap(page.between("id=\"cell-intro-4\"", "id=\"cell-intro-6\""))
@@ -94,9 +104,12 @@ final class PageTruthTests: XCTestCase {
     }
 
     func testProseShowsTheRunsValueAndChangesWithTheRun() throws {
-        prose("Perplexity \(Placeholder.value("ppl %.1f", line: 51)) after \(Placeholder.value("epochs", line: 51)) epochs: "
-              + "\(Placeholder.value("prediction", line: 51)).")
-        fixture.runs["intro"]?.values = ["ppl": .number(6.8234), "epochs": .number(100), "prediction": .text("it has a <b>")]
+        prose(
+            "Perplexity \(Placeholder.value("ppl %.1f", line: 51)) after \(Placeholder.value("epochs", line: 51)) epochs: "
+                + "\(Placeholder.value("prediction", line: 51)).")
+        fixture.runs["intro"]?.values = [
+            "ppl": .number(6.8234), "epochs": .number(100), "prediction": .text("it has a <b>"),
+        ]
         try fixture.render()
         var page = try fixture.page("intro.html")
         XCTAssertTrue(page.contains(">6.8</span> after <span"), page)
@@ -105,7 +118,8 @@ final class PageTruthTests: XCTestCase {
         fixture.runs["intro"]?.values["ppl"] = .number(7.25)
         try fixture.render()
         page = try fixture.page("intro.html")
-        XCTAssertTrue(page.contains(">7.2</span> after") || page.contains(">7.3</span> after"), "a new run, a new value")
+        XCTAssertTrue(
+            page.contains(">7.2</span> after") || page.contains(">7.3</span> after"), "a new run, a new value")
     }
 
     func testABrokenClaimFailsAtTheProseLineOnlyOnFullRuns() throws {
@@ -114,7 +128,9 @@ final class PageTruthTests: XCTestCase {
         fixture.runs["intro"]?.record.arguments = []  // the chapter's own settings
         var failures = try fixture.render().filter { $0.severity == .error }
         XCTAssertEqual(failures.map(\.location), [SourceLocation(file: "Chapters/intro.md", line: 57)])
-        XCTAssertTrue(failures.first?.message.contains("lies in 2...3, but this run recorded 3.4") == true, failures.first?.message ?? "")
+        XCTAssertTrue(
+            failures.first?.message.contains("lies in 2...3, but this run recorded 3.4") == true,
+            failures.first?.message ?? "")
         XCTAssertTrue(try fixture.page("intro.html").contains("value-broken"), "the page is written and marks it")
         // A quick run (other settings) shows the value without judging the claim.
         fixture.runs["intro"]?.record.arguments = ["--epochs", "1"]
@@ -134,7 +150,9 @@ final class PageTruthTests: XCTestCase {
 
     func testValueSpecs() throws {
         XCTAssertEqual(try ValueReference.parse("ppl").get(), ValueReference(name: "ppl"))
-        XCTAssertEqual(try ValueReference.parse("gru.ppl %.2f in 6...8").get(), ValueReference(name: "gru.ppl", format: "%.2f", range: 6...8))
+        XCTAssertEqual(
+            try ValueReference.parse("gru.ppl %.2f in 6...8").get(),
+            ValueReference(name: "gru.ppl", format: "%.2f", range: 6...8))
         XCTAssertEqual(try ValueReference.parse("r in -1.5...2e1").get().range, -1.5...20)
         for bad in ["", "a b", "p %n", "p %.1f%s", "p in 3...2", "p in 2..3", "p %.1f in", "p$"] {
             guard case .failure = ValueReference.parse(bad) else { return XCTFail("`\(bad)` should not parse") }
@@ -147,10 +165,12 @@ final class PageTruthTests: XCTestCase {
 
     func testTheLoaderReadsValueRolesWithTheirLines() throws {
         var loader = ChapterLoader(name: "one", path: "Chapters/one.md", number: 1)
-        let chapter = try XCTUnwrap(loader.load("# T\n\nFirst line,\nthen :value:`ppl %.1f in 6...8` here.\n\nBad :value:`p %q`.\n"))
+        let chapter = try XCTUnwrap(
+            loader.load("# T\n\nFirst line,\nthen :value:`ppl %.1f in 6...8` here.\n\nBad :value:`p %q`.\n"))
         guard case .prose(let prose) = chapter.blocks[1] else { return XCTFail("expected prose") }
         XCTAssertTrue(Placeholder.tokens(in: prose.html).contains(.value("ppl %.1f in 6...8", line: 4)), prose.html)
-        XCTAssertEqual(loader.diagnostics.map(\.description),
-                       ["Chapters/one.md:6: error: `%q` is not a format for one value (use e.g. %.1f, %d, %.2e, %s)"])
+        XCTAssertEqual(
+            loader.diagnostics.map(\.description),
+            ["Chapters/one.md:6: error: `%q` is not a format for one value (use e.g. %.1f, %d, %.2e, %s)"])
     }
 }

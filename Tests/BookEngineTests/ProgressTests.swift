@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// Progress as it happens: plain lines without a terminal, one rewritten status line with one.
@@ -14,9 +15,9 @@ final class ProgressTests: XCTestCase {
         progress.note("deep-rnn: building")
         progress.running("deep-rnn", estimate: 95)
         progress.cell(5, at: "Chapters/deep-rnn.md:212")
-        progress.programLine("epoch 3/100  ppl 12.1", isReport: true)       // reports: only in the status line
+        progress.programLine("epoch 3/100  ppl 12.1", isReport: true)  // reports: only in the status line
         progress.programLine("epoch  10:  train ppl 9.80  val ppl 9.91", isReport: false)
-        progress.programLine("layer 1: [28, 32]", isReport: false)           // ordinary output: not progress
+        progress.programLine("layer 1: [28, 32]", isReport: false)  // ordinary output: not progress
         progress.finished()
         let lines = sink.text.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 4, sink.text)
@@ -38,7 +39,8 @@ final class ProgressTests: XCTestCase {
         XCTAssertTrue(last.hasSuffix(" of ~1:50"), last)
         XCTAssertFalse(sink.text.contains("\n"), "the status line is rewritten in place")
         progress.note("deep-rnn: done")
-        XCTAssertTrue(sink.text.hasSuffix("deep-rnn: done\n" + "\r\u{1B}[K" + last) || sink.text.contains("deep-rnn: done\n"))
+        XCTAssertTrue(
+            sink.text.hasSuffix("deep-rnn: done\n" + "\r\u{1B}[K" + last) || sink.text.contains("deep-rnn: done\n"))
         progress.finished()
         XCTAssertTrue(sink.text.hasSuffix("\r\u{1B}[K"), "cleared at the end")
     }

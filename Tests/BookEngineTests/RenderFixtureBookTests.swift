@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// Loads the fixture book `Books/render-basic` with `BookLoader` and renders it: the loader and
@@ -18,16 +19,20 @@ final class RenderFixtureBookTests: XCTestCase {
 
     func render() throws -> [Diagnostic] {
         let book = try BookLoader.load(root: Self.fixture)
-        let record = RunRecord(date: Date(timeIntervalSince1970: 1_700_000_000), seed: 0, arguments: [],
-                               toolchain: "Swift version 6.3.1", inputsHash: "feedfacefeedface", seconds: 1.25)
+        let record = RunRecord(
+            date: Date(timeIntervalSince1970: 1_700_000_000), seed: 0, arguments: [],
+            toolchain: "Swift version 6.3.1", inputsHash: "feedfacefeedface", seconds: 1.25)
         let runs = [
-            "basics": ChapterRun(chapter: "basics", cells: [CellOutput(index: 1, items: [.text("hello, world\n")], seconds: 0.02)],
-                                 failure: nil, record: record),
-            "stacking": ChapterRun(chapter: "stacking", cells: [CellOutput(index: 1, items: [.text("2\n")], seconds: 0.01)],
-                                   failure: nil, record: record),
+            "basics": ChapterRun(
+                chapter: "basics", cells: [CellOutput(index: 1, items: [.text("hello, world\n")], seconds: 0.02)],
+                failure: nil, record: record),
+            "stacking": ChapterRun(
+                chapter: "stacking", cells: [CellOutput(index: 1, items: [.text("2\n")], seconds: 0.01)],
+                failure: nil, record: record),
         ]
-        let options = SiteOptions(bookRoot: Self.fixture, katexDirectory: site.appendingPathComponent("none"),
-                                  katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
+        let options = SiteOptions(
+            bookRoot: Self.fixture, katexDirectory: site.appendingPathComponent("none"),
+            katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
         return try SiteRenderer(book: book, runs: runs, options: options).render(into: site)
     }
 
@@ -57,20 +62,24 @@ final class RenderFixtureBookTests: XCTestCase {
             let article = try XCTUnwrap(html.between("<main id=\"page-content\" class=\"content\">\n", "\n<footer"))
             let expectedURL = Self.fixture.appendingPathComponent("expected/\(chapter).html")
             if ProcessInfo.processInfo.environment["RENDER_UPDATE_SNAPSHOTS"] == "1" {
-                try FileManager.default.createDirectory(at: expectedURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: expectedURL.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try article.write(to: expectedURL, atomically: true, encoding: .utf8)
             }
             let expected = try String(contentsOf: expectedURL, encoding: .utf8)
             if article != expected {
-                let lines = zip(article.split(separator: "\n", omittingEmptySubsequences: false),
-                                expected.split(separator: "\n", omittingEmptySubsequences: false)).enumerated()
+                let lines = zip(
+                    article.split(separator: "\n", omittingEmptySubsequences: false),
+                    expected.split(separator: "\n", omittingEmptySubsequences: false)
+                ).enumerated()
                 let first = lines.first { $0.element.0 != $0.element.1 }
-                XCTFail("""
-                \(chapter).html differs from Books/render-basic/expected/\(chapter).html at line \((first?.offset ?? 0) + 1):
-                  got:      \(first.map { String($0.element.0) } ?? "(length differs)")
-                  expected: \(first.map { String($0.element.1) } ?? "")
-                (RENDER_UPDATE_SNAPSHOTS=1 regenerates the snapshots)
-                """)
+                XCTFail(
+                    """
+                    \(chapter).html differs from Books/render-basic/expected/\(chapter).html at line \((first?.offset ?? 0) + 1):
+                      got:      \(first.map { String($0.element.0) } ?? "(length differs)")
+                      expected: \(first.map { String($0.element.1) } ?? "")
+                    (RENDER_UPDATE_SNAPSHOTS=1 regenerates the snapshots)
+                    """)
             }
         }
     }

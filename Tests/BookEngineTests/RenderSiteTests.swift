@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 final class RenderSiteTests: XCTestCase {
@@ -9,8 +10,10 @@ final class RenderSiteTests: XCTestCase {
 
     func testWritesEveryPageAndAsset() throws {
         try fixture.render()
-        for file in ["index.html", "search.html", "intro.html", "deep.html", "search-index.js", "theme/book.css",
-                     "theme/book.js", "theme/theme.js", "theme/search.js", "img/one.svg"] {
+        for file in [
+            "index.html", "search.html", "intro.html", "deep.html", "search-index.js", "theme/book.css",
+            "theme/book.js", "theme/theme.js", "theme/search.js", "img/one.svg",
+        ] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: fixture.site.appendingPathComponent(file).path), file)
         }
         let index = try fixture.page("index.html")
@@ -24,7 +27,8 @@ final class RenderSiteTests: XCTestCase {
         try fixture.render()
         XCTAssertTrue(try fixture.page("intro.html").contains("<html lang=\"zh\">"))
         // Nothing is left beside the site.
-        let siblings = try FileManager.default.contentsOfDirectory(atPath: fixture.site.deletingLastPathComponent().path)
+        let siblings = try FileManager.default.contentsOfDirectory(
+            atPath: fixture.site.deletingLastPathComponent().path)
         XCTAssertEqual(siblings, ["site"])
     }
 
@@ -72,11 +76,17 @@ final class RenderSiteTests: XCTestCase {
     func testReferencesBecomeNumberedLinks() throws {
         let warnings = try fixture.render()
         let deep = try fixture.page("deep.html")
-        XCTAssertTrue(deep.contains("<a class=\"ref ref-section\" href=\"intro.html#sec_basics\" title=\"Basics\">Section 1.1</a>"))
-        XCTAssertTrue(deep.contains("<a class=\"ref ref-figure\" href=\"intro.html#fig_one\" title=\"A small figure\">Fig. 1.1</a>"))
-        XCTAssertTrue(deep.contains("<a class=\"ref ref-chapter\" href=\"intro.html\" title=\"Introduction\">Chapter 1</a>"))
+        XCTAssertTrue(
+            deep.contains(
+                "<a class=\"ref ref-section\" href=\"intro.html#sec_basics\" title=\"Basics\">Section 1.1</a>"))
+        XCTAssertTrue(
+            deep.contains(
+                "<a class=\"ref ref-figure\" href=\"intro.html#fig_one\" title=\"A small figure\">Fig. 1.1</a>"))
+        XCTAssertTrue(
+            deep.contains("<a class=\"ref ref-chapter\" href=\"intro.html\" title=\"Introduction\">Chapter 1</a>"))
         XCTAssertTrue(deep.contains("<a class=\"ref ref-equation\" href=\"intro.html#eq_one\">(1.1)</a>"))
-        XCTAssertTrue(deep.contains("<a href=\"intro.html#sec_basics\">the basics</a>"), "links to .md chapters point at pages")
+        XCTAssertTrue(
+            deep.contains("<a href=\"intro.html#sec_basics\">the basics</a>"), "links to .md chapters point at pages")
         // The missing label: `??` on the page and a warning at its line.
         XCTAssertTrue(deep.contains(">??</span>"))
         let warning = try XCTUnwrap(warnings.first { $0.message.contains("nope") })
@@ -90,10 +100,14 @@ final class RenderSiteTests: XCTestCase {
         let intro = try fixture.page("intro.html")
         XCTAssertTrue(intro.contains("<span class=\"math inline\">x^2</span>"))
         XCTAssertTrue(intro.contains("<span class=\"math inline\">y = x &amp;lt; 1</span> set apart."))
-        XCTAssertTrue(intro.contains("<div class=\"equation\" id=\"eq_one\"><div class=\"math display\">a_b &lt; c \\tag{1.1}</div></div>"))
+        XCTAssertTrue(
+            intro.contains(
+                "<div class=\"equation\" id=\"eq_one\"><div class=\"math display\">a_b &lt; c \\tag{1.1}</div></div>"))
         XCTAssertTrue(intro.contains("<figure class=\"figure\" id=\"fig_one\">"))
         XCTAssertTrue(intro.contains("<img src=\"img/one.svg\" alt=\"A small figure\">"))
-        XCTAssertTrue(intro.contains("<figcaption><span class=\"caption-number\">Figure 1.1:</span> A <em>small</em> figure</figcaption>"))
+        XCTAssertTrue(
+            intro.contains(
+                "<figcaption><span class=\"caption-number\">Figure 1.1:</span> A <em>small</em> figure</figcaption>"))
         // Without KaTeX the pages do not link it (the TeX stays readable).
         XCTAssertFalse(intro.contains("katex"))
     }
@@ -144,8 +158,9 @@ final class RenderSiteTests: XCTestCase {
     }
 
     func testTrapShowsOutputBeforeItAndMarksLaterCellsUnreached() throws {
-        fixture.runs["deep"]?.failure = RunFailure(kind: .trap, cell: nil, line: 10,
-                                                   message: "Fatal error: Index out of range\nChapters/deep.md:10")
+        fixture.runs["deep"]?.failure = RunFailure(
+            kind: .trap, cell: nil, line: 10,
+            message: "Fatal error: Index out of range\nChapters/deep.md:10")
         fixture.runs["deep"]?.cells = [CellOutput(index: 1, items: [.text("partial\n")], seconds: nil)]
         try fixture.render()
         let deep = try fixture.page("deep.html")
@@ -157,8 +172,9 @@ final class RenderSiteTests: XCTestCase {
     }
 
     func testLibraryErrorInAnotherChapterLinksThere() throws {
-        fixture.runs["deep"]?.failure = RunFailure(kind: .compile, cell: nil, line: nil,
-                                                   message: "Chapters/intro.md:16:5: error: bad library code")
+        fixture.runs["deep"]?.failure = RunFailure(
+            kind: .compile, cell: nil, line: nil,
+            message: "Chapters/intro.md:16:5: error: bad library code")
         try fixture.render()
         let banner = try XCTUnwrap(try fixture.page("deep.html").between("banner-error", "</div>"))
         XCTAssertTrue(banner.contains("<a href=\"intro.html#cell-intro-1\">1. Introduction</a>"), banner)
@@ -188,12 +204,14 @@ final class RenderSiteTests: XCTestCase {
         broken.book.chapters[0].title = "Changed"
         XCTAssertThrowsError(try broken.render()) { error in
             let list = error as? DiagnosticList
-            XCTAssertEqual(list?.diagnostics.first { $0.severity == .error }?.location,
-                           SourceLocation(file: "Chapters/intro.md", line: 12))
+            XCTAssertEqual(
+                list?.diagnostics.first { $0.severity == .error }?.location,
+                SourceLocation(file: "Chapters/intro.md", line: 12))
             XCTAssertTrue(list?.description.contains("img/missing.svg") ?? false, "\(error)")
         }
         XCTAssertEqual(try fixture.page("intro.html"), before)
-        let siblings = try FileManager.default.contentsOfDirectory(atPath: fixture.site.deletingLastPathComponent().path)
+        let siblings = try FileManager.default.contentsOfDirectory(
+            atPath: fixture.site.deletingLastPathComponent().path)
         XCTAssertEqual(siblings, ["site"], "the unfinished site is removed")
     }
 

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// The fixture book `Books/render-i18n` (English, with Chinese and Indonesian translations) loaded
@@ -14,16 +15,20 @@ final class RenderTranslationTests: XCTestCase {
     }
     override func tearDown() { try? FileManager.default.removeItem(at: site.deletingLastPathComponent()) }
 
-    static let record = RunRecord(date: Date(timeIntervalSince1970: 1_700_000_000), seed: 0, arguments: [],
-                                  toolchain: "Swift version 6.3.1", inputsHash: "feedfacefeedface", seconds: 1.25)
+    static let record = RunRecord(
+        date: Date(timeIntervalSince1970: 1_700_000_000), seed: 0, arguments: [],
+        toolchain: "Swift version 6.3.1", inputsHash: "feedfacefeedface", seconds: 1.25)
 
     var runs: [String: ChapterRun] = [
-        "basics": ChapterRun(chapter: "basics", cells: [
-            CellOutput(index: 1, items: [.text("hello, world\n")], seconds: 0.02),
-            CellOutput(index: 2, items: [.text("2\n")], seconds: 0.01),
-        ], failure: nil, record: record),
-        "stacking": ChapterRun(chapter: "stacking", cells: [CellOutput(index: 1, items: [.text("layers: 2\n")], seconds: 0.01)],
-                               failure: nil, record: record),
+        "basics": ChapterRun(
+            chapter: "basics",
+            cells: [
+                CellOutput(index: 1, items: [.text("hello, world\n")], seconds: 0.02),
+                CellOutput(index: 2, items: [.text("2\n")], seconds: 0.01),
+            ], failure: nil, record: record),
+        "stacking": ChapterRun(
+            chapter: "stacking", cells: [CellOutput(index: 1, items: [.text("layers: 2\n")], seconds: 0.01)],
+            failure: nil, record: record),
     ]
 
     /// The original and its translations, as `book render` loads them.
@@ -35,8 +40,9 @@ final class RenderTranslationTests: XCTestCase {
     }
 
     var options: SiteOptions {
-        SiteOptions(bookRoot: Self.fixture, katexDirectory: site.appendingPathComponent("none"),
-                    katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
+        SiteOptions(
+            bookRoot: Self.fixture, katexDirectory: site.appendingPathComponent("none"),
+            katexFontsDirectory: site.appendingPathComponent("none"), requireKaTeX: false)
     }
 
     @discardableResult
@@ -50,7 +56,9 @@ final class RenderTranslationTests: XCTestCase {
         try String(contentsOf: site.appendingPathComponent(name), encoding: .utf8)
     }
 
-    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: site.appendingPathComponent(name).path) }
+    func exists(_ name: String) -> Bool {
+        FileManager.default.fileExists(atPath: site.appendingPathComponent(name).path)
+    }
 
     // MARK: - Pages and assets
 
@@ -62,8 +70,12 @@ final class RenderTranslationTests: XCTestCase {
                 XCTAssertTrue(exists(code + file), code + file)
             }
         }
-        for file in ["theme/book.css", "theme/book.js", "theme/search.js", "img/grid.svg"] { XCTAssertTrue(exists(file), file) }
-        for folder in ["zh/theme", "zh/img/grid.svg", "id/theme", "id/img", "zh/katex"] { XCTAssertFalse(exists(folder), folder) }
+        for file in ["theme/book.css", "theme/book.js", "theme/search.js", "img/grid.svg"] {
+            XCTAssertTrue(exists(file), file)
+        }
+        for folder in ["zh/theme", "zh/img/grid.svg", "id/theme", "id/img", "zh/katex"] {
+            XCTAssertFalse(exists(folder), folder)
+        }
 
         let zh = try page("zh/basics.html")
         XCTAssertTrue(zh.contains("<html lang=\"zh\">"))
@@ -81,7 +93,9 @@ final class RenderTranslationTests: XCTestCase {
         // Pages of a language link within it.
         XCTAssertTrue(zh.contains("<a class=\"pager-next\" href=\"stacking.html\">"))
         XCTAssertTrue(zh.contains("<form class=\"search-form\" action=\"search.html\""))
-        XCTAssertTrue(try page("zh/stacking.html").contains("<a class=\"ref ref-section\" href=\"basics.html#sec_recurrence\" title=\"递推\">第 1.1 节</a>"))
+        XCTAssertTrue(
+            try page("zh/stacking.html").contains(
+                "<a class=\"ref ref-section\" href=\"basics.html#sec_recurrence\" title=\"递推\">第 1.1 节</a>"))
     }
 
     func testTranslatedPageShowsTheSameCodeAndOutputs() throws {
@@ -89,7 +103,8 @@ final class RenderTranslationTests: XCTestCase {
         let english = try page("basics.html")
         for translated in [try page("zh/basics.html"), try page("id/basics.html")] {
             for cell in ["basics-1", "basics-2"] {
-                let code = try XCTUnwrap(english.between("id=\"cell-\(cell)\"", "</pre>")?.components(separatedBy: "<pre").last)
+                let code = try XCTUnwrap(
+                    english.between("id=\"cell-\(cell)\"", "</pre>")?.components(separatedBy: "<pre").last)
                 XCTAssertTrue(translated.contains(code), "the code of \(cell)")
             }
             XCTAssertTrue(translated.contains("<pre class=\"output-text\">hello, world</pre>"))
@@ -122,17 +137,32 @@ final class RenderTranslationTests: XCTestCase {
     func testSwitcherLinksToTheSameChapterInEveryLanguage() throws {
         try render()
         let english = try page("basics.html")
-        let switcher = try XCTUnwrap(english.between("<nav class=\"language-switcher\" aria-label=\"Language\">", "</nav>"))
-        XCTAssertTrue(switcher.contains("<a href=\"basics.html\" hreflang=\"en\" lang=\"en\" aria-current=\"page\"><span class=\"language-name\">English</span>"))
-        XCTAssertTrue(switcher.contains("<a href=\"zh/basics.html\" hreflang=\"zh\" lang=\"zh\" data-anchors=\"sec_recurrence running-it\"><span class=\"language-name\">中文</span>"), switcher)
+        let switcher = try XCTUnwrap(
+            english.between("<nav class=\"language-switcher\" aria-label=\"Language\">", "</nav>"))
+        XCTAssertTrue(
+            switcher.contains(
+                "<a href=\"basics.html\" hreflang=\"en\" lang=\"en\" aria-current=\"page\"><span class=\"language-name\">English</span>"
+            ))
+        XCTAssertTrue(
+            switcher.contains(
+                "<a href=\"zh/basics.html\" hreflang=\"zh\" lang=\"zh\" data-anchors=\"sec_recurrence running-it\"><span class=\"language-name\">中文</span>"
+            ), switcher)
         // The Indonesian `Menjalankannya` records no :original:, so its anchor is its own: not offered.
-        XCTAssertTrue(switcher.contains("<a href=\"id/basics.html\" hreflang=\"id\" lang=\"id\" data-anchors=\"sec_recurrence\"><span class=\"language-name\">Bahasa Indonesia</span>"), switcher)
+        XCTAssertTrue(
+            switcher.contains(
+                "<a href=\"id/basics.html\" hreflang=\"id\" lang=\"id\" data-anchors=\"sec_recurrence\"><span class=\"language-name\">Bahasa Indonesia</span>"
+            ), switcher)
         XCTAssertTrue(english.contains("<link rel=\"alternate\" hreflang=\"zh\" href=\"zh/basics.html\">"))
 
-        let zh = try XCTUnwrap(try page("zh/basics.html").between("<nav class=\"language-switcher\" aria-label=\"语言\">", "</nav>"))
-        XCTAssertTrue(zh.contains("<a href=\"../basics.html\" hreflang=\"en\" lang=\"en\" data-anchors=\"sec_recurrence running-it\">"), zh)
+        let zh = try XCTUnwrap(
+            try page("zh/basics.html").between("<nav class=\"language-switcher\" aria-label=\"语言\">", "</nav>"))
+        XCTAssertTrue(
+            zh.contains(
+                "<a href=\"../basics.html\" hreflang=\"en\" lang=\"en\" data-anchors=\"sec_recurrence running-it\">"),
+            zh)
         XCTAssertTrue(zh.contains("<a href=\"basics.html\" hreflang=\"zh\" lang=\"zh\" aria-current=\"page\">"))
-        XCTAssertTrue(zh.contains("<a href=\"../id/basics.html\" hreflang=\"id\" lang=\"id\" data-anchors=\"sec_recurrence\">"))
+        XCTAssertTrue(
+            zh.contains("<a href=\"../id/basics.html\" hreflang=\"id\" lang=\"id\" data-anchors=\"sec_recurrence\">"))
 
         // The index and search pages switch to the other language's index and search.
         XCTAssertTrue(try page("index.html").contains("<a href=\"zh/index.html\" hreflang=\"zh\" lang=\"zh\">"))
@@ -158,10 +188,12 @@ final class RenderTranslationTests: XCTestCase {
 
     func testLinkCheckerRejectsASwitcherAnchorTheTargetLacks() throws {
         let folder = site.deletingLastPathComponent().appendingPathComponent("links")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("zh"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("zh"), withIntermediateDirectories: true)
         try "<nav><a href=\"zh/a.html\" hreflang=\"zh\" data-anchors=\"here gone\">中文</a></nav>"
             .write(to: folder.appendingPathComponent("a.html"), atomically: true, encoding: .utf8)
-        try "<h2 id=\"here\">这里</h2>".write(to: folder.appendingPathComponent("zh/a.html"), atomically: true, encoding: .utf8)
+        try "<h2 id=\"here\">这里</h2>".write(
+            to: folder.appendingPathComponent("zh/a.html"), atomically: true, encoding: .utf8)
         let problems = LinkChecker(site: folder).check()
         XCTAssertEqual(problems.map(\.message), ["broken link: zh/a.html#gone (no id `gone` in zh/a.html)"])
     }
@@ -187,21 +219,27 @@ final class RenderTranslationTests: XCTestCase {
         try render()
         let zh = try page("zh/basics.html")
         XCTAssertTrue(zh.contains("这一段在源文件里被折成两行"))
-        XCTAssertTrue(zh.contains("<span class=\"math-glue\"><span class=\"math inline\">h_t</span>，</span>每一步"),
-                      "no line starts with the comma after a formula")
-        XCTAssertTrue(try page("zh/search-index.js").contains("源文件里被折成两行"), "search finds words across the source's line breaks")
+        XCTAssertTrue(
+            zh.contains("<span class=\"math-glue\"><span class=\"math inline\">h_t</span>，</span>每一步"),
+            "no line starts with the comma after a formula")
+        XCTAssertTrue(
+            try page("zh/search-index.js").contains("源文件里被折成两行"), "search finds words across the source's line breaks")
     }
 
     func testRendererWordsAreInThePageLanguage() throws {
         try render()
         let zh = try page("zh/basics.html")
-        for words in ["跳到正文", ">上一页</span>", ">下一页</span>", "<span class=\"output-label\">输出</span>", "✓ 已由 doctest 检查",
-                      "<span class=\"caption-number\">图 1.1</span>", "输出生成于", "aria-label=\"链接到本节\"", ">图 1.1</a>"] {
+        for words in [
+            "跳到正文", ">上一页</span>", ">下一页</span>", "<span class=\"output-label\">输出</span>", "✓ 已由 doctest 检查",
+            "<span class=\"caption-number\">图 1.1</span>", "输出生成于", "aria-label=\"链接到本节\"", ">图 1.1</a>",
+        ] {
             XCTAssertTrue(zh.contains(words), words)
         }
         XCTAssertTrue(zh.contains("data-ui=\"{&quot;copied&quot;:&quot;已复制&quot;"), "the scripts' words")
         let indonesian = try page("id/basics.html")
-        for words in [">Sebelumnya</span>", ">Keluaran</span>", "✓ diperiksa oleh doctest", "Gambar 1.1:", ">Bagian 2.1</a>"] {
+        for words in [
+            ">Sebelumnya</span>", ">Keluaran</span>", "✓ diperiksa oleh doctest", "Gambar 1.1:", ">Bagian 2.1</a>",
+        ] {
             XCTAssertTrue(indonesian.contains(words), words)
         }
         XCTAssertTrue(try page("zh/index.html").contains("<h2 id=\"contents\">目录</h2>"))
@@ -215,8 +253,9 @@ final class RenderTranslationTests: XCTestCase {
     func testFailureInATranslatedPagePointsAtTheOriginalsLines() throws {
         let (book, _) = try load()
         let cell = try XCTUnwrap(book.chapters[0].cells.first)
-        runs["basics"]?.failure = RunFailure(kind: .trap, cell: nil, line: cell.codeLine + 1,
-                                             message: "Fatal error: boom\nChapters/basics.md:\(cell.codeLine + 1)")
+        runs["basics"]?.failure = RunFailure(
+            kind: .trap, cell: nil, line: cell.codeLine + 1,
+            message: "Fatal error: boom\nChapters/basics.md:\(cell.codeLine + 1)")
         runs["basics"]?.cells = []
         try render()
         let zh = try page("zh/basics.html")
@@ -232,16 +271,23 @@ final class RenderTranslationTests: XCTestCase {
     func testABrokenTranslationLeavesTheWholeOldSite() throws {
         try render()
         let before = try page("basics.html")
-        XCTAssertThrowsError(try render { _, translations in
-            guard case .figure(var figure)? = translations[0].chapters[0].blocks.first(where: {
-                if case .figure = $0 { return true } else { return false }
-            }), let index = translations[0].chapters[0].blocks.firstIndex(where: {
-                if case .figure = $0 { return true } else { return false }
-            }) else { return XCTFail("fixture changed") }
-            figure.source = "../img/missing.svg"
-            translations[0].chapters[0].blocks[index] = .figure(figure)
-        }) { error in
-            XCTAssertTrue("\(error)".contains("Chapters/zh/basics.md:19: error: figure file `../img/missing.svg` not found"), "\(error)")
+        XCTAssertThrowsError(
+            try render { _, translations in
+                guard
+                    case .figure(var figure)? = translations[0].chapters[0].blocks.first(where: {
+                        if case .figure = $0 { return true } else { return false }
+                    }),
+                    let index = translations[0].chapters[0].blocks.firstIndex(where: {
+                        if case .figure = $0 { return true } else { return false }
+                    })
+                else { return XCTFail("fixture changed") }
+                figure.source = "../img/missing.svg"
+                translations[0].chapters[0].blocks[index] = .figure(figure)
+            }
+        ) { error in
+            XCTAssertTrue(
+                "\(error)".contains("Chapters/zh/basics.md:19: error: figure file `../img/missing.svg` not found"),
+                "\(error)")
         }
         XCTAssertEqual(try page("basics.html"), before)
         XCTAssertTrue(exists("zh/basics.html"))
@@ -250,14 +296,18 @@ final class RenderTranslationTests: XCTestCase {
     }
 
     func testTranslationCodesMustBeUsableFolders() throws {
-        XCTAssertThrowsError(try render { book, translations in
-            translations[1] = translations[0]  // zh twice
-        }) { error in
+        XCTAssertThrowsError(
+            try render { book, translations in
+                translations[1] = translations[0]  // zh twice
+            }
+        ) { error in
             XCTAssertTrue("\(error)".contains("the site has the language `zh` twice"), "\(error)")
         }
-        XCTAssertThrowsError(try render { book, translations in
-            for i in translations[0].chapters.indices { translations[0].chapters[i].language = "img" }
-        }) { error in
+        XCTAssertThrowsError(
+            try render { book, translations in
+                for i in translations[0].chapters.indices { translations[0].chapters[i].language = "img" }
+            }
+        ) { error in
             XCTAssertTrue("\(error)".contains("not `img`"), "\(error)")
         }
     }
@@ -299,7 +349,8 @@ final class RenderI18nPiecesTests: XCTestCase {
         let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../Sources/BookEngine/Render").standardizedFileURL
         var text = ""
-        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path) where file.hasSuffix(".swift") && file != "UIText.swift" {
+        for file in try FileManager.default.contentsOfDirectory(atPath: sources.path)
+        where file.hasSuffix(".swift") && file != "UIText.swift" {
             text += try String(contentsOf: sources.appendingPathComponent(file), encoding: .utf8)
         }
         let scriptKeys = Set(UIText.scriptKeys.map(\.1))

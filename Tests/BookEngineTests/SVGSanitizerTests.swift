@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// Published XSS and SVG-injection vectors (after OWASP's XSS filter evasion cheat sheet,
@@ -62,9 +63,11 @@ final class SVGSanitizerTests: XCTestCase {
     ]
 
     /// What must never appear in sanitized markup (the SVG namespace itself excepted).
-    static let forbidden = ["<script", "<foreignobject", "<iframe", "<img", "<image", "<a ", "<a>", "<animate", "<set",
-                            "<style", "<handler", "<feimage", "<math", "javascript:", "data:", "@import", "http:",
-                            "expression(", "behavior"]
+    static let forbidden = [
+        "<script", "<foreignobject", "<iframe", "<img", "<image", "<a ", "<a>", "<animate", "<set",
+        "<style", "<handler", "<feimage", "<math", "javascript:", "data:", "@import", "http:",
+        "expression(", "behavior",
+    ]
 
     static func inert(_ markup: String) -> String? {
         let lowered = markup.lowercased().replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "")
@@ -85,9 +88,11 @@ final class SVGSanitizerTests: XCTestCase {
                 refused += 1
             }
             // What a page shows is inert either way.
-            XCTAssertNil(Self.inert(SVGSanitizer.sanitize(vector).replacingOccurrences(of: "figure-error", with: "")
-                .replacingOccurrences(of: "&lt;", with: "").replacingOccurrences(of: "&quot;", with: "")
-                .components(separatedBy: "Figure not shown").first!), vector)
+            XCTAssertNil(
+                Self.inert(
+                    SVGSanitizer.sanitize(vector).replacingOccurrences(of: "figure-error", with: "")
+                        .replacingOccurrences(of: "&lt;", with: "").replacingOccurrences(of: "&quot;", with: "")
+                        .components(separatedBy: "Figure not shown").first!), vector)
         }
         XCTAssertGreaterThanOrEqual(refused, 5, "malformed vectors are refused, not passed through")
         XCTAssertLessThan(refused, Self.vectors.count - 20, "well-formed vectors are cleaned, not all refused")
@@ -95,19 +100,27 @@ final class SVGSanitizerTests: XCTestCase {
 
     func testMalformedSVGIsShownAsAnError() {
         let shown = SVGSanitizer.sanitize(#"<svg><scr<script></script>ipt>alert(1)</script></svg>"#)
-        XCTAssertTrue(shown.hasPrefix("<p class=\"figure-error\">Figure not shown: the SVG is not well-formed XML (line 1)"), shown)
+        XCTAssertTrue(
+            shown.hasPrefix("<p class=\"figure-error\">Figure not shown: the SVG is not well-formed XML (line 1)"),
+            shown)
     }
 
     func testPlotsKeepTheirShapeAndText() throws {
-        let svg = ##"<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect x="0" y="0" width="320" height="200" fill="white"/><polyline points="1,2 3,4" fill="none" stroke="#1f77b4" stroke-width="1.5"/><text x="5" y="9" font-size="10" text-anchor="middle">loss &lt; 1 &amp; "ok"</text></svg>"##
-        XCTAssertEqual(try SVGSanitizer.clean(svg).get(),
-                       ##"<svg height="200" width="320" xmlns="http://www.w3.org/2000/svg"><rect fill="white" height="200" width="320" x="0" y="0"/><polyline fill="none" points="1,2 3,4" stroke="#1f77b4" stroke-width="1.5"/><text font-size="10" text-anchor="middle" x="5" y="9">loss &lt; 1 &amp; &quot;ok&quot;</text></svg>"##)
+        let svg =
+            ##"<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect x="0" y="0" width="320" height="200" fill="white"/><polyline points="1,2 3,4" fill="none" stroke="#1f77b4" stroke-width="1.5"/><text x="5" y="9" font-size="10" text-anchor="middle">loss &lt; 1 &amp; "ok"</text></svg>"##
+        XCTAssertEqual(
+            try SVGSanitizer.clean(svg).get(),
+            ##"<svg height="200" width="320" xmlns="http://www.w3.org/2000/svg"><rect fill="white" height="200" width="320" x="0" y="0"/><polyline fill="none" points="1,2 3,4" stroke="#1f77b4" stroke-width="1.5"/><text font-size="10" text-anchor="middle" x="5" y="9">loss &lt; 1 &amp; &quot;ok&quot;</text></svg>"##
+        )
         // The book's own figure keeps every element it draws.
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Chapters/img/deep-rnn.svg")
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Chapters/img/deep-rnn.svg")
         let original = try String(contentsOf: file, encoding: .utf8)
         let cleaned = try SVGSanitizer.clean(original).get()
         for element in ["<text", "<line", "<rect", "<path", "<marker", "<tspan"] {
-            XCTAssertEqual(cleaned.components(separatedBy: element).count, original.components(separatedBy: element).count, element)
+            XCTAssertEqual(
+                cleaned.components(separatedBy: element).count, original.components(separatedBy: element).count, element
+            )
         }
         XCTAssertTrue(cleaned.contains("marker-end=\"url(#arrow)\"") || !original.contains("url(#arrow)"))
     }
@@ -118,36 +131,46 @@ final class SVGSanitizerTests: XCTestCase {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("xss-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         let chapters = root.appendingPathComponent("Chapters")
-        try FileManager.default.createDirectory(at: chapters.appendingPathComponent("img"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: chapters.appendingPathComponent("img"), withIntermediateDirectories: true)
         var text = "# Hostile figures\n\n```swift\nhostile()\n```\n\n"
         for (i, vector) in Self.vectors.enumerated() {
             // Files that parse become images; the renderer refuses the malformed ones loudly.
             if case .success = SVGSanitizer.clean(vector) {
-                try vector.write(to: chapters.appendingPathComponent("img/v\(i).svg"), atomically: true, encoding: .utf8)
+                try vector.write(
+                    to: chapters.appendingPathComponent("img/v\(i).svg"), atomically: true, encoding: .utf8)
                 text += "![vector \(i) $x_\(i)$](img/v\(i).svg)\n\n"
             }
         }
         try text.write(to: chapters.appendingPathComponent("xss.md"), atomically: true, encoding: .utf8)
-        try "# XSS\n\n- [Hostile](xss.md)\n".write(to: chapters.appendingPathComponent("SUMMARY.md"), atomically: true, encoding: .utf8)
+        try "# XSS\n\n- [Hostile](xss.md)\n".write(
+            to: chapters.appendingPathComponent("SUMMARY.md"), atomically: true, encoding: .utf8)
         let book = try BookLoader.load(root: root)
-        let record = RunRecord(date: Date(timeIntervalSince1970: 0), seed: 0, arguments: [], toolchain: "Swift", inputsHash: "0", seconds: 1)
-        let run = ChapterRun(chapter: "xss", cells: [CellOutput(index: 1, items: Self.vectors.map { .figure(svg: $0) }, seconds: 1)],
-                             failure: nil, record: record)
+        let record = RunRecord(
+            date: Date(timeIntervalSince1970: 0), seed: 0, arguments: [], toolchain: "Swift", inputsHash: "0",
+            seconds: 1)
+        let run = ChapterRun(
+            chapter: "xss", cells: [CellOutput(index: 1, items: Self.vectors.map { .figure(svg: $0) }, seconds: 1)],
+            failure: nil, record: record)
         let site = root.appendingPathComponent("site")
-        let options = SiteOptions(bookRoot: root, katexDirectory: root.appendingPathComponent("none"),
-                                  katexFontsDirectory: root.appendingPathComponent("none"), requireKaTeX: false)
+        let options = SiteOptions(
+            bookRoot: root, katexDirectory: root.appendingPathComponent("none"),
+            katexFontsDirectory: root.appendingPathComponent("none"), requireKaTeX: false)
         try SiteRenderer(book: book, runs: ["xss": run], options: options).render(into: site)
         let page = try String(contentsOf: site.appendingPathComponent("xss.html"), encoding: .utf8)
         let figures = page.components(separatedBy: "<div class=\"output-figure\">").dropFirst()
             .map { $0.components(separatedBy: "</div>")[0] }
         XCTAssertEqual(figures.count, Self.vectors.count)
-        for figure in figures { XCTAssertNil(Self.inert(figure.replacingOccurrences(of: "Figure not shown", with: "")), figure) }
+        for figure in figures {
+            XCTAssertNil(Self.inert(figure.replacingOccurrences(of: "Figure not shown", with: "")), figure)
+        }
         XCTAssertGreaterThanOrEqual(figures.filter { $0.contains("figure-error") }.count, 5)
 
         if let target = ProcessInfo.processInfo.environment["BOOK_XSS_SITE"], !target.isEmpty {
             let destination = URL(fileURLWithPath: target)
             try? FileManager.default.removeItem(at: destination)
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
             try FileManager.default.copyItem(at: site, to: destination)
         }
     }

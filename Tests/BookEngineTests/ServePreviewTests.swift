@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 /// `LivePreview`: a prose edit rewrites only its page, errors are published while the last
@@ -17,8 +18,9 @@ final class ServePreviewTests: XCTestCase {
     override func tearDown() { book.remove() }
 
     private func preview(runs: Bool = false) -> LivePreview {
-        let preview = LivePreview(root: book.root, site: site, settings: RunSettings(),
-                                  siteOptions: SiteOptions(bookRoot: book.root, requireKaTeX: false))
+        let preview = LivePreview(
+            root: book.root, site: site, settings: RunSettings(),
+            siteOptions: SiteOptions(bookRoot: book.root, requireKaTeX: false))
         preview.progress = Progress(style: .silent)
         preview.runsChapters = runs
         return preview
@@ -38,16 +40,21 @@ final class ServePreviewTests: XCTestCase {
         XCTAssertTrue(first.contains("one.html") && first.contains("theme/book.css"))
         XCTAssertEqual(preview.state.snapshot(page: "one.html", since: 0).errors, [])
         XCTAssertFalse(try page("one.html").contains("livereload"), "the script is never written into the site")
-        let two = try FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("two.html").path)[.modificationDate] as? Date
+        let two =
+            try FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("two.html").path)[
+                .modificationDate] as? Date
 
         try edit("one", "# One\n\nFirst words, edited.\n\n```swift\nprint(1)\n```\n")
         let changed = preview.update()
         // The whole-book print page (for the PDF) holds every chapter, so it changes with each one.
         XCTAssertEqual(changed.filter { $0.hasSuffix(".html") && $0 != "book-print.html" }, ["one.html"])
-        XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent("theme/book.css").path),
-                      "the quick pass keeps the theme the first render wrote")
+        XCTAssertTrue(
+            FileManager.default.fileExists(atPath: site.appendingPathComponent("theme/book.css").path),
+            "the quick pass keeps the theme the first render wrote")
         XCTAssertTrue(try page("one.html").contains("First words, edited."))
-        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("two.html").path)[.modificationDate] as? Date, two)
+        XCTAssertEqual(
+            try FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("two.html").path)[
+                .modificationDate] as? Date, two)
         let snapshot = preview.state.snapshot(page: "one.html", since: 1)
         XCTAssertTrue(snapshot.reload)
         XCTAssertFalse(preview.state.snapshot(page: "two.html", since: 1).reload)
@@ -64,7 +71,8 @@ final class ServePreviewTests: XCTestCase {
         try edit("two", "# Two\n\n```swift bogus\nx\n```\n")
         XCTAssertEqual(preview.update(), [])
         let errors = preview.state.snapshot(page: "two.html", since: 0).errors
-        XCTAssertTrue(errors.contains { $0.hasPrefix("Chapters/two.md:3: error:") && $0.contains("bogus") }, "\(errors)")
+        XCTAssertTrue(
+            errors.contains { $0.hasPrefix("Chapters/two.md:3: error:") && $0.contains("bogus") }, "\(errors)")
         XCTAssertTrue(try page("two.html").contains("Other words."), "the last good page stays")
         try edit("two", "# Two\n\nFixed words.\n")
         preview.update()
@@ -76,14 +84,17 @@ final class ServePreviewTests: XCTestCase {
         // No Package.swift in the test book: the chapter's build fails, and the page says so.
         let preview = preview(runs: true)
         preview.update()
-        XCTAssertEqual(preview.state.snapshot(page: "one.html", since: 0).running, ["one"], "outputs not yet current (two has no code to run)")
+        XCTAssertEqual(
+            preview.state.snapshot(page: "one.html", since: 0).running, ["one"],
+            "outputs not yet current (two has no code to run)")
         let deadline = Date().addingTimeInterval(120)
         while preview.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
         XCTAssertTrue(preview.hasFinishedRuns)
         preview.update()
         let state = preview.state.snapshot(page: "one.html", since: 0)
         XCTAssertEqual(state.running, [])
-        XCTAssertTrue(state.errors.contains { $0.hasPrefix("Chapters/one.md") && $0.contains("compile") }, "\(state.errors)")
+        XCTAssertTrue(
+            state.errors.contains { $0.hasPrefix("Chapters/one.md") && $0.contains("compile") }, "\(state.errors)")
         XCTAssertTrue(try page("one.html").contains("This chapter's program did not compile"))
         // Prose edits do not run the chapter again.
         try edit("one", "# One\n\nFirst words, again.\n\n```swift\nprint(1)\n```\n")
@@ -94,10 +105,13 @@ final class ServePreviewTests: XCTestCase {
 
     func testSyncTouchesOnlyChangedFilesAndRemovesStaleOnes() throws {
         let fresh = book.root.appendingPathComponent("fresh"), target = book.root.appendingPathComponent("target")
-        for (folder, files) in [(fresh, ["a.html": "A", "img/b.svg": "B2"]), (target, ["a.html": "A", "img/b.svg": "B", "old.html": "O"])] {
+        for (folder, files) in [
+            (fresh, ["a.html": "A", "img/b.svg": "B2"]), (target, ["a.html": "A", "img/b.svg": "B", "old.html": "O"]),
+        ] {
             for (path, text) in files {
                 let url = folder.appendingPathComponent(path)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(text.utf8).write(to: url)
             }
         }

@@ -1,5 +1,6 @@
 import FlyingFox
 import XCTest
+
 @testable import BookEngine
 
 /// The live-reload protocol: which page reloads when, the script's injection, and the handler.
@@ -13,7 +14,9 @@ final class ServeReloadTests: XCTestCase {
         XCTAssertFalse(state.snapshot(page: "gru.html", since: 1).reload, "already seen")
         state.publish(changed: ["theme/book.css"], running: ["gru"], errors: ["Chapters/gru.md:3: error: x"])
         let snapshot = state.snapshot(page: "index.html", since: 1)
-        XCTAssertEqual(snapshot, ReloadState.Snapshot(version: 2, reload: true, running: ["gru"], errors: ["Chapters/gru.md:3: error: x"]))
+        XCTAssertEqual(
+            snapshot,
+            ReloadState.Snapshot(version: 2, reload: true, running: ["gru"], errors: ["Chapters/gru.md:3: error: x"]))
     }
 
     func testLongPollAnswersOnChangeOrTimeout() async {
@@ -34,7 +37,8 @@ final class ServeReloadTests: XCTestCase {
 
     func testScriptGoesBeforeTheBodyEndAndCannotBeClosedByAnError() {
         let snapshot = ReloadState.Snapshot(version: 7, reload: false, running: [], errors: ["</script><b>x"])
-        let html = LiveReloadScript.inject(into: "<html><body><p>text</p></body></html>", page: "a.html", state: snapshot)
+        let html = LiveReloadScript.inject(
+            into: "<html><body><p>text</p></body></html>", page: "a.html", state: snapshot)
         XCTAssertTrue(html.hasSuffix("</script>\n</body></html>"))
         XCTAssertTrue(html.contains("\"version\":7"))
         XCTAssertFalse(html.contains("</script><b>"))
@@ -44,7 +48,8 @@ final class ServeReloadTests: XCTestCase {
     func testHandlerServesPagesWithTheScriptAndRefusesEscapes() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-handler-\(UUID().uuidString)")
         let site = folder.appendingPathComponent("site")
-        try FileManager.default.createDirectory(at: site.appendingPathComponent("theme"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: site.appendingPathComponent("theme"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("<html><body>hello</body></html>".utf8).write(to: site.appendingPathComponent("index.html"))
         try Data("body{}".utf8).write(to: site.appendingPathComponent("theme/book.css"))
@@ -53,19 +58,24 @@ final class ServeReloadTests: XCTestCase {
         let handler = PreviewServer.Handler(site: site, state: state, pollTimeout: 0.1)
         func get(_ target: String) async throws -> (Int, String, String?) {
             let parts = target.split(separator: "?", maxSplits: 1).map(String.init)
-            let request = HTTPRequest(method: .GET, version: .http11,
-                                      target: .init(path: parts[0], query: parts.count > 1 ? parts[1] : ""),
-                                      headers: [:], body: HTTPBodySequence(data: Data()))
+            let request = HTTPRequest(
+                method: .GET, version: .http11,
+                target: .init(path: parts[0], query: parts.count > 1 ? parts[1] : ""),
+                headers: [:], body: HTTPBodySequence(data: Data()))
             let response = await handler.respond(to: request)
-            return (response.statusCode.code, String(decoding: try await response.bodyData, as: UTF8.self),
-                    response.headers[.contentType])
+            return (
+                response.statusCode.code, String(decoding: try await response.bodyData, as: UTF8.self),
+                response.headers[.contentType]
+            )
         }
         let (status, page, type) = try await get("/")
         XCTAssertEqual(status, 200)
         XCTAssertEqual(type, "text/html; charset=utf-8")
         XCTAssertTrue(page.contains("hello") && page.contains("id=\"livereload\""))
         // The script exists only on the way out: the site's file is untouched.
-        XCTAssertEqual(try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8), "<html><body>hello</body></html>")
+        XCTAssertEqual(
+            try String(contentsOf: site.appendingPathComponent("index.html"), encoding: .utf8),
+            "<html><body>hello</body></html>")
         let (cssStatus, css, _) = try await get("/theme/book.css")
         XCTAssertEqual(cssStatus, 200)
         XCTAssertEqual(css, "body{}")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookEngine
 
 final class ServeWatcherTests: XCTestCase {
@@ -6,7 +7,8 @@ final class ServeWatcherTests: XCTestCase {
 
     override func setUpWithError() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-watch-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("zh"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: folder.appendingPathComponent("zh"), withIntermediateDirectories: true)
         try write("a.md", "one")
         try write("zh/a.md", "yi")
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import BookEngine
 
 /// Builds a throwaway book on disk from chapter texts, for loader and tangler tests.
@@ -16,7 +17,8 @@ struct TestBook {
         }
         for (path, data) in extraFiles {
             let url = root.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
     }
@@ -25,7 +27,10 @@ struct TestBook {
 
     /// The diagnostics loading produces (empty if it loads).
     func problems() -> [Diagnostic] {
-        do { _ = try load(); return [] } catch let list as DiagnosticList { return list.diagnostics } catch { return [] }
+        do {
+            _ = try load()
+            return []
+        } catch let list as DiagnosticList { return list.diagnostics } catch { return [] }
     }
 
     func remove() { try? FileManager.default.removeItem(at: root) }

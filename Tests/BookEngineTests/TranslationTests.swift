@@ -1,33 +1,36 @@
 import XCTest
+
 @testable import BookEngine
 
 final class TranslationTests: XCTestCase {
     static let original = """
-    # Intro
-    :label:`chap_intro`
+        # Intro
+        :label:`chap_intro`
 
-    Some prose.
+        Some prose.
 
-    ```swift id=intro-1
-    print(1)
-    ```
+        ```swift id=intro-1
+        print(1)
+        ```
 
-    ## Details
-    :label:`sec_details`
+        ## Details
+        :label:`sec_details`
 
-    More prose.
+        More prose.
 
-    ```swift id=second
-    print(2)
-    ```
+        ```swift id=second
+        print(2)
+        ```
 
-    """
+        """
 
-    static let config = #"{"languages": [{"code": "en", "name": "English"}, {"code": "zh", "name": "中文", "title": "书"}]}"#
+    static let config =
+        #"{"languages": [{"code": "en", "name": "English"}, {"code": "zh", "name": "中文", "title": "书"}]}"#
 
     func makeBook(translation: String) throws -> TestBook {
-        try TestBook(chapters: [("intro", Self.original)],
-                     extraFiles: ["Chapters/book.json": Data(Self.config.utf8), "Chapters/zh/intro.md": Data(translation.utf8)])
+        try TestBook(
+            chapters: [("intro", Self.original)],
+            extraFiles: ["Chapters/book.json": Data(Self.config.utf8), "Chapters/zh/intro.md": Data(translation.utf8)])
     }
 
     func hashes(_ book: Book) -> [String: String] {
@@ -86,31 +89,42 @@ final class TranslationTests: XCTestCase {
         XCTAssertEqual(problems.count, 1)
         XCTAssertEqual(problems.first?.severity, .warning)
         XCTAssertEqual(problems.first?.location, SourceLocation(file: "Chapters/zh/intro.md", line: 11))
-        XCTAssertTrue(problems.first?.message.hasPrefix("stale: section 1.1 'Details'") == true, problems.first?.message ?? "")
+        XCTAssertTrue(
+            problems.first?.message.hasPrefix("stale: section 1.1 'Details'") == true, problems.first?.message ?? "")
     }
 
     func testSwiftCodeInATranslationIsAnError() throws {
         let book = try makeBook(translation: "# 引言\n\n```swift\nprint(3)\n```\n\n:cell:`intro-1`\n:cell:`second`\n")
         defer { book.remove() }
         let problems = TranslationLoader.load(try book.load()).diagnostics.filter { $0.severity == .error }
-        XCTAssertEqual(problems.map(\.description), [
-            "Chapters/zh/intro.md:3: error: a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`",
-        ])
+        XCTAssertEqual(
+            problems.map(\.description),
+            [
+                "Chapters/zh/intro.md:3: error: a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`"
+            ])
     }
 
     func testMissingExtraUnknownAndReorderedCells() throws {
         let missing = try makeBook(translation: "# 引言\n\n:cell:`intro-1`\n\n:cell:`intro-1`\n\n:cell:`nope`\n")
         defer { missing.remove() }
-        let problems = TranslationLoader.load(try missing.load()).diagnostics.filter { !$0.message.contains("section") }.map(\.description)
-        XCTAssertEqual(problems, [
-            "Chapters/zh/intro.md:7: warning: no cell with id 'nope' in Chapters/intro.md any more (removed, or its id changed); this placement is skipped",
-            "Chapters/zh/intro.md:5: error: cell 'intro-1' is placed more than once",
-            "Chapters/zh/intro.md:3: warning: cell 'second' (Chapters/intro.md:15) is not placed in this translation yet; it is shown after cell 'intro-1' (place it with :cell:`second`)",
-        ])
+        let problems = TranslationLoader.load(try missing.load()).diagnostics.filter { !$0.message.contains("section") }
+            .map(\.description)
+        XCTAssertEqual(
+            problems,
+            [
+                "Chapters/zh/intro.md:7: warning: no cell with id 'nope' in Chapters/intro.md any more (removed, or its id changed); this placement is skipped",
+                "Chapters/zh/intro.md:5: error: cell 'intro-1' is placed more than once",
+                "Chapters/zh/intro.md:3: warning: cell 'second' (Chapters/intro.md:15) is not placed in this translation yet; it is shown after cell 'intro-1' (place it with :cell:`second`)",
+            ])
         let reordered = try makeBook(translation: "# 引言\n\n:cell:`second`\n\n:cell:`intro-1`\n")
         defer { reordered.remove() }
-        let order = TranslationLoader.load(try reordered.load()).diagnostics.filter { !$0.message.hasPrefix("section") }.map(\.description)
-        XCTAssertEqual(order, ["Chapters/zh/intro.md:1: warning: cells are placed in a different order than in Chapters/intro.md: second, intro-1"])
+        let order = TranslationLoader.load(try reordered.load()).diagnostics.filter { !$0.message.hasPrefix("section") }
+            .map(\.description)
+        XCTAssertEqual(
+            order,
+            [
+                "Chapters/zh/intro.md:1: warning: cells are placed in a different order than in Chapters/intro.md: second, intro-1"
+            ])
     }
 
     /// The issue's reproduction: a reader adds a cell to the original; the translation's page
@@ -121,15 +135,19 @@ final class TranslationTests: XCTestCase {
         probe.remove()
         let book = try makeBook(translation: goodTranslation(before))
         defer { book.remove() }
-        let edited = Self.original.replacingOccurrences(of: "Some prose.\n\n```swift id=intro-1\nprint(1)\n```\n",
+        let edited = Self.original.replacingOccurrences(
+            of: "Some prose.\n\n```swift id=intro-1\nprint(1)\n```\n",
             with: "Some prose.\n\n```swift id=intro-1\nprint(1)\n```\n\n```swift\nprint(\"added by a reader\")\n```\n")
         XCTAssertNotEqual(edited, Self.original)
         try edited.write(to: book.root.appendingPathComponent("Chapters/intro.md"), atomically: true, encoding: .utf8)
         let original = try book.load()
         let (books, problems) = TranslationLoader.load(original)
         XCTAssertEqual(problems.filter { $0.severity == .error }, [])
-        XCTAssertTrue(problems.contains { $0.message.contains("is not placed in this translation yet; it is shown after cell 'intro-1'") },
-                      "\(problems)")
+        XCTAssertTrue(
+            problems.contains {
+                $0.message.contains("is not placed in this translation yet; it is shown after cell 'intro-1'")
+            },
+            "\(problems)")
         let zh = try XCTUnwrap(books["zh"]?.chapters.first)
         XCTAssertEqual(zh.cells.map(\.source), ["print(1)\n", "print(\"added by a reader\")\n", "print(2)\n"])
         XCTAssertEqual(zh.cells.map(\.index), original.chapters[0].cells.map(\.index))

@@ -1,15 +1,18 @@
 import XCTest
+
 @testable import BookSupport
 
 final class BookSupportTests: XCTestCase {
     func testTableAlignsColumns() {
         let table = Book.table(["model", "ppl"], [["RNN", "6.96"], ["GRU (2 layers)", "6.44"]])
-        XCTAssertEqual(table, """
-        model           ppl
-        --------------  ----
-        RNN             6.96
-        GRU (2 layers)  6.44
-        """)
+        XCTAssertEqual(
+            table,
+            """
+            model           ppl
+            --------------  ----
+            RNN             6.96
+            GRU (2 layers)  6.44
+            """)
     }
 
     func testTicksAreRoundAndCoverTheRange() {

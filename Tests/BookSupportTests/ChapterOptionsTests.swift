@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import BookSupport
 
 final class ChapterOptionsTests: XCTestCase {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorKit
 
 final class TensorTests: XCTestCase {
@@ -32,13 +33,16 @@ final class TensorTests: XCTestCase {
     }
 
     func testDescription() {
-        XCTAssertEqual(Tensor([0.1, 0.2, 0.3, 1, 2, 30000], shape: [2, 3]).description,
-                       "Tensor(shape: [2, 3], [[0.1, 0.2, 0.3], [1, 2, 3e+04]])")
+        XCTAssertEqual(
+            Tensor([0.1, 0.2, 0.3, 1, 2, 30000], shape: [2, 3]).description,
+            "Tensor(shape: [2, 3], [[0.1, 0.2, 0.3], [1, 2, 3e+04]])")
         XCTAssertEqual(Tensor(1.0 / 3).description, "Tensor(shape: [], 0.3333)")
         XCTAssertEqual(Tensor([], shape: [0]).description, "Tensor(shape: [0], [])")
         let big = Tensor((0..<2000).map(Float.init), shape: [2, 1000]).description
-        XCTAssertEqual(big, "Tensor(shape: [2, 1000], [[0, 1, 2, ..., 997, 998, 999], [1000, 1001, 1002, ..., 1997, 1998, 1999]])")
-        XCTAssertEqual(IntTensor([1, 2, 3, 4], shape: [2, 2]).description, "IntTensor(shape: [2, 2], [[1, 2], [3, 4]])")
+        XCTAssertEqual(
+            big, "Tensor(shape: [2, 1000], [[0, 1, 2, ..., 997, 998, 999], [1000, 1001, 1002, ..., 1997, 1998, 1999]])")
+        XCTAssertEqual(
+            IntTensor([1, 2, 3, 4], shape: [2, 2]).description, "IntTensor(shape: [2, 2], [[1, 2], [3, 4]])")
     }
 
     func testIntTensor() {
@@ -66,8 +70,9 @@ final class TensorTests: XCTestCase {
         let y = withNoGrad { w * x }
         XCTAssertFalse(y.requiresGrad)
         XCTAssertFalse((w.detached() * x).requiresGrad)
-        XCTAssertEqual(backwardShapeMessage([2, 3]),
-                       "backward: can only start from a one-element tensor (a scalar loss), got shape [2, 3]")
+        XCTAssertEqual(
+            backwardShapeMessage([2, 3]),
+            "backward: can only start from a one-element tensor (a scalar loss), got shape [2, 3]")
     }
 
     /// A gradient lent to two consumers must not be modified in place by either of them.
@@ -75,7 +80,7 @@ final class TensorTests: XCTestCase {
         let a = sample([3], 1), b = sample([3], 2)
         a.requiresGrad = true
         b.requiresGrad = true
-        let s = a + b                       // s's gradient is lent to both a and b
+        let s = a + b  // s's gradient is lent to both a and b
         let loss = (s * 2).sum() + (a * 3).sum()
         loss.backward()
         XCTAssertEqual(a.grad?.scalars, [5, 5, 5])

@@ -7,8 +7,10 @@ public struct BookChecker {
 
     /// Every problem of the book and its translations; pass `translations` when the caller
     /// has already loaded them (`TranslationLoader.load(book)`), so they are read once.
-    public func run(includeGeneratedSources: Bool = true,
-                    translations loaded: (books: [String: Book], diagnostics: [Diagnostic])? = nil) -> [Diagnostic] {
+    public func run(
+        includeGeneratedSources: Bool = true,
+        translations loaded: (books: [String: Book], diagnostics: [Diagnostic])? = nil
+    ) -> [Diagnostic] {
         var problems = book.warnings + labelProblems() + referenceProblems() + figureProblems()
         if includeGeneratedSources { problems += Tangler(book: book).check() }
         let translations = loaded ?? TranslationLoader.load(book)
@@ -41,7 +43,10 @@ public struct BookChecker {
                 guard let html = block.proseHTML else { continue }
                 for case .citation(let kind, let keys) in Placeholder.tokens(in: html) {
                     for key in keys where bibliography.entries[key] == nil {
-                        problems.append(Diagnostic(chapter.location(block.line), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography.source))"))
+                        problems.append(
+                            Diagnostic(
+                                chapter.location(block.line),
+                                ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography.source))"))
                     }
                 }
                 for case .reference(let kind, let label, let line) in Placeholder.tokens(in: html) {
@@ -51,7 +56,10 @@ public struct BookChecker {
                         continue
                     }
                     if kind == .eqref && target.kind != .equation {
-                        problems.append(Diagnostic(location, ":eqref: needs an equation label, but '\(label)' labels a \(target.kind.rawValue)"))
+                        problems.append(
+                            Diagnostic(
+                                location,
+                                ":eqref: needs an equation label, but '\(label)' labels a \(target.kind.rawValue)"))
                     }
                 }
             }
@@ -63,10 +71,14 @@ public struct BookChecker {
         var problems: [Diagnostic] = []
         for chapter in book.chapters {
             for case .figure(let figure) in chapter.allBlocks {
-                if figure.source.contains("://") || RenderContext.d2lImageFile(figure.source, root: book.root) != nil { continue }
-                let url = book.root.appendingPathComponent(BookLoader.chaptersFolder).appendingPathComponent(figure.source)
+                if figure.source.contains("://") || RenderContext.d2lImageFile(figure.source, root: book.root) != nil {
+                    continue
+                }
+                let url = book.root.appendingPathComponent(BookLoader.chaptersFolder).appendingPathComponent(
+                    figure.source)
                 if !FileManager.default.fileExists(atPath: url.path) {
-                    problems.append(Diagnostic(chapter.location(figure.line), "figure file '\(figure.source)' does not exist"))
+                    problems.append(
+                        Diagnostic(chapter.location(figure.line), "figure file '\(figure.source)' does not exist"))
                 }
             }
         }

@@ -19,28 +19,36 @@ public enum DoctestJudge {
         if cell.attributes.trap || cell.attributes.compileFail {
             let what = cell.attributes.trap ? "trap" : "compile-fail"
             guard let output, output.expectedFailureChecked else {
-                return .notRun(why: run.failure.map { "the chapter failed before the \(what) check:\n\($0.message)" }
-                               ?? "the \(what) check did not run")
+                return .notRun(
+                    why: run.failure.map { "the chapter failed before the \(what) check:\n\($0.message)" }
+                        ?? "the \(what) check did not run")
             }
             guard let message = output.failureMessage else {
-                return .fail(detail: cell.attributes.trap ? "expected the cell to trap, but it finished normally"
-                                                          : "expected the cell not to compile, but it compiled")
+                return .fail(
+                    detail: cell.attributes.trap
+                        ? "expected the cell to trap, but it finished normally"
+                        : "expected the cell not to compile, but it compiled")
             }
             if contains(message, expected.text) { return .pass }
             let said = cell.attributes.trap ? "the trap message" : "the diagnostic"
-            return .fail(detail: "\(said) does not contain the expected text\n"
-                + LineDiff.unified(expected: expected.text, actual: message,
-                                   expectedName: "expected (\(chapter.path):\(expected.line))", actualName: said))
+            return .fail(
+                detail: "\(said) does not contain the expected text\n"
+                    + LineDiff.unified(
+                        expected: expected.text, actual: message,
+                        expectedName: "expected (\(chapter.path):\(expected.line))", actualName: said))
         }
         guard let output, output.seconds != nil else {
-            return .notRun(why: run.failure.map { "the chapter failed before this cell finished:\n\($0.message)" }
-                           ?? "the cell produced no output record")
+            return .notRun(
+                why: run.failure.map { "the chapter failed before this cell finished:\n\($0.message)" }
+                    ?? "the cell produced no output record")
         }
         let matcher = OutputMatcher(cell.attributes)
         if matcher.matches(expected: expected.text, actual: output.text) { return .pass }
-        return .fail(detail: LineDiff.unified(expected: matcher.normalized(expected.text), actual: matcher.normalized(output.text),
-                                              expectedName: "expected (\(chapter.path):\(expected.line))",
-                                              actualName: "actual output of cell \(cell.index)"))
+        return .fail(
+            detail: LineDiff.unified(
+                expected: matcher.normalized(expected.text), actual: matcher.normalized(output.text),
+                expectedName: "expected (\(chapter.path):\(expected.line))",
+                actualName: "actual output of cell \(cell.index)"))
     }
 
     /// Whether `text` contains `expected`, comparing with whitespace runs as one space.

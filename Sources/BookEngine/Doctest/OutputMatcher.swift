@@ -18,8 +18,9 @@ public struct OutputMatcher {
     }
 
     public init(_ attributes: CellAttributes) {
-        self.init(ellipsis: attributes.ellipsis, normalizeWhitespace: attributes.normalizeWhitespace,
-                  tolerance: attributes.tolerance)
+        self.init(
+            ellipsis: attributes.ellipsis, normalizeWhitespace: attributes.normalizeWhitespace,
+            tolerance: attributes.tolerance)
     }
 
     /// The text both sides are reduced to before comparison.
@@ -56,7 +57,9 @@ public struct OutputMatcher {
         var special = ["≈\\s*(\(numberPattern))\\s*±\\s*(\(numberPattern))"]
         if ellipsis { special.append("\\.\\.\\.") }
         if tolerance != nil { special.append(numberPattern) }
-        guard let regex = try? NSRegularExpression(pattern: special.joined(separator: "|")) else { return [.literal(text)] }
+        guard let regex = try? NSRegularExpression(pattern: special.joined(separator: "|")) else {
+            return [.literal(text)]
+        }
         var segments: [Segment] = []
         var cursor = text.startIndex
         for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
@@ -64,7 +67,8 @@ public struct OutputMatcher {
             if cursor < range.lowerBound { segments.append(.literal(String(text[cursor..<range.lowerBound]))) }
             let token = String(text[range])
             if let v = Range(match.range(at: 1), in: text), let t = Range(match.range(at: 2), in: text),
-               let value = Double(text[v]), let tol = Double(text[t]) {
+                let value = Double(text[v]), let tol = Double(text[t])
+            {
                 segments.append(.number(value: value, absolute: tol))
             } else if token == "..." {
                 segments.append(.anything)
@@ -104,7 +108,8 @@ public struct OutputMatcher {
     static func leadingNumber(_ text: Substring) -> (Double, Substring)? {
         let s = String(text)
         guard let regex = leading, let m = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)),
-              let r = Range(m.range, in: s), let value = Double(s[r]) else { return nil }
+            let r = Range(m.range, in: s), let value = Double(s[r])
+        else { return nil }
         return (value, text.dropFirst(s.distance(from: s.startIndex, to: r.upperBound)))
     }
 }

@@ -53,7 +53,8 @@ public final class BookBuild {
         let translationErrors = errors.filter { error in folders.contains { error.location.file.hasPrefix($0) } }
         if errors.count > translationErrors.count { throw DiagnosticList(problems) }
         let translations = book.config.languages.dropFirst().compactMap { translated.books[$0.code] }
-        return Loaded(book: book, translations: translations, diagnostics: problems, translationErrors: translationErrors)
+        return Loaded(
+            book: book, translations: translations, diagnostics: problems, translationErrors: translationErrors)
     }
 
     /// The chapters named (all when none are), or an error naming the unknown one.
@@ -61,15 +62,20 @@ public final class BookBuild {
         if names.isEmpty { return book.chapters }
         return try names.map { name in
             guard let chapter = book.chapter(named: name) else {
-                throw DiagnosticList([Diagnostic(SourceLocation(file: "\(BookLoader.chaptersFolder)/SUMMARY.md", line: 0),
-                    "no chapter named '\(name)' (chapters: \(book.chapters.map(\.name).joined(separator: ", ")))")])
+                throw DiagnosticList([
+                    Diagnostic(
+                        SourceLocation(file: "\(BookLoader.chaptersFolder)/SUMMARY.md", line: 0),
+                        "no chapter named '\(name)' (chapters: \(book.chapters.map(\.name).joined(separator: ", ")))")
+                ])
             }
             return chapter
         }
     }
 
     /// Tangles the generated sources, then builds and runs the chapters (cached outputs reused).
-    public func run(_ loaded: Loaded, chapters: [Chapter], force: Bool = false) throws -> (runner: ChapterRunner, runs: [String: ChapterRun]) {
+    public func run(_ loaded: Loaded, chapters: [Chapter], force: Bool = false) throws -> (
+        runner: ChapterRunner, runs: [String: ChapterRun]
+    ) {
         try Tangler(book: loaded.book).write()
         let runner = ChapterRunner(book: loaded.book, settings: settings)
         runner.log = log
@@ -79,8 +85,10 @@ public final class BookBuild {
 
     /// Runs the named chapters (all when none are) and renders the site into `site`. With names,
     /// the other chapters do not run and their pages in `site` are left as they are.
-    public func render(into site: URL, chapters names: [String] = [], force: Bool = false,
-                       siteOptions: SiteOptions? = nil) throws -> Outcome {
+    public func render(
+        into site: URL, chapters names: [String] = [], force: Bool = false,
+        siteOptions: SiteOptions? = nil
+    ) throws -> Outcome {
         var outcome = Outcome()
         let loaded = try load()
         outcome.diagnostics += loaded.diagnostics
@@ -93,8 +101,9 @@ public final class BookBuild {
         for chapter in book.chapters where kept.contains(chapter.name) {
             shown[chapter.name] = runner.cached(chapter)
         }
-        var renderer = SiteRenderer(book: book, runs: shown, options: siteOptions ?? SiteOptions(bookRoot: book.root),
-                                    translations: loaded.translations)
+        var renderer = SiteRenderer(
+            book: book, runs: shown, options: siteOptions ?? SiteOptions(bookRoot: book.root),
+            translations: loaded.translations)
         renderer.keptPages = kept
         outcome.diagnostics += try renderer.render(into: site)
         outcome.diagnostics += selected.compactMap { chapter in runs[chapter.name]?.failure?.diagnostic(in: chapter) }

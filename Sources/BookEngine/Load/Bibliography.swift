@@ -19,7 +19,9 @@ public struct Bibliography: Sendable {
             let people = fields["author"] ?? fields["editor"] ?? ""
             return Bibliography.splitNames(people).map { name in
                 let plain = Bibliography.plainText(name)
-                if let comma = plain.firstIndex(of: ",") { return String(plain[..<comma]).trimmingCharacters(in: .whitespaces) }
+                if let comma = plain.firstIndex(of: ",") {
+                    return String(plain[..<comma]).trimmingCharacters(in: .whitespaces)
+                }
                 return plain.split(separator: " ").last.map(String.init) ?? plain
             }
         }
@@ -57,65 +59,121 @@ public struct Bibliography: Sendable {
         let chars = Array(text.unicodeScalars)
         var i = 0
         var line = 1
-        func advance() { if chars[i] == "\n" { line += 1 }; i += 1 }
+        func advance() {
+            if chars[i] == "\n" { line += 1 }
+            i += 1
+        }
         func skipSpace() { while i < chars.count, chars[i].properties.isWhitespace { advance() } }
-        func fail(_ at: Int, _ message: String) { problems.append(Diagnostic(SourceLocation(file: path, line: at), message)) }
+        func fail(_ at: Int, _ message: String) {
+            problems.append(Diagnostic(SourceLocation(file: path, line: at), message))
+        }
         /// Reads up to the brace that closes the one just passed; nil if the file ends first.
         func braced() -> String? {
             var depth = 1, out = String.UnicodeScalarView()
             while i < chars.count {
                 let c = chars[i]
-                if c == "\\", i + 1 < chars.count { out.append(c); advance(); out.append(chars[i]); advance(); continue }
-                if c == "{" { depth += 1 } else if c == "}" { depth -= 1; if depth == 0 { advance(); return String(out) } }
-                out.append(c); advance()
+                if c == "\\", i + 1 < chars.count {
+                    out.append(c)
+                    advance()
+                    out.append(chars[i])
+                    advance()
+                    continue
+                }
+                if c == "{" {
+                    depth += 1
+                } else if c == "}" {
+                    depth -= 1
+                    if depth == 0 {
+                        advance()
+                        return String(out)
+                    }
+                }
+                out.append(c)
+                advance()
             }
             return nil
         }
         while i < chars.count {
-            guard chars[i] == "@" else { advance(); continue }
+            guard chars[i] == "@" else {
+                advance()
+                continue
+            }
             let start = line
             advance()
             var type = ""
-            while i < chars.count, chars[i].properties.isAlphabetic { type.unicodeScalars.append(chars[i]); advance() }
+            while i < chars.count, chars[i].properties.isAlphabetic {
+                type.unicodeScalars.append(chars[i])
+                advance()
+            }
             type = type.lowercased()
             skipSpace()
-            guard i < chars.count, chars[i] == "{" || chars[i] == "(" else { fail(start, "`@\(type)` is not followed by `{`"); continue }
+            guard i < chars.count, chars[i] == "{" || chars[i] == "(" else {
+                fail(start, "`@\(type)` is not followed by `{`")
+                continue
+            }
             advance()
             if ["string", "comment", "preamble"].contains(type) {
                 if braced() == nil { fail(start, "the `@\(type)` entry is never closed") }
                 continue
             }
             var key = ""
-            while i < chars.count, chars[i] != ",", chars[i] != "}" { key.unicodeScalars.append(chars[i]); advance() }
+            while i < chars.count, chars[i] != ",", chars[i] != "}" {
+                key.unicodeScalars.append(chars[i])
+                advance()
+            }
             key = key.trimmingCharacters(in: .whitespacesAndNewlines)
             var fields: [String: String] = [:]
             var closed = false
             while i < chars.count {
-                if chars[i] == "}" || chars[i] == ")" { advance(); closed = true; break }
-                if chars[i] == "," || chars[i].properties.isWhitespace { advance(); continue }
+                if chars[i] == "}" || chars[i] == ")" {
+                    advance()
+                    closed = true
+                    break
+                }
+                if chars[i] == "," || chars[i].properties.isWhitespace {
+                    advance()
+                    continue
+                }
                 var name = ""
-                while i < chars.count, chars[i] != "=", chars[i] != "}", chars[i] != "," { name.unicodeScalars.append(chars[i]); advance() }
+                while i < chars.count, chars[i] != "=", chars[i] != "}", chars[i] != "," {
+                    name.unicodeScalars.append(chars[i])
+                    advance()
+                }
                 guard i < chars.count, chars[i] == "=" else { continue }
-                advance(); skipSpace()
+                advance()
+                skipSpace()
                 guard i < chars.count else { break }
                 var value: String?
                 if chars[i] == "{" {
-                    advance(); value = braced()
+                    advance()
+                    value = braced()
                 } else if chars[i] == "\"" {
                     advance()
                     var out = String.UnicodeScalarView()
-                    while i < chars.count, chars[i] != "\"" { out.append(chars[i]); advance() }
-                    if i < chars.count { advance(); value = String(out) }
+                    while i < chars.count, chars[i] != "\"" {
+                        out.append(chars[i])
+                        advance()
+                    }
+                    if i < chars.count {
+                        advance()
+                        value = String(out)
+                    }
                 } else {
                     var out = String.UnicodeScalarView()
-                    while i < chars.count, chars[i] != ",", chars[i] != "}", !chars[i].properties.isWhitespace { out.append(chars[i]); advance() }
+                    while i < chars.count, chars[i] != ",", chars[i] != "}", !chars[i].properties.isWhitespace {
+                        out.append(chars[i])
+                        advance()
+                    }
                     value = String(out)
                 }
                 guard let value else { break }
                 fields[name.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()] =
                     value.split(whereSeparator: { $0 == "\n" || $0 == "\t" }).joined(separator: " ")
             }
-            guard closed, !key.isEmpty else { fail(start, "the entry `@\(type){\(key)` is never closed"); break }
+            guard closed, !key.isEmpty else {
+                fail(start, "the entry `@\(type){\(key)` is never closed")
+                break
+            }
             if let earlier = bibliography.entries[key] {
                 fail(start, "duplicate BibTeX key '\(key)' (first at \(path):\(earlier.line))")
                 continue
@@ -130,7 +188,11 @@ public struct Bibliography: Sendable {
         var names: [String] = [], current = "", depth = 0
         let words = text.split(separator: " ", omittingEmptySubsequences: true)
         for word in words {
-            if depth == 0 && word == "and" { names.append(current); current = ""; continue }
+            if depth == 0 && word == "and" {
+                names.append(current)
+                current = ""
+                continue
+            }
             depth += word.filter { $0 == "{" }.count - word.filter { $0 == "}" }.count
             current += current.isEmpty ? String(word) : " " + word
         }
@@ -140,8 +202,10 @@ public struct Bibliography: Sendable {
 
     /// TeX in a field as plain text: accents (`{\"u}`, `\'e`) composed, braces and `\emph` dropped.
     static func plainText(_ tex: String) -> String {
-        let accents: [Character: String] = ["\"": "\u{308}", "'": "\u{301}", "`": "\u{300}", "^": "\u{302}", "~": "\u{303}",
-                                            "c": "\u{327}", "v": "\u{30C}", "=": "\u{304}", ".": "\u{307}", "u": "\u{306}"]
+        let accents: [Character: String] = [
+            "\"": "\u{308}", "'": "\u{301}", "`": "\u{300}", "^": "\u{302}", "~": "\u{303}",
+            "c": "\u{327}", "v": "\u{30C}", "=": "\u{304}", ".": "\u{307}", "u": "\u{306}",
+        ]
         var out = ""
         var chars = Array(tex)[...]
         while let c = chars.popFirst() {
@@ -155,7 +219,9 @@ public struct Bibliography: Sendable {
                     chars.removeFirst()
                     // `\'e`, `\'{e}`, `\c c`: the letter the accent goes on.
                     while chars.first == "{" || chars.first == " " { chars.removeFirst() }
-                    if let letter = chars.popFirst() { out += (String(letter) + mark).precomposedStringWithCanonicalMapping }
+                    if let letter = chars.popFirst() {
+                        out += (String(letter) + mark).precomposedStringWithCanonicalMapping
+                    }
                 } else if next.isLetter {
                     while let l = chars.first, l.isLetter { chars.removeFirst() }  // \emph, \textit: keep the argument
                     if chars.first == " " { chars.removeFirst() }

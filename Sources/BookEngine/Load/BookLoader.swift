@@ -47,23 +47,29 @@ public enum BookLoader {
         for entry in entries {
             let file = entry.file
             guard file.hasSuffix(".md"), !file.contains("/") else {
-                diagnostics.append(Diagnostic(SourceLocation(file: summaryPath, line: entry.line),
-                                              "'\(file)' must name a .md file in \(chaptersFolder)/"))
+                diagnostics.append(
+                    Diagnostic(
+                        SourceLocation(file: summaryPath, line: entry.line),
+                        "'\(file)' must name a .md file in \(chaptersFolder)/"))
                 continue
             }
             if !listed.insert(file).inserted {
-                diagnostics.append(Diagnostic(SourceLocation(file: summaryPath, line: entry.line), "'\(file)' is listed twice"))
+                diagnostics.append(
+                    Diagnostic(SourceLocation(file: summaryPath, line: entry.line), "'\(file)' is listed twice"))
                 continue
             }
             let path = "\(chaptersFolder)/\(file)"
             if let problem = ChapterNames.problem(String(file.dropLast(3)), taken: takenNames) {
-                diagnostics.append(Diagnostic(SourceLocation(file: summaryPath, line: entry.line), "\(path): \(problem)"))
+                diagnostics.append(
+                    Diagnostic(SourceLocation(file: summaryPath, line: entry.line), "\(path): \(problem)"))
                 continue
             }
             let url = chaptersURL.appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: url.path) else {
-                diagnostics.append(Diagnostic(SourceLocation(file: summaryPath, line: entry.line),
-                                              "chapter '\(file)' is listed but \(path) does not exist"))
+                diagnostics.append(
+                    Diagnostic(
+                        SourceLocation(file: summaryPath, line: entry.line),
+                        "chapter '\(file)' is listed but \(path) does not exist"))
                 continue
             }
             switch SourceText.read(url, path: path) {
@@ -80,8 +86,10 @@ public enum BookLoader {
 
         let files = (try? FileManager.default.contentsOfDirectory(atPath: chaptersURL.path)) ?? []
         for file in files.sorted() where file.hasSuffix(".md") && file != summaryFile && !listed.contains(file) {
-            diagnostics.append(Diagnostic(SourceLocation(file: "\(chaptersFolder)/\(file)", line: 1),
-                                          "this chapter is not listed in \(summaryPath)"))
+            diagnostics.append(
+                Diagnostic(
+                    SourceLocation(file: "\(chaptersFolder)/\(file)", line: 1),
+                    "this chapter is not listed in \(summaryPath)"))
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics + warnings) }
         var book = Book(title: title ?? "Untitled", root: root, config: config, chapters: chapters)
@@ -101,7 +109,10 @@ public enum BookLoader {
         }
         var problems: [Diagnostic] = []
         if entries.isEmpty {
-            problems.append(Diagnostic(SourceLocation(file: path, line: 1), "the table of contents lists no chapters (use `- [Title](file.md)`)"))
+            problems.append(
+                Diagnostic(
+                    SourceLocation(file: path, line: 1),
+                    "the table of contents lists no chapters (use `- [Title](file.md)`)"))
         }
         return (title, entries, problems)
     }

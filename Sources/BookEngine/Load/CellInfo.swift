@@ -27,11 +27,16 @@ enum CellInfo {
             case ("tab", let v?) where v.split(separator: ",").allSatisfy({ isIdentifier(String($0)) }):
                 attributes.tabs = v.split(separator: ",").map(String.init)
             case ("tolerance", let v?):
-                if let t = Double(v), t >= 0 { attributes.tolerance = t } else {
+                if let t = Double(v), t >= 0 {
+                    attributes.tolerance = t
+                } else {
                     problems.append(Diagnostic(location, "tolerance must be a non-negative number, got '\(v)'"))
                 }
             default:
-                problems.append(Diagnostic(location, "unknown cell attribute '\(word)' (known: \(CellAttributes.names.joined(separator: ", ")))"))
+                problems.append(
+                    Diagnostic(
+                        location,
+                        "unknown cell attribute '\(word)' (known: \(CellAttributes.names.joined(separator: ", ")))"))
             }
         }
         if attributes.save && (attributes.trap || attributes.compileFail || attributes.noRun) {

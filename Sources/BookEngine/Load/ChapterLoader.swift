@@ -44,7 +44,10 @@ struct ChapterLoader {
         // Every Swift block of the source is a cell or a diagnostic: none may vanish into math.
         let kept = Set(document.allNodes.filter { $0.type == CMARK_NODE_CODE_BLOCK }.map(\.startLine))
         for line in swiftBlocks where !kept.contains(line) {
-            error(line, "this Swift block was swallowed by the text around it (an unclosed `$`, `$$` or backtick before it?); it is not a cell")
+            error(
+                line,
+                "this Swift block was swallowed by the text around it (an unclosed `$`, `$$` or backtick before it?); it is not a cell"
+            )
         }
 
         var blocks: [Block] = []
@@ -54,7 +57,10 @@ struct ChapterLoader {
         var anchors = Set<String>()
         func uniqueAnchor(_ base: String) -> String {
             var anchor = base.isEmpty ? "section" : base, k = 2
-            while anchors.contains(anchor) { anchor = "\(base)-\(k)"; k += 1 }
+            while anchors.contains(anchor) {
+                anchor = "\(base)-\(k)"
+                k += 1
+            }
             anchors.insert(anchor)
             return anchor
         }
@@ -71,15 +77,19 @@ struct ChapterLoader {
                     title = title ?? node.plainText
                     numberText = "\(number)"
                 } else if level == 2 {
-                    counters.section += 1; counters.subsection = 0
+                    counters.section += 1
+                    counters.subsection = 0
                     numberText = "\(number).\(counters.section)"
                 } else if level == 3 {
                     counters.subsection += 1
                     numberText = "\(number).\(counters.section).\(counters.subsection)"
                 }
                 if title == nil && level > 1 { error(line, "the chapter must start with its `#` title") }
-                blocks.append(.heading(Heading(level: level, text: node.plainText, html: node.innerHTML, label: nil,
-                                               anchor: uniqueAnchor(Self.slug(node.plainText)), number: numberText, line: line)))
+                blocks.append(
+                    .heading(
+                        Heading(
+                            level: level, text: node.plainText, html: node.innerHTML, label: nil,
+                            anchor: uniqueAnchor(Self.slug(node.plainText)), number: numberText, line: line)))
 
             case CMARK_NODE_PARAGRAPH:
                 if let list = directives(in: node) {
@@ -94,9 +104,15 @@ struct ChapterLoader {
                     }
                 } else if let (index, label) = displayMath(in: node), math.displayMath.indices.contains(index) {
                     var number: String?
-                    if label != nil { counters.equation += 1; number = "\(self.number).\(counters.equation)" }
-                    blocks.append(.displayMath(DisplayMath(tex: math.displayMath[index].trimmingCharacters(in: .whitespacesAndNewlines),
-                                                           label: label, number: number, line: line)))
+                    if label != nil {
+                        counters.equation += 1
+                        number = "\(self.number).\(counters.equation)"
+                    }
+                    blocks.append(
+                        .displayMath(
+                            DisplayMath(
+                                tex: math.displayMath[index].trimmingCharacters(in: .whitespacesAndNewlines),
+                                label: label, number: number, line: line)))
                 } else if let figure = figure(in: node) {
                     counters.figure += 1
                     var f = figure
@@ -112,14 +128,21 @@ struct ChapterLoader {
                 let language = CellInfo.language(of: info)
                 let codeLine = Self.isFenced(lines, node.startLine) ? line + 1 : line
                 if original != nil && (language == "swift" || language == "output") {
-                    error(line, "a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`")
+                    error(
+                        line,
+                        "a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`"
+                    )
                 } else if language == "swift" {
                     let (attributes, problems) = CellInfo.attributes(info, at: SourceLocation(file: path, line: line))
                     diagnostics += problems
                     cellCount += 1
                     let index = cellCount
-                    blocks.append(.cell(Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes,
-                                             source: node.literal, codeLine: codeLine, line: line, expected: nil)))
+                    blocks.append(
+                        .cell(
+                            Cell(
+                                index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal),
+                                attributes: attributes,
+                                source: node.literal, codeLine: codeLine, line: line, expected: nil)))
                 } else if language == "output" {
                     if case .cell(var cell)? = blocks.last, cell.expected == nil {
                         cell.expected = ExpectedOutput(text: node.literal, line: codeLine, blockLine: line)
@@ -138,8 +161,11 @@ struct ChapterLoader {
                 counters.table += 1
                 let label = Self.takeTableLabel(node)
                 resolveReferences(in: node)
-                blocks.append(.table(Table(html: inlineDisplayMath(node.html, math), label: label,
-                                           number: "\(number).\(counters.table)", line: line)))
+                blocks.append(
+                    .table(
+                        Table(
+                            html: inlineDisplayMath(node.html, math), label: label,
+                            number: "\(number).\(counters.table)", line: line)))
 
             default:  // lists, block quotes, HTML, rules: prose; a Swift fence inside is a cell, shown in place
                 resolveReferences(in: node)
@@ -153,15 +179,21 @@ struct ChapterLoader {
         Self.hashSections(&blocks, lines: lines)
         blocks = Self.groupTabs(blocks, d2l)
         guard let title else {
-            error(1, blocks.isEmpty ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
+            error(
+                1,
+                blocks.isEmpty
+                    ? "the chapter is empty; it needs at least a `# Title`" : "the chapter has no `# Title` heading")
             return nil
         }
-        for cell in blocks.flatMap(\.flattened).compactMap({ if case .cell(let c) = $0 { return c } else { return nil } }) {
+        for cell in blocks.flatMap(\.flattened).compactMap({
+            if case .cell(let c) = $0 { return c } else { return nil }
+        }) {
             if (cell.attributes.trap || cell.attributes.compileFail) && cell.expected == nil {
                 error(cell.line, "a `trap` or `compile-fail` cell needs an `output` block with the expected message")
             }
         }
-        return Chapter(name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
+        return Chapter(
+            name: name, path: path, number: number, title: title, blocks: blocks, inlineMath: math.inlineMath)
     }
 
     /// The Swift fences inside a list or block quote, as cells numbered after the `counted` before
@@ -169,21 +201,32 @@ struct ChapterLoader {
     private mutating func nestedCells(in container: MarkdownNode, lines: [String], counted: Int) -> [Cell] {
         var cells: [Cell] = []
         // Found before any is replaced: replacing frees nodes (and the `output` blocks after them).
-        let fences = container.descendants.filter { $0.type == CMARK_NODE_CODE_BLOCK && CellInfo.language(of: $0.fenceInfo) == "swift" }
+        let fences = container.descendants.filter {
+            $0.type == CMARK_NODE_CODE_BLOCK && CellInfo.language(of: $0.fenceInfo) == "swift"
+        }
         for node in fences {
             let line = node.startLine
             if original != nil {
-                error(line, "a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`")
+                error(
+                    line,
+                    "a translation cannot contain Swift cells or outputs; place the original's cells with :cell:`id`")
                 continue
             }
-            let (attributes, problems) = CellInfo.attributes(node.fenceInfo.trimmingCharacters(in: .whitespaces),
-                                                             at: SourceLocation(file: path, line: line))
+            let (attributes, problems) = CellInfo.attributes(
+                node.fenceInfo.trimmingCharacters(in: .whitespaces),
+                at: SourceLocation(file: path, line: line))
             diagnostics += problems
             let index = counted + cells.count + 1
-            var cell = Cell(index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal), attributes: attributes, source: node.literal,
-                            codeLine: Self.isFenced(lines, line) ? line + 1 : line, line: line, expected: nil)
-            if let next = node.next, next.type == CMARK_NODE_CODE_BLOCK, CellInfo.language(of: next.fenceInfo) == "output" {
-                cell.expected = ExpectedOutput(text: next.literal, line: Self.isFenced(lines, next.startLine) ? next.startLine + 1 : next.startLine)
+            var cell = Cell(
+                index: index, id: attributes.id ?? Self.defaultID(chapter: name, source: node.literal),
+                attributes: attributes, source: node.literal,
+                codeLine: Self.isFenced(lines, line) ? line + 1 : line, line: line, expected: nil)
+            if let next = node.next, next.type == CMARK_NODE_CODE_BLOCK,
+                CellInfo.language(of: next.fenceInfo) == "output"
+            {
+                cell.expected = ExpectedOutput(
+                    text: next.literal, line: Self.isFenced(lines, next.startLine) ? next.startLine + 1 : next.startLine
+                )
                 next.delete()
             }
             node.replace(withHTMLBlock: Placeholder.cell(index) + "\n")
@@ -201,10 +244,16 @@ struct ChapterLoader {
         var line = 1, reported = Set<Int>()
         for scalar in text.unicodeScalars {
             if scalar == "\n" { line += 1 }
-            guard reserved(scalar) else { out.append(scalar); continue }
+            guard reserved(scalar) else {
+                out.append(scalar)
+                continue
+            }
             if reported.insert(line).inserted {
                 let name = "U+" + String(format: "%04X", scalar.value)
-                error(line, "the character \(name) is not allowed in a chapter (\(scalar == "\u{0}" ? "a NUL byte" : "reserved by the book engine")); remove it")
+                error(
+                    line,
+                    "the character \(name) is not allowed in a chapter (\(scalar == "\u{0}" ? "a NUL byte" : "reserved by the book engine")); remove it"
+                )
             }
             out.append("\u{FFFD}")
         }
@@ -228,7 +277,8 @@ struct ChapterLoader {
         for block in blocks.flatMap(\.flattened) {
             guard case .cell(let cell) = block, let id = cell.attributes.id else { continue }
             if let first = explicit[id] {
-                error(cell.line, "two cells have the id `\(id)` (the other one is at line \(first)); ids must be unique")
+                error(
+                    cell.line, "two cells have the id `\(id)` (the other one is at line \(first)); ids must be unique")
             } else {
                 explicit[id] = cell.line
             }
@@ -238,7 +288,10 @@ struct ChapterLoader {
         func unique(_ cell: inout Cell) {
             guard cell.attributes.id == nil else { return }
             var id = cell.id, k = nextSuffix[cell.id, default: 2]
-            while taken.contains(id) { id = "\(cell.id)-\(k)"; k += 1 }
+            while taken.contains(id) {
+                id = "\(cell.id)-\(k)"
+                k += 1
+            }
             nextSuffix[cell.id] = k
             taken.insert(id)
             cell.id = id
@@ -262,9 +315,11 @@ struct ChapterLoader {
         guard let original else { return error(line, "`:cell:` is for translations; write the cell here instead") }
         guard let cell = original.cells.first(where: { $0.id == id }) else {
             // The original changed (a cell removed or its id renamed): the page still builds.
-            diagnostics.append(Diagnostic(SourceLocation(file: path, line: line),
-                "no cell with id '\(id)' in \(original.path) any more (removed, or its id changed); this placement is skipped",
-                severity: .warning))
+            diagnostics.append(
+                Diagnostic(
+                    SourceLocation(file: path, line: line),
+                    "no cell with id '\(id)' in \(original.path) any more (removed, or its id changed); this placement is skipped",
+                    severity: .warning))
             return
         }
         var placed = cell
@@ -309,7 +364,8 @@ struct ChapterLoader {
             let text = parts[pair], code = parts[pair + 1]
             let name = text.literal.trimmingCharacters(in: .whitespaces)
             guard text.type == CMARK_NODE_TEXT, code.type == CMARK_NODE_CODE,
-                  [":label:", ":cell:", ":original:", ":eqlabel:"].contains(name) else { return nil }
+                [":label:", ":cell:", ":original:", ":eqlabel:"].contains(name)
+            else { return nil }
             result.append((name, code.literal))
         }
         return result
@@ -326,7 +382,8 @@ struct ChapterLoader {
         return literal.hasSuffix(directive) ? code.literal : nil
     }
 
-    private mutating func attachLabel(_ label: String, to blocks: inout [Block], line: Int, anchors: inout Set<String>) {
+    private mutating func attachLabel(_ label: String, to blocks: inout [Block], line: Int, anchors: inout Set<String>)
+    {
         switch blocks.last {
         case .heading(var h)?:
             anchors.remove(h.anchor)
@@ -341,7 +398,8 @@ struct ChapterLoader {
             t.label = label
             blocks[blocks.count - 1] = .table(t)
         default:
-            error(line, "`:label:` must come right after a heading, a figure or a table (use `:eqlabel:` for equations)")
+            error(
+                line, "`:label:` must come right after a heading, a figure or a table (use `:eqlabel:` for equations)")
         }
     }
 
@@ -350,7 +408,9 @@ struct ChapterLoader {
         let label = directive(":eqlabel:", in: paragraph, alone: false)
         var parts = paragraph.children
         if label != nil { parts.removeLast() }  // the label's code span
-        var text = parts.map { $0.type == CMARK_NODE_TEXT ? $0.literal : ($0.type == CMARK_NODE_SOFTBREAK ? "\n" : "\u{0}") }.joined()
+        var text = parts.map {
+            $0.type == CMARK_NODE_TEXT ? $0.literal : ($0.type == CMARK_NODE_SOFTBREAK ? "\n" : "\u{0}")
+        }.joined()
         if label != nil {
             text = text.trimmingCharacters(in: .whitespacesAndNewlines)
             text = String(text.dropLast(":eqlabel:".count))
@@ -381,11 +441,15 @@ struct ChapterLoader {
         }
         if !rest.isEmpty {
             if parts.contains(where: { $0.type == CMARK_NODE_TEXT && $0.literal.contains(":label:") }) {
-                error(paragraph.startLine, "this figure's `:label:` is lost: only `:width:` and `:label:` lines may follow the image")
+                error(
+                    paragraph.startLine,
+                    "this figure's `:label:` is lost: only `:width:` and `:label:` lines may follow the image")
             }
             return nil
         }
-        var figure = Figure(source: image.url, captionHTML: image.innerHTMLOfChildren, label: label, number: "", line: paragraph.startLine)
+        var figure = Figure(
+            source: image.url, captionHTML: image.innerHTMLOfChildren, label: label, number: "",
+            line: paragraph.startLine)
         figure.width = width
         return figure
     }
@@ -404,10 +468,15 @@ struct ChapterLoader {
     /// Removes that row and returns the label.
     static func takeTableLabel(_ table: MarkdownNode) -> String? {
         guard let row = table.children.last, row.typeName == "table_row", let first = row.children.first,
-              row.children.dropFirst().allSatisfy({ $0.children.isEmpty }) else { return nil }
-        let parts = first.children.filter { !($0.type == CMARK_NODE_TEXT && $0.literal.trimmingCharacters(in: .whitespaces).isEmpty) }
-        guard parts.count == 2, parts[0].type == CMARK_NODE_TEXT, parts[0].literal.trimmingCharacters(in: .whitespaces) == ":label:",
-              parts[1].type == CMARK_NODE_CODE else { return nil }
+            row.children.dropFirst().allSatisfy({ $0.children.isEmpty })
+        else { return nil }
+        let parts = first.children.filter {
+            !($0.type == CMARK_NODE_TEXT && $0.literal.trimmingCharacters(in: .whitespaces).isEmpty)
+        }
+        guard parts.count == 2, parts[0].type == CMARK_NODE_TEXT,
+            parts[0].literal.trimmingCharacters(in: .whitespaces) == ":label:",
+            parts[1].type == CMARK_NODE_CODE
+        else { return nil }
         let label = parts[1].literal
         row.delete()
         return label
@@ -429,7 +498,11 @@ struct ChapterLoader {
             case .code(let c) where c.tabs != nil: tabs = c.tabs
             default: tabs = d2l.tabs(at: block.line)
             }
-            guard let tabs else { flush(); out.append(block); continue }
+            guard let tabs else {
+                flush()
+                out.append(block)
+                continue
+            }
             if var current = group {
                 if current.panes[current.panes.count - 1].tabs == tabs {
                     current.panes[current.panes.count - 1].blocks.append(block)
@@ -448,7 +521,9 @@ struct ChapterLoader {
         flush()
         // Every tab set lists its tabs in the chapter's order.
         var order = d2l.tabOrder
-        for case .tabs(let group) in out { for name in group.panes.flatMap(\.tabs) where !order.contains(name) { order.append(name) } }
+        for case .tabs(let group) in out {
+            for name in group.panes.flatMap(\.tabs) where !order.contains(name) { order.append(name) }
+        }
         return out.map { block in
             guard case .tabs(var group) = block else { return block }
             group.order = order
@@ -466,23 +541,31 @@ struct ChapterLoader {
             var child = current.firstChild
             while let node = child {
                 if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE,
-                   node.literal.hasSuffix(":value:") {
+                    node.literal.hasSuffix(":value:")
+                {
                     // The code span's own line when cmark knows it, else the paragraph's.
                     let line = code.startLine > 0 ? code.startLine : node.startLine
                     if case .failure(let problem) = ValueReference.parse(code.literal) { error(line, problem.message) }
                     node.setLiteral(node.literal.dropLast(7) + Placeholder.value(code.literal, line: line))
                     code.delete()
                 } else if node.type == CMARK_NODE_TEXT, let code = node.next, code.type == CMARK_NODE_CODE {
-                    for kind in [Placeholder.ReferenceKind.numref, .eqref] where node.literal.hasSuffix(":\(kind.rawValue):") {
+                    for kind in [Placeholder.ReferenceKind.numref, .eqref]
+                    where node.literal.hasSuffix(":\(kind.rawValue):") {
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
-                        node.setLiteral(prefix + Placeholder.reference(kind, code.literal, line: code.startLine > 0 ? code.startLine : node.startLine))
+                        node.setLiteral(
+                            prefix
+                                + Placeholder.reference(
+                                    kind, code.literal, line: code.startLine > 0 ? code.startLine : node.startLine))
                         code.delete()
                         break
                     }
-                    for kind in [Placeholder.CitationKind.cite, .citet] where node.literal.hasSuffix(":\(kind.rawValue):") {
+                    for kind in [Placeholder.CitationKind.cite, .citet]
+                    where node.literal.hasSuffix(":\(kind.rawValue):") {
                         for key in code.literal.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
                         where bibliography.map({ $0.entries[key] == nil }) ?? false {
-                            error(D2LSyntax.line(of: node), ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography!.source))")
+                            error(
+                                D2LSyntax.line(of: node),
+                                ":\(kind.rawValue): of unknown BibTeX key '\(key)' (\(bibliography!.source))")
                         }
                         let prefix = node.literal.dropLast(kind.rawValue.count + 2)
                         node.setLiteral(prefix + Placeholder.citation(kind, code.literal))
@@ -501,12 +584,16 @@ struct ChapterLoader {
         guard html.contains("\(Placeholder.open)dmath:") else { return html }
         var result = ""
         for token in html.components(separatedBy: String(Placeholder.open)).enumerated() {
-            if token.offset == 0 { result += token.element; continue }
+            if token.offset == 0 {
+                result += token.element
+                continue
+            }
             let piece = token.element
             if piece.hasPrefix("dmath:"), let close = piece.firstIndex(of: Placeholder.close) {
                 let digits = piece[piece.index(piece.startIndex, offsetBy: 6)..<close].prefix { $0.isNumber }
                 if let i = Int(digits), math.displayMath.indices.contains(i) {
-                    result += "\(Placeholder.open)tex:\\displaystyle \(math.displayMath[i].replacingOccurrences(of: "\n", with: " "))\(Placeholder.close)"
+                    result +=
+                        "\(Placeholder.open)tex:\\displaystyle \(math.displayMath[i].replacingOccurrences(of: "\n", with: " "))\(Placeholder.close)"
                     result += piece[piece.index(after: close)...]
                     continue
                 }
@@ -537,14 +624,21 @@ struct ChapterLoader {
             let closing = lines[end - 1].drop { " \t>".contains($0) }.trimmingCharacters(in: .whitespaces)
             if closing.count >= run, closing.allSatisfy({ $0 == c }) { return }
         }
-        error(node.startLine, "this code fence is never closed (expected a closing \(String(repeating: c, count: run)))")
+        error(
+            node.startLine, "this code fence is never closed (expected a closing \(String(repeating: c, count: run)))")
     }
 
     static func slug(_ text: String) -> String {
         var out = ""
         var dash = false
         for c in text.lowercased() {
-            if c.isLetter || c.isNumber { out.append(c); dash = false } else if !dash && !out.isEmpty { out.append("-"); dash = true }
+            if c.isLetter || c.isNumber {
+                out.append(c)
+                dash = false
+            } else if !dash && !out.isEmpty {
+                out.append("-")
+                dash = true
+            }
         }
         while out.hasSuffix("-") { out.removeLast() }
         return out

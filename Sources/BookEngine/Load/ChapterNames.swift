@@ -6,13 +6,18 @@ enum ChapterNames {
     /// Why `name` cannot be a chapter's name, or nil. `taken` are the package's other names.
     static func problem(_ name: String, taken: Set<String>) -> String? {
         let scalars = name.unicodeScalars
-        func plain(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) }
-        guard let first = scalars.first, plain(first), scalars.allSatisfy({ plain($0) || $0 == "-" || $0 == "_" }) else {
-            return "'\(name)' is not a valid program name: rename the file to letters, digits, `-` and `_`, starting with a letter or digit (e.g. \(suggestion(name)).md)"
+        func plain(_ c: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c)
+        }
+        guard let first = scalars.first, plain(first), scalars.allSatisfy({ plain($0) || $0 == "-" || $0 == "_" })
+        else {
+            return
+                "'\(name)' is not a valid program name: rename the file to letters, digits, `-` and `_`, starting with a letter or digit (e.g. \(suggestion(name)).md)"
         }
         // SwiftPM compares names case-insensitively on case-insensitive file systems.
         if let clash = taken.first(where: { $0.lowercased() == name.lowercased() }) {
-            return "the chapter's program would be named '\(name)', which the package already uses for '\(clash)': rename the file (e.g. \(name)-chapter.md)"
+            return
+                "the chapter's program would be named '\(name)', which the package already uses for '\(clash)': rename the file (e.g. \(name)-chapter.md)"
         }
         return nil
     }
@@ -21,7 +26,9 @@ enum ChapterNames {
     /// the library's, and the engine's tool.
     static func taken(root: URL, config: BookConfig) -> Set<String> {
         var names: Set<String> = [config.library, "book", "Package"]
-        guard let text = try? String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8) else { return names }
+        guard let text = try? String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8) else {
+            return names
+        }
         var rest = Substring(text)
         while let range = rest.range(of: "name: \"") {
             let value = rest[range.upperBound...].prefix { $0 != "\"" && $0 != "\n" }

@@ -19,13 +19,17 @@ struct D2LSyntax {
     mutating func readTabOrder(_ source: String) {
         guard let call = source.range(of: "interact_select(") else { return }
         let arguments = source[call.upperBound...].prefix { $0 != ")" }
-        tabOrder = arguments.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " '\"\n")) }
-            .filter { !$0.isEmpty }
+        tabOrder = arguments.split(separator: ",").map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: " '\"\n"))
+        }
+        .filter { !$0.isEmpty }
     }
     private(set) var diagnostics: [Diagnostic] = []
 
     /// Roles (`:name:`value``) the loader understands; any other is warned about with its line.
-    static let knownRoles: Set<String> = ["label", "eqlabel", "numref", "eqref", "cite", "citet", "width", "cell", "original", "value"]
+    static let knownRoles: Set<String> = [
+        "label", "eqlabel", "numref", "eqref", "cite", "citet", "width", "cell", "original", "value",
+    ]
 
     /// The text with tab markers blanked (so the text between them is its own block, on the same
     /// lines) and d2lbook's emphasis marks removed. `codeLines` are left alone.
@@ -73,7 +77,8 @@ struct D2LSyntax {
         }
         for node in document.allNodes where node.type == CMARK_NODE_TEXT {
             guard let code = node.next, code.type == CMARK_NODE_CODE, let role = Self.trailingRole(node.literal),
-                  !Self.knownRoles.contains(role) else { continue }
+                !Self.knownRoles.contains(role)
+            else { continue }
             warn(path, Self.line(of: node), "d2l's `:\(role):` is not supported; it is shown as text")
         }
     }
@@ -95,7 +100,10 @@ struct D2LSyntax {
         var found = false
         func walk(_ n: MarkdownNode) {
             if found { return }
-            if n.pointer == node.pointer { found = true; return }
+            if n.pointer == node.pointer {
+                found = true
+                return
+            }
             if n.type == CMARK_NODE_SOFTBREAK || n.type == CMARK_NODE_LINEBREAK { breaks += 1 }
             for child in n.children { walk(child) }
         }
@@ -104,8 +112,10 @@ struct D2LSyntax {
     }
 
     static func isInline(_ node: MarkdownNode) -> Bool {
-        [CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK, CMARK_NODE_IMAGE,
-         CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_HTML_INLINE].contains(node.type)
+        [
+            CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK, CMARK_NODE_IMAGE,
+            CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_HTML_INLINE,
+        ].contains(node.type)
     }
 
     private mutating func warn(_ path: String, _ line: Int, _ message: String) {

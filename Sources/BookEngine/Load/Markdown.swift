@@ -1,4 +1,5 @@
 import CCmark
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -45,7 +46,9 @@ final class MarkdownDocument {
         while true {
             let event = cmark_iter_next(iter)
             if event == CMARK_EVENT_DONE { break }
-            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) { result.append(MarkdownNode(node, owner: self)) }
+            if event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iter) {
+                result.append(MarkdownNode(node, owner: self))
+            }
         }
         return result
     }
@@ -103,7 +106,9 @@ struct MarkdownNode {
     /// The HTML of the node's children only (e.g. a heading's content without `<h2>`).
     var innerHTML: String {
         let whole = html.trimmingTrailingNewlines
-        guard let open = whole.firstIndex(of: ">"), let close = whole.lastIndex(of: "<"), open < close else { return whole }
+        guard let open = whole.firstIndex(of: ">"), let close = whole.lastIndex(of: "<"), open < close else {
+            return whole
+        }
         return String(whole[whole.index(after: open)..<close])
     }
 

@@ -16,45 +16,73 @@ struct MathProtector {
         var i = 0, line = 1, lineStart = 0
         while i < chars.count {
             let c = chars[i]
-            if c == "\n" { out.append(c); line += 1; i += 1; lineStart = i; continue }
-            if codeLines.contains(line) { out.append(c); i += 1; continue }
+            if c == "\n" {
+                out.append(c)
+                line += 1
+                i += 1
+                lineStart = i
+                continue
+            }
+            if codeLines.contains(line) {
+                out.append(c)
+                i += 1
+                continue
+            }
             if c == "\\", i + 1 < chars.count, chars[i + 1] == "$" {  // an escaped dollar stays for cmark
-                out.append(c); out.append("$"); i += 2; continue
+                out.append(c)
+                out.append("$")
+                i += 2
+                continue
             }
             if c == "`" {  // an inline code span: copy it through unchanged
                 var run = 0
                 while i + run < chars.count, chars[i + run] == "`" { run += 1 }
                 if let end = Self.closingBackticks(chars, from: i + run, count: run, line: line, codeLines: codeLines) {
-                    for k in i..<end + run { out.append(chars[k]); if chars[k] == "\n" { line += 1 } }
+                    for k in i..<end + run {
+                        out.append(chars[k])
+                        if chars[k] == "\n" { line += 1 }
+                    }
                     i = end + run
                 } else {
-                    out.append(contentsOf: String(repeating: "`", count: run)); i += run
+                    out.append(contentsOf: String(repeating: "`", count: run))
+                    i += run
                 }
                 continue
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] == "$",
-               let end = Self.displayEnd(chars, from: i + 2, line: line, codeLines: codeLines) {
+                let end = Self.displayEnd(chars, from: i + 2, line: line, codeLines: codeLines)
+            {
                 // In a block quote, the `>` markers of the formula's lines belong to the quote.
                 let before = chars[lineStart..<i]
                 let quote = before.allSatisfy { " \t>".contains($0) } ? String(before) : ""
                 let texLines = String(chars[(i + 2)..<end]).split(separator: "\n", omittingEmptySubsequences: false)
-                let tex = ([Substring(texLines[0])] + texLines.dropFirst().map { Self.dropQuoteMarkers($0, depth: quote.filter { $0 == ">" }.count) })
+                let tex =
+                    ([Substring(texLines[0])]
+                    + texLines.dropFirst().map { Self.dropQuoteMarkers($0, depth: quote.filter { $0 == ">" }.count) })
                     .joined(separator: "\n")
                 displayMath.append(tex)
                 out += "\(Placeholder.open)dmath:\(displayMath.count - 1)"
-                for _ in texLines.dropFirst() { out += "\n\(quote)\(Self.lineFiller)"; line += 1 }
+                for _ in texLines.dropFirst() {
+                    out += "\n\(quote)\(Self.lineFiller)"
+                    line += 1
+                }
                 out.append(Placeholder.close)
                 if let last = chars[i..<end].lastIndex(of: "\n") { lineStart = last + 1 }
                 i = end + 2
                 continue
             }
             if c == "$", i + 1 < chars.count, chars[i + 1] != " ", chars[i + 1] != "\n",
-               let end = Self.inlineEnd(chars, from: i + 1), !codeLines.contains(line + 1) || !chars[i..<end].contains("\n") {
+                let end = Self.inlineEnd(chars, from: i + 1),
+                !codeLines.contains(line + 1) || !chars[i..<end].contains("\n")
+            {
                 let tex = String(chars[(i + 1)..<end])
                 inlineMath.append(tex.replacingOccurrences(of: "\n", with: " "))
                 out += Placeholder.math(inlineMath.count - 1)
                 // A formula wrapped over two lines: keep the line count after it.
-                for ch in tex where ch == "\n" { out += "\n"; line += 1 }
+                for ch in tex where ch == "\n" {
+                    out += "\n"
+                    line += 1
+                }
                 i = end + 1
                 continue
             }
@@ -73,7 +101,10 @@ struct MathProtector {
                 line += 1
                 if codeLines.contains(line) || blankLine(chars, after: i) { return nil }
             }
-            if chars[i] == "\\" { i += 2; continue }
+            if chars[i] == "\\" {
+                i += 2
+                continue
+            }
             if chars[i] == "$" && chars[i + 1] == "$" { return i }
             i += 1
         }
@@ -89,7 +120,10 @@ struct MathProtector {
                 newlines += 1
                 if newlines > 1 || i + 1 >= chars.count || chars[i + 1] == "\n" { return nil }
             }
-            if chars[i] == "\\" { i += 2; continue }
+            if chars[i] == "\\" {
+                i += 2
+                continue
+            }
             if chars[i] == "$" { return chars[i - 1] == " " || chars[i - 1] == "\n" ? nil : i }
             i += 1
         }
@@ -97,7 +131,9 @@ struct MathProtector {
     }
 
     /// The closing run of a code span: like cmark, never across a blank line (nor into code).
-    private static func closingBackticks(_ chars: [Character], from start: Int, count: Int, line: Int, codeLines: Set<Int>) -> Int? {
+    private static func closingBackticks(
+        _ chars: [Character], from start: Int, count: Int, line: Int, codeLines: Set<Int>
+    ) -> Int? {
         var i = start, line = line
         while i < chars.count {
             if chars[i] == "`" {

@@ -12,8 +12,10 @@ enum SourceText {
     static func decode(_ data: Data, path: String) -> Result<String, Diagnostic> {
         guard let text = String(data: data, encoding: .utf8) else {
             let (line, offset) = firstInvalidUTF8(data)
-            return .failure(Diagnostic(SourceLocation(file: path, line: line),
-                                       "the file is not valid UTF-8 (bad byte at offset \(offset)); save it as UTF-8"))
+            return .failure(
+                Diagnostic(
+                    SourceLocation(file: path, line: line),
+                    "the file is not valid UTF-8 (bad byte at offset \(offset)); save it as UTF-8"))
         }
         // CRLF and lone CR become LF, so code and line numbers are the same on every system.
         return .success(text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))

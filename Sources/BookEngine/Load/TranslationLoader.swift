@@ -26,9 +26,11 @@ public enum TranslationLoader {
             let url = original.root.appendingPathComponent(path)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 // A translation in progress: the original's page stands in for it.
-                diagnostics.append(Diagnostic(SourceLocation(file: chapter.path, line: 1),
-                                              "no \(language.name) translation yet: \(path) does not exist (the original is shown)",
-                                              severity: .warning))
+                diagnostics.append(
+                    Diagnostic(
+                        SourceLocation(file: chapter.path, line: 1),
+                        "no \(language.name) translation yet: \(path) does not exist (the original is shown)",
+                        severity: .warning))
                 chapters.append(chapter)
                 continue
             }
@@ -48,12 +50,18 @@ public enum TranslationLoader {
                 chapters.append(result)
             }
         }
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: original.root.appendingPathComponent(folder).path)) ?? []
-        for file in files.sorted() where file.hasSuffix(".md") && original.chapter(named: String(file.dropLast(3))) == nil {
-            diagnostics.append(Diagnostic(SourceLocation(file: "\(folder)/\(file)", line: 1),
-                                          "translates no chapter of the book (the original lists none named '\(file.dropLast(3))')"))
+        let files =
+            (try? FileManager.default.contentsOfDirectory(atPath: original.root.appendingPathComponent(folder).path))
+            ?? []
+        for file in files.sorted()
+        where file.hasSuffix(".md") && original.chapter(named: String(file.dropLast(3))) == nil {
+            diagnostics.append(
+                Diagnostic(
+                    SourceLocation(file: "\(folder)/\(file)", line: 1),
+                    "translates no chapter of the book (the original lists none named '\(file.dropLast(3))')"))
         }
-        var book = Book(title: language.title ?? original.title, root: original.root, config: original.config, chapters: chapters)
+        var book = Book(
+            title: language.title ?? original.title, root: original.root, config: original.config, chapters: chapters)
         book.bibliography = original.bibliography
         book.languageCode = language.code
         return (book, diagnostics)
@@ -76,33 +84,46 @@ public enum TranslationChecker {
         }
         let order = placed.map(\.0).filter { expected.contains($0) }
         if order != expected.filter({ seen.contains($0) }) && problems.isEmpty {
-            problems.append(Diagnostic(translation.location(1), "cells are placed in a different order than in \(original.path): "
-                                       + order.joined(separator: ", "), severity: .warning))
+            problems.append(
+                Diagnostic(
+                    translation.location(1),
+                    "cells are placed in a different order than in \(original.path): "
+                        + order.joined(separator: ", "), severity: .warning))
         }
 
         let originals = Dictionary(original.headings.map { ($0.anchor, $0) }, uniquingKeysWith: { a, _ in a })
         var translated = Set<String>()
         for heading in translation.headings {
             guard let reference = heading.translates else {
-                problems.append(Diagnostic(translation.location(heading.line),
-                                           "section '\(heading.text)' records no :original:`ANCHOR HASH` (see `book sections \(original.name)`)",
-                                           severity: .warning))
+                problems.append(
+                    Diagnostic(
+                        translation.location(heading.line),
+                        "section '\(heading.text)' records no :original:`ANCHOR HASH` (see `book sections \(original.name)`)",
+                        severity: .warning))
                 continue
             }
             guard let source = originals[reference.anchor] else {
-                problems.append(Diagnostic(translation.location(reference.line), "translates '\(reference.anchor)', which is no section of \(original.path)"))
+                problems.append(
+                    Diagnostic(
+                        translation.location(reference.line),
+                        "translates '\(reference.anchor)', which is no section of \(original.path)"))
                 continue
             }
             translated.insert(reference.anchor)
             if source.sourceHash != reference.hash {
-                problems.append(Diagnostic(translation.location(reference.line),
-                    "stale: section \(source.number) '\(source.text)' of \(original.path) changed since it was translated (recorded \(reference.hash), now \(source.sourceHash))",
-                    severity: .warning))
+                problems.append(
+                    Diagnostic(
+                        translation.location(reference.line),
+                        "stale: section \(source.number) '\(source.text)' of \(original.path) changed since it was translated (recorded \(reference.hash), now \(source.sourceHash))",
+                        severity: .warning))
             }
         }
         for heading in original.headings where !translated.contains(heading.anchor) {
-            problems.append(Diagnostic(translation.location(1), "section \(heading.number) '\(heading.text)' of \(original.path) has no translation",
-                                       severity: .warning))
+            problems.append(
+                Diagnostic(
+                    translation.location(1),
+                    "section \(heading.number) '\(heading.text)' of \(original.path) has no translation",
+                    severity: .warning))
         }
         return problems
     }
@@ -122,19 +143,25 @@ extension TranslationChecker {
                 blocks.firstIndex { if case .cell(let c) = $0 { return c.id == id } else { return false } }
             }
             var at = blocks.count, whereText = "at the end"
-            if let before = original.cells[..<k].reversed().first(where: { position(of: $0.id) != nil }), let i = position(of: before.id) {
+            if let before = original.cells[..<k].reversed().first(where: { position(of: $0.id) != nil }),
+                let i = position(of: before.id)
+            {
                 at = i + 1
                 whereText = "after cell '\(before.id)'"
-            } else if let after = original.cells[(k + 1)...].first(where: { position(of: $0.id) != nil }), let i = position(of: after.id) {
+            } else if let after = original.cells[(k + 1)...].first(where: { position(of: $0.id) != nil }),
+                let i = position(of: after.id)
+            {
                 at = i
                 whereText = "before cell '\(after.id)'"
             }
             var shown = cell
             shown.line = blocks[..<at].last?.line ?? 1
             translation.blocks.insert(.cell(shown), at: at)
-            problems.append(Diagnostic(translation.location(shown.line),
-                "cell '\(cell.id)' (\(original.path):\(cell.line)) is not placed in this translation yet; it is shown \(whereText) "
-                + "(place it with :cell:`\(cell.id)`)", severity: .warning))
+            problems.append(
+                Diagnostic(
+                    translation.location(shown.line),
+                    "cell '\(cell.id)' (\(original.path):\(cell.line)) is not placed in this translation yet; it is shown \(whereText) "
+                        + "(place it with :cell:`\(cell.id)`)", severity: .warning))
         }
         return problems
     }

@@ -68,7 +68,11 @@ public struct TabGroup: Sendable {
     public var tabNames: [String] {
         var seen: [String] = []
         for name in panes.flatMap(\.tabs) where !seen.contains(name) { seen.append(name) }
-        return seen.sorted { (order.firstIndex(of: $0) ?? Int.max, seen.firstIndex(of: $0)!) < (order.firstIndex(of: $1) ?? Int.max, seen.firstIndex(of: $1)!) }
+        return seen.sorted {
+            (order.firstIndex(of: $0) ?? Int.max, seen.firstIndex(of: $0)!) < (
+                order.firstIndex(of: $1) ?? Int.max, seen.firstIndex(of: $1)!
+            )
+        }
     }
 }
 
@@ -159,7 +163,9 @@ public enum Placeholder {
     public enum ReferenceKind: String, Sendable { case numref, eqref }
 
     /// A `:cite:` (parenthetical) or `:citet:` (textual) citation of comma-separated BibTeX keys.
-    public static func citation(_ kind: CitationKind, _ keys: String) -> String { "\(open)\(kind.rawValue):\(keys)\(close)" }
+    public static func citation(_ kind: CitationKind, _ keys: String) -> String {
+        "\(open)\(kind.rawValue):\(keys)\(close)"
+    }
 
     public enum CitationKind: String, Sendable { case cite, citet }
 
@@ -196,18 +202,22 @@ public enum Placeholder {
             } else if body.hasPrefix("cell:"), let i = Int(body.dropFirst(5)) {
                 tokens.append(.cell(i))
             } else if body.hasPrefix("value:"), let colon = body.dropFirst(6).firstIndex(of: ":"),
-                      let line = Int(body[body.index(body.startIndex, offsetBy: 6)..<colon]) {
+                let line = Int(body[body.index(body.startIndex, offsetBy: 6)..<colon])
+            {
                 tokens.append(.value(String(body[body.index(after: colon)...]), line: line))
             } else if body.hasPrefix("tex:") {
                 tokens.append(.tex(String(body.dropFirst(4))))
             } else if let colon = body.firstIndex(of: ":"),
-                      case let head = body[..<colon].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false),
-                      let kind = ReferenceKind(rawValue: String(head[0])) {
+                case let head = body[..<colon].split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false),
+                let kind = ReferenceKind(rawValue: String(head[0]))
+            {
                 // cmark wrote the label into HTML: `a"b` arrives as `a&quot;b`.
                 let label = HTML.decodeEntities(String(body[body.index(after: colon)...]))
                 tokens.append(.reference(kind, label, line: head.count > 1 ? Int(head[1]) : nil))
             } else if let colon = body.firstIndex(of: ":"), let kind = CitationKind(rawValue: String(body[..<colon])) {
-                let keys = body[body.index(after: colon)...].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let keys = body[body.index(after: colon)...].split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
                 tokens.append(.citation(kind, keys.filter { !$0.isEmpty }))
             } else {
                 tokens.append(.text(String(body)))

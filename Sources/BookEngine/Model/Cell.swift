@@ -43,8 +43,10 @@ public struct CellAttributes: Sendable, Equatable {
 
     public init() {}
 
-    public static let names = ["save", "hide", "norun", "id=NAME", "ellipsis", "normalize-whitespace",
-                               "tolerance=REL", "trap", "compile-fail", "tab=NAME[,NAME]"]
+    public static let names = [
+        "save", "hide", "norun", "id=NAME", "ellipsis", "normalize-whitespace",
+        "tolerance=REL", "trap", "compile-fail", "tab=NAME[,NAME]",
+    ]
 }
 
 /// An ```` ```output ```` block written under a cell.

@@ -15,8 +15,10 @@ public struct ChapterRun: Codable, Sendable {
     /// (marked as earlier) for the cells this run did not reach. Never cached.
     public var earlier: EarlierRun?
 
-    public init(chapter: String, cells: [CellOutput], failure: RunFailure?, record: RunRecord,
-                values: [String: RecordedValue] = [:]) {
+    public init(
+        chapter: String, cells: [CellOutput], failure: RunFailure?, record: RunRecord,
+        values: [String: RecordedValue] = [:]
+    ) {
         self.chapter = chapter
         self.cells = cells
         self.failure = failure
@@ -118,8 +120,10 @@ public struct RunRecord: Codable, Sendable, Equatable {
     /// comparing them says why a chapter ran again.
     public var inputs: [String: String]
 
-    public init(date: Date, seed: UInt64, arguments: [String], toolchain: String, inputsHash: String, seconds: Double,
-                inputs: [String: String] = [:]) {
+    public init(
+        date: Date, seed: UInt64, arguments: [String], toolchain: String, inputsHash: String, seconds: Double,
+        inputs: [String: String] = [:]
+    ) {
         self.date = date
         self.seed = seed
         self.arguments = arguments

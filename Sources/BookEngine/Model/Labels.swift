@@ -28,24 +28,44 @@ extension Book {
                 switch block {
                 case .heading(let h):
                     guard let label = h.label else { continue }
-                    result.append((label, LabelTarget(kind: h.level == 1 ? .chapter : .section, chapter: chapter.name,
-                                                      anchor: h.anchor, number: h.number, title: h.text,
-                                                      location: chapter.location(h.line))))
+                    result.append(
+                        (
+                            label,
+                            LabelTarget(
+                                kind: h.level == 1 ? .chapter : .section, chapter: chapter.name,
+                                anchor: h.anchor, number: h.number, title: h.text,
+                                location: chapter.location(h.line))
+                        ))
                 case .figure(let f):
                     guard let label = f.label else { continue }
-                    result.append((label, LabelTarget(kind: .figure, chapter: chapter.name, anchor: label,
-                                                      number: f.number, title: f.captionHTML,
-                                                      location: chapter.location(f.line))))
+                    result.append(
+                        (
+                            label,
+                            LabelTarget(
+                                kind: .figure, chapter: chapter.name, anchor: label,
+                                number: f.number, title: f.captionHTML,
+                                location: chapter.location(f.line))
+                        ))
                 case .table(let t):
                     guard let label = t.label else { continue }
-                    result.append((label, LabelTarget(kind: .table, chapter: chapter.name, anchor: label,
-                                                      number: t.number, title: "",
-                                                      location: chapter.location(t.line))))
+                    result.append(
+                        (
+                            label,
+                            LabelTarget(
+                                kind: .table, chapter: chapter.name, anchor: label,
+                                number: t.number, title: "",
+                                location: chapter.location(t.line))
+                        ))
                 case .displayMath(let m):
                     guard let label = m.label else { continue }
-                    result.append((label, LabelTarget(kind: .equation, chapter: chapter.name, anchor: label,
-                                                      number: m.number ?? "", title: m.tex,
-                                                      location: chapter.location(m.line))))
+                    result.append(
+                        (
+                            label,
+                            LabelTarget(
+                                kind: .equation, chapter: chapter.name, anchor: label,
+                                number: m.number ?? "", title: m.tex,
+                                location: chapter.location(m.line))
+                        ))
                 default: continue
                 }
             }

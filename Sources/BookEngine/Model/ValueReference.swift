@@ -15,8 +15,10 @@ public struct ValueReference: Equatable, Sendable {
     public static func parse(_ spec: String) -> Result<ValueReference, SpecError> {
         var words = spec.split(whereSeparator: \.isWhitespace).map(String.init)
         guard let name = words.first, RunContract.isValidValueName(name) else {
-            return .failure(SpecError("`:value:` needs the name a cell recorded (letters, digits, `_`, `-`, `.`), then "
-                + "an optional format and `in LO...HI`: :value:`ppl %.1f in 6...8`"))
+            return .failure(
+                SpecError(
+                    "`:value:` needs the name a cell recorded (letters, digits, `_`, `-`, `.`), then "
+                        + "an optional format and `in LO...HI`: :value:`ppl %.1f in 6...8`"))
         }
         words.removeFirst()
         var reference = ValueReference(name: name)
@@ -35,7 +37,9 @@ public struct ValueReference: Equatable, Sendable {
             reference.range = lo...hi
             words.removeFirst(2)
         }
-        guard words.isEmpty else { return .failure(SpecError("unexpected `\(words.joined(separator: " "))` in :value:`\(spec)`")) }
+        guard words.isEmpty else {
+            return .failure(SpecError("unexpected `\(words.joined(separator: " "))` in :value:`\(spec)`"))
+        }
         return .success(reference)
     }
 

@@ -24,7 +24,8 @@ struct BibliographyPage {
         let ui = context.ui
         let entries = citedKeys.compactMap { context.original.bibliography.entries[$0] }
             .sorted { ($0.authorText, $0.year, $0.key) < ($1.authorText, $1.year, $1.key) }
-        var body = "<article class=\"bibliography\">\n<h1>\(HTML.escape(ui("Bibliography")))</h1>\n<ol class=\"references\">\n"
+        var body =
+            "<article class=\"bibliography\">\n<h1>\(HTML.escape(ui("Bibliography")))</h1>\n<ol class=\"references\">\n"
         for entry in entries {
             body += "<li id=\"\(HTML.escape(Self.anchor(of: entry.key)))\">\(Self.reference(entry))</li>\n"
         }
@@ -35,7 +36,8 @@ struct BibliographyPage {
     /// `Cho, K., … (2014). <em>Title</em>. Venue.` in the common author-year style.
     static func reference(_ entry: Bibliography.Entry) -> String {
         let f = entry.fields
-        let authors = Bibliography.splitNames(f["author"] ?? f["editor"] ?? "").map(Bibliography.plainText).joined(separator: ", ")
+        let authors = Bibliography.splitNames(f["author"] ?? f["editor"] ?? "").map(Bibliography.plainText).joined(
+            separator: ", ")
         var parts: [String] = []
         if !authors.isEmpty { parts.append(HTML.escape(authors)) }
         parts.append("(\(HTML.escape(entry.year)))")
@@ -44,7 +46,9 @@ struct BibliographyPage {
         if let venue = f["journal"] ?? f["booktitle"] ?? f["publisher"] ?? f["howpublished"] {
             text += HTML.escape(Bibliography.plainText(venue)) + ". "
         }
-        if let url = f["url"], url.hasPrefix("http") { text += "<a href=\"\(HTML.escape(url))\">\(HTML.escape(url))</a>" }
+        if let url = f["url"], url.hasPrefix("http") {
+            text += "<a href=\"\(HTML.escape(url))\">\(HTML.escape(url))</a>"
+        }
         return text.trimmingCharacters(in: .whitespaces)
     }
 }

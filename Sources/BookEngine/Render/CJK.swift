@@ -24,8 +24,9 @@ enum CJK {
             var kept = out.count
             while kept > 0, out[kept - 1] == " " || out[kept - 1] == "\t" { kept -= 1 }
             if end < scalars.count, scalars[end] != "\n",
-               let before = visible(in: out[..<kept].reversed(), open: ">", close: "<"), isWide(before),
-               let after = visible(in: scalars[end...], open: "<", close: ">"), isWide(after) {
+                let before = visible(in: out[..<kept].reversed(), open: ">", close: "<"), isWide(before),
+                let after = visible(in: scalars[end...], open: "<", close: ">"), isWide(after)
+            {
                 out.removeSubrange(kept...)
                 i = end
             } else {
@@ -40,8 +41,9 @@ enum CJK {
 
     /// The first character of `scalars` outside a tag (which runs from `open` to `close`: the
     /// scalars may be read backwards).
-    private static func visible<S: Sequence>(in scalars: S, open: Unicode.Scalar, close: Unicode.Scalar) -> Unicode.Scalar?
-        where S.Element == Unicode.Scalar {
+    private static func visible<S: Sequence>(in scalars: S, open: Unicode.Scalar, close: Unicode.Scalar) -> Unicode
+        .Scalar?
+    where S.Element == Unicode.Scalar {
         var inTag = false
         for c in scalars {
             if inTag {
@@ -60,8 +62,8 @@ enum CJK {
     static func isWide(_ c: Unicode.Scalar) -> Bool {
         switch c.value {
         case 0x2E80...0x2FDF, 0x3000...0x303F, 0x3040...0x30FF, 0x31C0...0x31FF, 0x3400...0x4DBF,
-             0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
-             0x20000...0x3134F:
+            0x4E00...0x9FFF, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+            0x20000...0x3134F:
             return true
         default:
             return false

@@ -40,7 +40,10 @@ struct CellRenderer {
         let output = run?.output(ofCell: cell.index)
         var marks: [String] = []
         if attrs.save {
-            marks.append(mark(ui("library"), "saved", ui("This code is also part of the {} library", context.book.config.library)))
+            marks.append(
+                mark(
+                    ui("library"), "saved", ui("This code is also part of the {} library", context.book.config.library))
+            )
         }
         if attrs.compileFail {
             marks.append(mark(ui("must not compile"), "expect-fail", ui("This cell is meant to fail to compile")))
@@ -57,12 +60,15 @@ struct CellRenderer {
             }
         }
         for restored in output?.restored ?? [] {
-            let title = ui("Restored from the checkpoint “{}” made on {}; computing it took {}", restored.name,
-                           Format.date(restored.date), Format.seconds(restored.seconds))
+            let title = ui(
+                "Restored from the checkpoint “{}” made on {}; computing it took {}", restored.name,
+                Format.date(restored.date), Format.seconds(restored.seconds))
             marks.append(mark(ui("restored"), "restored", title))
         }
         if let seconds = output?.seconds {
-            marks.append("<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(HTML.escapeText(Format.seconds(seconds)))</span>")
+            marks.append(
+                "<span class=\"cell-time\" title=\"\(HTML.escape(ui("Run time of this cell")))\">\(HTML.escapeText(Format.seconds(seconds)))</span>"
+            )
         }
 
         var html = "<div class=\"cell\" id=\"\(HTML.escape(Self.anchor(of: cell)))\">\n"
@@ -80,7 +86,9 @@ struct CellRenderer {
 
     /// Whether the cell belongs to the program but the run stopped before it.
     private func isUnreached(_ cell: Cell, output: CellOutput?) -> Bool {
-        guard let run, let failure = run.failure, output == nil, cell.isInProgram, !cell.attributes.hide else { return false }
+        guard let run, let failure = run.failure, output == nil, cell.isInProgram, !cell.attributes.hide else {
+            return false
+        }
         guard let failingCell, failure.kind != .compile else { return true }
         return cell.index > failingCell
     }
@@ -92,10 +100,14 @@ struct CellRenderer {
         }
         // The written block is an expectation: the page shows what the run did, judged against it.
         let isError = cell.attributes.trap || cell.attributes.compileFail
-        let label = ui(cell.attributes.trap ? "Runtime error (as expected)" : cell.attributes.compileFail ? "Compile error (as expected)" : "Output")
+        let label = ui(
+            cell.attributes.trap
+                ? "Runtime error (as expected)" : cell.attributes.compileFail ? "Compile error (as expected)" : "Output"
+        )
         let actual: String
         if isError {
-            let message = output?.failureMessage ?? ui(cell.attributes.trap ? "The cell finished normally" : "The cell compiled")
+            let message =
+                output?.failureMessage ?? ui(cell.attributes.trap ? "The cell finished normally" : "The cell compiled")
             actual = "<pre class=\"output-text\">\(CodeRenderer.outputText(message))</pre>\n"
         } else {
             actual = output.map { CodeRenderer.items($0.items) } ?? ""
@@ -104,20 +116,22 @@ struct CellRenderer {
         case .notRun:
             return isError ? "" : earlierOutput(of: cell)  // no output of this run, and no badge
         case .pass:
-            return outputBlock(actual, label: label, kind: isError ? "output-checked output-expected-error" : "output-checked",
-                               badge: checkedBadge)
+            return outputBlock(
+                actual, label: label, kind: isError ? "output-checked output-expected-error" : "output-checked",
+                badge: checkedBadge)
         case .fail(let detail):
             // Reported once, by the original's page; every language's page shows it.
             if context.language.folder.isEmpty {
-                context.fail(source.location(expected.blockLine),
-                             "the output of cell \(cell.index) differs from the output block written under it\n\(detail)")
+                context.fail(
+                    source.location(expected.blockLine),
+                    "the output of cell \(cell.index) differs from the output block written under it\n\(detail)")
             }
             let diff = """
-            <div class="doctest-diff"><div class="output-header"><span class="output-label">\(HTML.escape(ui("Differs from the output written in the chapter")))</span>\
-            <span class="failure-location">\(HTML.escape(source.location(expected.blockLine).description))</span></div>
-            <pre class="output-text">\(CodeRenderer.outputText(detail))</pre></div>
+                <div class="doctest-diff"><div class="output-header"><span class="output-label">\(HTML.escape(ui("Differs from the output written in the chapter")))</span>\
+                <span class="failure-location">\(HTML.escape(source.location(expected.blockLine).description))</span></div>
+                <pre class="output-text">\(CodeRenderer.outputText(detail))</pre></div>
 
-            """
+                """
             return outputBlock(actual + diff, label: label, kind: "output-mismatch", badge: mismatchBadge)
         }
     }
@@ -125,7 +139,8 @@ struct CellRenderer {
     /// After a failed run, what the cell printed in the last good run, marked as such.
     private func earlierOutput(of cell: Cell) -> String {
         guard let earlier = run?.earlier, run?.failure != nil, let output = earlier.output(ofCell: cell.index),
-              !output.items.isEmpty else { return "" }
+            !output.items.isEmpty
+        else { return "" }
         let label = ui("Output of an earlier run ({})", Format.date(earlier.date))
         return outputBlock(CodeRenderer.items(output.items), label: label, kind: "output-earlier")
     }
@@ -133,11 +148,11 @@ struct CellRenderer {
     private func outputBlock(_ body: String, label: String, kind: String? = nil, badge: String = "") -> String {
         guard !body.isEmpty else { return "" }
         return """
-        <div class="output\(kind.map { " " + $0 } ?? "")">
-        <div class="output-header"><span class="output-label">\(HTML.escape(label))</span>\(badge)</div>
-        \(body)</div>
+            <div class="output\(kind.map { " " + $0 } ?? "")">
+            <div class="output-header"><span class="output-label">\(HTML.escape(label))</span>\(badge)</div>
+            \(body)</div>
 
-        """
+            """
     }
 
     private var mismatchBadge: String {
@@ -152,14 +167,17 @@ struct CellRenderer {
 
     /// The error a failed run reports, shown under the cell it belongs to.
     func failureBlock(_ failure: RunFailure) -> String {
-        let location = failure.line.map { "<span class=\"failure-location\">\(HTML.escape(source.location($0).description))</span>" } ?? ""
+        let location =
+            failure.line.map {
+                "<span class=\"failure-location\">\(HTML.escape(source.location($0).description))</span>"
+            } ?? ""
         return """
-        <div class="output output-error" role="alert">
-        <div class="output-header"><span class="output-label">\(HTML.escape(ui(Self.title(of: failure.kind))))</span>\(location)</div>
-        <pre class="output-text">\(CodeRenderer.outputText(failure.message))</pre>
-        </div>
+            <div class="output output-error" role="alert">
+            <div class="output-header"><span class="output-label">\(HTML.escape(ui(Self.title(of: failure.kind))))</span>\(location)</div>
+            <pre class="output-text">\(CodeRenderer.outputText(failure.message))</pre>
+            </div>
 
-        """
+            """
     }
 
     static func title(of kind: RunFailure.Kind) -> String {

@@ -33,10 +33,17 @@ public struct ChapterPackager: Sendable {
         let parser = root.appendingPathComponent(".build/checkouts/swift-argument-parser")
         let location = SourceLocation(file: "site/\(folder)", line: 0)
         guard fm.fileExists(atPath: parser.appendingPathComponent("Sources/ArgumentParser").path) else {
-            return .failure(DiagnosticList([Diagnostic(location, "swift-argument-parser's sources are not in \(parser.path): "
-                + "run `swift build` first (the chapter packages carry them)")]))
+            return .failure(
+                DiagnosticList([
+                    Diagnostic(
+                        location,
+                        "swift-argument-parser's sources are not in \(parser.path): "
+                            + "run `swift build` first (the chapter packages carry them)")
+                ]))
         }
-        guard let zip = ["/usr/bin/zip", "/bin/zip", "/opt/homebrew/bin/zip"].first(where: fm.isExecutableFile(atPath:)) else {
+        guard
+            let zip = ["/usr/bin/zip", "/bin/zip", "/opt/homebrew/bin/zip"].first(where: fm.isExecutableFile(atPath:))
+        else {
             return .failure(DiagnosticList([Diagnostic(location, "`zip` is not installed: apt-get install -y zip")]))
         }
         return .success(ChapterPackager(projectRoot: root, argumentParser: parser, zip: URL(fileURLWithPath: zip)))
@@ -56,8 +63,13 @@ public struct ChapterPackager: Sendable {
     private func copied(of book: Book) -> [(String, URL)] {
         Self.projectFolders.map { ($0, projectRoot.appendingPathComponent($0)) }
             + Self.parserTargets.map { ("Sources/\($0)", argumentParser.appendingPathComponent("Sources/\($0)")) }
-            + [("LICENSE-swift-argument-parser.txt", argumentParser.appendingPathComponent("LICENSE.txt")),
-               ("\(BookLoader.chaptersFolder)/data", book.root.appendingPathComponent("\(BookLoader.chaptersFolder)/data"))]
+            + [
+                ("LICENSE-swift-argument-parser.txt", argumentParser.appendingPathComponent("LICENSE.txt")),
+                (
+                    "\(BookLoader.chaptersFolder)/data",
+                    book.root.appendingPathComponent("\(BookLoader.chaptersFolder)/data")
+                ),
+            ]
     }
 
     /// Writes `chapter`'s package as a zip to `destination` (or copies the zip made before from the same files).
@@ -67,7 +79,10 @@ public struct ChapterPackager: Sendable {
         let copied = copied(of: book)
         var hash = ContentHash()
         hash.add(chapter.name)
-        for (path, contents) in generated { hash.add(path); hash.add(contents) }
+        for (path, contents) in generated {
+            hash.add(path)
+            hash.add(contents)
+        }
         for (path, source) in copied {
             hash.add(path)
             if let data = fm.contents(atPath: source.path) { hash.add(data) } else { hash.addFiles(under: source) }
@@ -88,7 +103,9 @@ public struct ChapterPackager: Sendable {
         }
     }
 
-    private func build(_ chapter: Chapter, generated: [(String, String)], copied: [(String, URL)], to destination: URL) throws {
+    private func build(_ chapter: Chapter, generated: [(String, String)], copied: [(String, URL)], to destination: URL)
+        throws
+    {
         let fm = FileManager.default
         let staging = fm.temporaryDirectory.appendingPathComponent("book-package-\(UUID().uuidString)")
         defer { try? fm.removeItem(at: staging) }
@@ -104,14 +121,18 @@ public struct ChapterPackager: Sendable {
             try copyTree(source, to: root.appendingPathComponent(path))
         }
 
-        let partial = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).partial")
+        let partial = destination.deletingLastPathComponent().appendingPathComponent(
+            ".\(destination.lastPathComponent).partial")
         try? fm.removeItem(at: partial)
         // -X: no extra file attributes (owner ids), -q: quiet; the zip holds the folder `<chapter>/`.
         let result = try Subprocess.run(zip.path, ["-q", "-r", "-X", partial.path, chapter.name], in: staging)
         guard result.status == 0 else {
             try? fm.removeItem(at: partial)
-            throw DiagnosticList([Diagnostic(SourceLocation(file: chapter.path, line: 0),
-                                             "zip could not write the chapter's package: \(result.stderr)")])
+            throw DiagnosticList([
+                Diagnostic(
+                    SourceLocation(file: chapter.path, line: 0),
+                    "zip could not write the chapter's package: \(result.stderr)")
+            ])
         }
         if fm.fileExists(atPath: destination.path) { try fm.removeItem(at: destination) }
         try fm.moveItem(at: partial, to: destination)
@@ -124,8 +145,9 @@ public struct ChapterPackager: Sendable {
         let upTo = book.chapters[...position]
         let library = book.config.library
         let tangled = Tangler(book: book).files()
-        let libraryPaths = Set(["Sources/\(library)/\(library).swift"]
-            + upTo.map { "Sources/\(library)/\(Tangler.typeName($0.name)).swift" })
+        let libraryPaths = Set(
+            ["Sources/\(library)/\(library).swift"]
+                + upTo.map { "Sources/\(library)/\(Tangler.typeName($0.name)).swift" })
         var files: [(String, String)] = [
             ("Package.swift", manifest(chapter, library: library)),
             ("README.md", readme(chapter, of: book)),
@@ -149,37 +171,37 @@ public struct ChapterPackager: Sendable {
     func manifest(_ chapter: Chapter, library: String) -> String {
         let name = Tangler.literal(chapter.name)
         return """
-        // swift-tools-version:6.2
-        // Chapter \(chapter.number), "\(chapter.title)", as a standalone package: `swift run -c release \(chapter.name)`.
-        // Generated by the book's renderer from the chapter; everything it needs is inside.
-        import PackageDescription
+            // swift-tools-version:6.2
+            // Chapter \(chapter.number), "\(chapter.title)", as a standalone package: `swift run -c release \(chapter.name)`.
+            // Generated by the book's renderer from the chapter; everything it needs is inside.
+            import PackageDescription
 
-        let package = Package(
-            name: \(name),
-            platforms: [.macOS(.v13)],
-            products: [.executable(name: \(name), targets: [\(name)])],
-            targets: [
-                .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
-                               providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
-                // swift-argument-parser (Apache 2.0, LICENSE-swift-argument-parser.txt), as sources so
-                // that nothing needs to be downloaded.
-                .target(name: "ArgumentParserToolInfo", exclude: ["CMakeLists.txt"]),
-                .target(name: "ArgumentParser", dependencies: ["ArgumentParserToolInfo"], exclude: ["CMakeLists.txt"]),
-                // The book's tensor library.
-                .target(name: "TensorKit", dependencies: ["CBLAS"]\(Self.legacyMode)),
-                // What chapter programs link: options, output capture, plots; and what they share with the book's engine.
-                .target(name: "BookContract"),
-                .target(name: "BookSupport", dependencies: ["BookContract", "ArgumentParser"]),
-                // The book's library: the `save` cells of this chapter and the ones before it.
-                .target(name: \(Tangler.literal(library)), dependencies: ["TensorKit", "BookSupport"]),
-                // The chapter's cells: top-level code, on the main actor like everything it declares.
-                .executableTarget(name: \(name), dependencies: [\(Tangler.literal(library)), "TensorKit", "BookSupport"],
-                                  swiftSettings: [.defaultIsolation(MainActor.self)]),
-            ],
-            swiftLanguageModes: [.v6]
-        )
+            let package = Package(
+                name: \(name),
+                platforms: [.macOS(.v13)],
+                products: [.executable(name: \(name), targets: [\(name)])],
+                targets: [
+                    .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                                   providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]),
+                    // swift-argument-parser (Apache 2.0, LICENSE-swift-argument-parser.txt), as sources so
+                    // that nothing needs to be downloaded.
+                    .target(name: "ArgumentParserToolInfo", exclude: ["CMakeLists.txt"]),
+                    .target(name: "ArgumentParser", dependencies: ["ArgumentParserToolInfo"], exclude: ["CMakeLists.txt"]),
+                    // The book's tensor library.
+                    .target(name: "TensorKit", dependencies: ["CBLAS"]\(Self.legacyMode)),
+                    // What chapter programs link: options, output capture, plots; and what they share with the book's engine.
+                    .target(name: "BookContract"),
+                    .target(name: "BookSupport", dependencies: ["BookContract", "ArgumentParser"]),
+                    // The book's library: the `save` cells of this chapter and the ones before it.
+                    .target(name: \(Tangler.literal(library)), dependencies: ["TensorKit", "BookSupport"]),
+                    // The chapter's cells: top-level code, on the main actor like everything it declares.
+                    .executableTarget(name: \(name), dependencies: [\(Tangler.literal(library)), "TensorKit", "BookSupport"],
+                                      swiftSettings: [.defaultIsolation(MainActor.self)]),
+                ],
+                swiftLanguageModes: [.v6]
+            )
 
-        """
+            """
     }
 
     /// TensorKit's language mode, as in the book's own Package.swift (the others are in Swift 6 mode).
@@ -226,7 +248,9 @@ public struct ChapterPackager: Sendable {
         var isDirectory: ObjCBool = false
         let source = from.resolvingSymlinksInPath()
         guard fm.fileExists(atPath: source.path, isDirectory: &isDirectory) else {
-            throw DiagnosticList([Diagnostic(SourceLocation(file: from.path, line: 0), "missing: the chapter packages need it")])
+            throw DiagnosticList([
+                Diagnostic(SourceLocation(file: from.path, line: 0), "missing: the chapter packages need it")
+            ])
         }
         if !isDirectory.boolValue {
             try fm.createDirectory(at: to.deletingLastPathComponent(), withIntermediateDirectories: true)

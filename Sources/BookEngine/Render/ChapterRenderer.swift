@@ -28,8 +28,9 @@ struct ChapterRenderer {
         var images: [(URL, String, Int)] = []
         var titleSeen = false
         // Text before the first section heading belongs to the chapter's own entry.
-        var current = SectionEntry(level: 1, number: "\(chapter.number)", anchor: "",
-                                   titleHTML: HTML.escape(chapter.title), title: chapter.title, text: "")
+        var current = SectionEntry(
+            level: 1, number: "\(chapter.number)", anchor: "",
+            titleHTML: HTML.escape(chapter.title), title: chapter.title, text: "")
 
         func emit(_ block: Block) {
             switch block {
@@ -37,7 +38,8 @@ struct ChapterRenderer {
                 let html = inline.render(h.html, line: h.line)
                 let number = h.number.isEmpty ? "" : "<span class=\"section-number\">\(HTML.escape(h.number))</span> "
                 let level = min(max(h.level, 1), 6)
-                let link = "<a class=\"heading-link\" href=\"#\(HTML.escape(h.anchor))\" aria-label=\"\(HTML.escape(ui("Link to this section")))\">#</a>"
+                let link =
+                    "<a class=\"heading-link\" href=\"#\(HTML.escape(h.anchor))\" aria-label=\"\(HTML.escape(ui("Link to this section")))\">#</a>"
                 let headingHTML = "<h\(level) id=\"\(HTML.escape(h.anchor))\">\(number)\(html)\(link)</h\(level)>\n"
                 if level == 1 && !titleSeen {
                     titleSeen = true
@@ -48,12 +50,15 @@ struct ChapterRenderer {
                     return
                 }
                 sections.append(current)
-                current = SectionEntry(level: level, number: h.number, anchor: h.anchor, titleHTML: html,
-                                       title: h.text, text: "")
+                current = SectionEntry(
+                    level: level, number: h.number, anchor: h.anchor, titleHTML: html,
+                    title: h.text, text: "")
                 body += headingHTML
             case .prose(let p):
                 body += cellsInPlace(p, cells: cells) + "\n"
-                current.text += " " + inline.plainText(p.html) + p.cells.filter { !$0.attributes.hide }.map { " " + $0.source }.joined()
+                current.text +=
+                    " " + inline.plainText(p.html)
+                    + p.cells.filter { !$0.attributes.hide }.map { " " + $0.source }.joined()
             case .displayMath(let m):
                 body += displayMath(m)
             case .figure(let f):
@@ -90,13 +95,15 @@ struct ChapterRenderer {
         chapter.blocks.forEach(emit)
         sections.append(current)
         if !titleSeen {
-            body = "<h1 id=\"chapter-title\"><span class=\"section-number\">\(chapter.number)</span> "
+            body =
+                "<h1 id=\"chapter-title\"><span class=\"section-number\">\(chapter.number)</span> "
                 + HTML.escape(chapter.title) + "</h1>\n" + runHeader(run) + body
             sections[0].anchor = "chapter-title"
         }
         for i in sections.indices { sections[i].text = HTML.collapseWhitespace(sections[i].text) }
         // A chapter not translated yet is shown in the original's language.
-        let lang = chapter.language != context.language.code && !context.language.folder.isEmpty
+        let lang =
+            chapter.language != context.language.code && !context.language.folder.isEmpty
             ? " lang=\"\(HTML.escape(chapter.language))\"" : ""
         let article = "<article class=\"chapter\"\(lang)>\n" + failureBanner(run, cells: cells) + body + "</article>\n"
         return Result(article: article, sections: sections, images: images)
@@ -128,14 +135,15 @@ struct ChapterRenderer {
         let width = f.width.map { " style=\"width: \(HTML.escape(Self.cssLength($0)))\"" } ?? ""
         let caption = inline.render(f.captionHTML, line: f.line)
         let alt = inline.plainText(f.captionHTML)
-        let number = f.number.isEmpty ? "" : "<span class=\"caption-number\">\(HTML.escape(ui("Figure {}:", f.number)))</span> "
+        let number =
+            f.number.isEmpty ? "" : "<span class=\"caption-number\">\(HTML.escape(ui("Figure {}:", f.number)))</span> "
         return """
-        <figure class="figure"\(id)>
-        <img src="\(HTML.escape(src))" alt="\(HTML.escape(alt))"\(width)>
-        <figcaption>\(number)\(caption)</figcaption>
-        </figure>
+            <figure class="figure"\(id)>
+            <img src="\(HTML.escape(src))" alt="\(HTML.escape(alt))"\(width)>
+            <figcaption>\(number)\(caption)</figcaption>
+            </figure>
 
-        """
+            """
     }
 
     /// d2l's `:width:` as a CSS length: `400px`, `50%`, or a bare number of pixels; anything else is dropped.
@@ -159,24 +167,25 @@ struct ChapterRenderer {
         let timed = run.cells.filter { $0.seconds != nil }.count
         let arguments = r.arguments.isEmpty ? ui("(none)") : Format.arguments(r.arguments)
         let time = "<time datetime=\"\(Format.isoDate(r.date))\">\(Format.date(r.date))</time>"
-        let timedNote = timed == 1
+        let timedNote =
+            timed == 1
             ? ui("{} cell timed; each cell's time is shown above its code", "\(timed)")
             : ui("{} cells timed; each cell's time is shown above its code", "\(timed)")
         return """
-        <details class="run-record">
-        <summary>\(ui("Outputs produced {}", time)) · \
-        \(HTML.escape(ui("seed {}", "\(r.seed)"))) · \(HTML.escape(ui("ran in {}", Format.seconds(r.seconds))))</summary>
-        <dl>
-        <dt>\(ui("Produced"))</dt><dd>\(time)</dd>
-        <dt>\(ui("Seed"))</dt><dd>\(r.seed)</dd>
-        <dt>\(ui("Arguments"))</dt><dd><code>\(HTML.escape(arguments))</code></dd>
-        <dt>\(ui("Toolchain"))</dt><dd>\(HTML.escape(r.toolchain))</dd>
-        <dt>\(ui("Total time"))</dt><dd>\(HTML.escapeText(Format.seconds(r.seconds))) (\(HTML.escapeText(timedNote)))</dd>
-        <dt>\(ui("Inputs hash"))</dt><dd><code>\(HTML.escape(String(r.inputsHash.prefix(16))))</code></dd>
-        </dl>
-        </details>
+            <details class="run-record">
+            <summary>\(ui("Outputs produced {}", time)) · \
+            \(HTML.escape(ui("seed {}", "\(r.seed)"))) · \(HTML.escape(ui("ran in {}", Format.seconds(r.seconds))))</summary>
+            <dl>
+            <dt>\(ui("Produced"))</dt><dd>\(time)</dd>
+            <dt>\(ui("Seed"))</dt><dd>\(r.seed)</dd>
+            <dt>\(ui("Arguments"))</dt><dd><code>\(HTML.escape(arguments))</code></dd>
+            <dt>\(ui("Toolchain"))</dt><dd>\(HTML.escape(r.toolchain))</dd>
+            <dt>\(ui("Total time"))</dt><dd>\(HTML.escapeText(Format.seconds(r.seconds))) (\(HTML.escapeText(timedNote)))</dd>
+            <dt>\(ui("Inputs hash"))</dt><dd><code>\(HTML.escape(String(r.inputsHash.prefix(16))))</code></dd>
+            </dl>
+            </details>
 
-        """
+            """
     }
 
     /// The banner at the top of a page whose program failed.
@@ -185,10 +194,15 @@ struct ChapterRenderer {
         let what: String
         let missing: String
         switch failure.kind {
-        case .compile: (what, missing) = ("This chapter's program did not compile", "None of its outputs could be produced.")
-        case .trap: (what, missing) = ("This chapter's program stopped with a runtime error", "Outputs after the failing cell are missing.")
+        case .compile:
+            (what, missing) = ("This chapter's program did not compile", "None of its outputs could be produced.")
+        case .trap:
+            (what, missing) = (
+                "This chapter's program stopped with a runtime error", "Outputs after the failing cell are missing."
+            )
         case .timeout: (what, missing) = ("This chapter's program timed out", "Outputs after that point are missing.")
-        case .exit: (what, missing) = ("This chapter's program exited with an error", "Outputs after that point are missing.")
+        case .exit:
+            (what, missing) = ("This chapter's program exited with an error", "Outputs after that point are missing.")
         }
         // A translation shows the original's cells: the failure's line is in the original's file.
         let source = context.sourceChapter(of: chapter)
@@ -199,28 +213,35 @@ struct ChapterRenderer {
         }
         var detail = ""
         if let index = cells.failingCell, let cell = chapter.cells.first(where: { $0.index == index }) {
-            detail = " <a href=\"#\(HTML.escape(CellRenderer.anchor(of: cell)))\">\(HTML.escape(ui("Go to the failing cell")))</a>\(ui(". ").trimmingCharacters(in: .whitespaces))"
+            detail =
+                " <a href=\"#\(HTML.escape(CellRenderer.anchor(of: cell)))\">\(HTML.escape(ui("Go to the failing cell")))</a>\(ui(". ").trimmingCharacters(in: .whitespaces))"
         } else {
             if let (other, cell) = cellInAnotherChapter(named: failure.message) {
                 let anchor = cell.map { "#" + CellRenderer.anchor(of: $0) } ?? ""
-                let link = "<a href=\"\(HTML.escape(RenderContext.pageName(of: other.name) + anchor))\">"
+                let link =
+                    "<a href=\"\(HTML.escape(RenderContext.pageName(of: other.name) + anchor))\">"
                     + "\(other.number). \(HTML.escape(other.title))</a>"
-                detail = " " + HTML.escapeText(ui("The error is in {}, whose library code this chapter uses.", "\u{0}"))
+                detail =
+                    " "
+                    + HTML.escapeText(ui("The error is in {}, whose library code this chapter uses.", "\u{0}"))
                     .replacingOccurrences(of: "\u{0}", with: link)
             }
             detail += "\n<pre class=\"output-text\">\(CodeRenderer.outputText(failure.message))</pre>"
         }
         if let earlier = run?.earlier {
-            detail += "\n<p class=\"banner-earlier\">" + HTML.escapeText(ui(
-                "Outputs marked “earlier run” come from the last good run, of {}; they are not this run's.",
-                Format.date(earlier.date))) + "</p>"
+            detail +=
+                "\n<p class=\"banner-earlier\">"
+                + HTML.escapeText(
+                    ui(
+                        "Outputs marked “earlier run” come from the last good run, of {}; they are not this run's.",
+                        Format.date(earlier.date))) + "</p>"
         }
         return """
-        <div class="banner banner-error" role="alert">
-        <strong>\(HTML.escapeText(ui(what)))</strong>\(where_)\(ui(". "))\(HTML.escapeText(ui(missing)))\(detail)
-        </div>
+            <div class="banner banner-error" role="alert">
+            <strong>\(HTML.escapeText(ui(what)))</strong>\(where_)\(ui(". "))\(HTML.escapeText(ui(missing)))\(detail)
+            </div>
 
-        """
+            """
     }
 
     /// The chapter (and its cell) that an error message's first `Chapters/x.md:LINE` names, if not this

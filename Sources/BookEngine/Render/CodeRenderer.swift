@@ -15,12 +15,12 @@ enum CodeRenderer {
         var source = code.source
         if source.hasSuffix("\n") { source.removeLast() }
         return """
-        <div class="code-block code-other">
-        <div class="code-header"><span class="code-lang">\(HTML.escape(language))</span></div>
-        <pre class="code code-\(cls)"><code>\(HTML.escape(source))</code></pre>
-        </div>
+            <div class="code-block code-other">
+            <div class="code-header"><span class="code-lang">\(HTML.escape(language))</span></div>
+            <pre class="code code-\(cls)"><code>\(HTML.escape(source))</code></pre>
+            </div>
 
-        """
+            """
     }
 
     /// Captured text as a page shows it (escaped, terminal control removed).

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -26,7 +27,9 @@ public struct ExternalLinkChecker {
     private func status(of address: String, session: URLSession) -> String? {
         guard let url = URL(string: address) else { return "not a valid URL" }
         var answer = fetch(url, method: "HEAD", session: session)
-        if case .status(let code) = answer, code == 405 || code == 403 { answer = fetch(url, method: "GET", session: session) }
+        if case .status(let code) = answer, code == 405 || code == 403 {
+            answer = fetch(url, method: "GET", session: session)
+        }
         switch answer {
         case .status(let code) where code < 400: return nil
         case .status(let code): return "HTTP status \(code)"
@@ -34,7 +37,10 @@ public struct ExternalLinkChecker {
         }
     }
 
-    private enum Answer { case status(Int), failure(String) }
+    private enum Answer {
+        case status(Int)
+        case failure(String)
+    }
 
     private func fetch(_ url: URL, method: String, session: URLSession) -> Answer {
         var request = URLRequest(url: url, timeoutInterval: timeout)
@@ -42,8 +48,11 @@ public struct ExternalLinkChecker {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var answer = Answer.failure("no answer within \(Int(timeout)) s")
         session.dataTask(with: request) { _, response, error in
-            if let error { answer = .failure(error.localizedDescription) }
-            else if let http = response as? HTTPURLResponse { answer = .status(http.statusCode) }
+            if let error {
+                answer = .failure(error.localizedDescription)
+            } else if let http = response as? HTTPURLResponse {
+                answer = .status(http.statusCode)
+            }
             done.signal()
         }.resume()
         _ = done.wait(timeout: .now() + timeout + 1)

@@ -27,7 +27,9 @@ struct InlineRenderer {
                 let punctuation = text.prefix { Self.closingPunctuation.contains($0) }
                 if let mathStart, !punctuation.isEmpty {
                     let split = out.utf8.index(out.utf8.startIndex, offsetBy: mathStart)
-                    out = String(out[..<split]) + "<span class=\"math-glue\">" + String(out[split...]) + punctuation + "</span>"
+                    out =
+                        String(out[..<split]) + "<span class=\"math-glue\">" + String(out[split...]) + punctuation
+                        + "</span>"
                     text.removeFirst(punctuation.count)
                 }
                 out += text
@@ -59,7 +61,8 @@ struct InlineRenderer {
         case .cell: return ""
         case .value(let spec, _):
             guard case .success(let reference) = ValueReference.parse(spec),
-                  let value = context.run(of: chapter)?.values[reference.name] else { return "??" }
+                let value = context.run(of: chapter)?.values[reference.name]
+            else { return "??" }
             return reference.text(of: value)
         }
     }
@@ -74,14 +77,18 @@ struct InlineRenderer {
             switch token {
             case .text(let text): out += CJK.joinLines(text)
             case .math(let index):
-                if chapter.inlineMath.indices.contains(index) { out += Self.searchText(ofTeX: chapter.inlineMath[index]) }
+                if chapter.inlineMath.indices.contains(index) {
+                    out += Self.searchText(ofTeX: chapter.inlineMath[index])
+                }
             case .tex(let tex): out += Self.searchText(ofTeX: tex)
             case .reference(let kind, let label, _):
                 out += context.labels[label].map { referenceText(kind, $0) } ?? "??"
             case .citation(_, let keys): out += HTML.escape(citationText(keys))
             case .cell: break
             case .value(let spec, _):
-                if case .success(let reference) = ValueReference.parse(spec), let value = context.run(of: chapter)?.values[reference.name] {
+                if case .success(let reference) = ValueReference.parse(spec),
+                    let value = context.run(of: chapter)?.values[reference.name]
+                {
                     out += HTML.escape(reference.text(of: value))
                 }
             }
@@ -103,7 +110,8 @@ struct InlineRenderer {
             return "<span class=\"ref ref-missing\" title=\"unknown label: \(HTML.escape(label))\">??</span>"
         }
         if kind == .eqref && target.kind != .equation {
-            context.warn(chapter.location(line), "`:eqref:` to `\(label)`, which is a \(target.kind.rawValue), not an equation")
+            context.warn(
+                chapter.location(line), "`:eqref:` to `\(label)`, which is a \(target.kind.rawValue), not an equation")
         }
         // A figure's title is its caption's HTML; a heading's is plain text already.
         let title: String
@@ -116,13 +124,15 @@ struct InlineRenderer {
         case .chapter, .section: title = target.title
         }
         let titleAttribute = title.isEmpty ? "" : " title=\"\(HTML.escape(title))\""
-        return "<a class=\"ref ref-\(target.kind.rawValue)\" href=\"\(HTML.escape(href(to: target)))\"\(titleAttribute)>"
+        return
+            "<a class=\"ref ref-\(target.kind.rawValue)\" href=\"\(HTML.escape(href(to: target)))\"\(titleAttribute)>"
             + HTML.escape(referenceText(kind, target)) + "</a>"
     }
 
     /// Cited works as plain text (`Cho et al. 2014; Elman 1990`), for search and attributes.
     func citationText(_ keys: [String]) -> String {
-        keys.compactMap { context.original.bibliography.entries[$0].map { "\($0.authorText) \($0.year)" } }.joined(separator: "; ")
+        keys.compactMap { context.original.bibliography.entries[$0].map { "\($0.authorText) \($0.year)" } }.joined(
+            separator: "; ")
     }
 
     /// `(Cho et al., 2014; Elman, 1990)` for `:cite:`, `Hochreiter and Schmidhuber (1997)` for `:citet:`,
@@ -136,7 +146,8 @@ struct InlineRenderer {
             let text = kind == .cite ? "\(entry.authorText), \(entry.year)" : "\(entry.authorText) (\(entry.year))"
             let href = BibliographyPage.pageName + "#" + BibliographyPage.anchor(of: key)
             let title = Bibliography.plainText(entry.fields["title"] ?? "")
-            return "<a class=\"cite\" href=\"\(HTML.escape(href))\" title=\"\(HTML.escape(title))\">\(HTML.escape(text))</a>"
+            return
+                "<a class=\"cite\" href=\"\(HTML.escape(href))\" title=\"\(HTML.escape(title))\">\(HTML.escape(text))</a>"
         }
         return kind == .cite ? "(" + links.joined(separator: "; ") + ")" : links.joined(separator: ", ")
     }
@@ -155,19 +166,25 @@ struct InlineRenderer {
         }
         guard let value = run.values[reference.name] else {
             if run.failure == nil {
-                context.fail(location, "no cell of \(context.sourceChapter(of: chapter).path) recorded the value `\(reference.name)` "
-                             + "(record it in a cell with Book.record(\"\(reference.name)\", ...))")
+                context.fail(
+                    location,
+                    "no cell of \(context.sourceChapter(of: chapter).path) recorded the value `\(reference.name)` "
+                        + "(record it in a cell with Book.record(\"\(reference.name)\", ...))")
             }
             return missing(context.ui("The run did not record this value"))
         }
         let text = HTML.escape(reference.text(of: value))
         // Claims hold for the chapter's own settings; a quick run (fewer epochs) only shows the value.
         if let range = reference.range, run.record.arguments.isEmpty, !reference.holds(for: value) {
-            context.fail(location, "the prose claims `\(reference.name)` lies in \(Self.number(range.lowerBound))...\(Self.number(range.upperBound)), "
-                         + "but this run recorded \(reference.text(of: value)); change the text or the code")
-            return "<span class=\"value value-broken\" title=\"\(HTML.escape(context.ui("This run breaks the claim the text makes here")))\">\(text)</span>"
+            context.fail(
+                location,
+                "the prose claims `\(reference.name)` lies in \(Self.number(range.lowerBound))...\(Self.number(range.upperBound)), "
+                    + "but this run recorded \(reference.text(of: value)); change the text or the code")
+            return
+                "<span class=\"value value-broken\" title=\"\(HTML.escape(context.ui("This run breaks the claim the text makes here")))\">\(text)</span>"
         }
-        return "<span class=\"value\" title=\"\(HTML.escape(context.ui("Recorded by this run of the chapter")))\">\(text)</span>"
+        return
+            "<span class=\"value\" title=\"\(HTML.escape(context.ui("Recorded by this run of the chapter")))\">\(text)</span>"
     }
 
     private static func number(_ x: Double) -> String { x.rounded() == x ? String(Int64(x)) : String(x) }
@@ -205,7 +222,8 @@ struct InlineRenderer {
             rest = rest[start.upperBound...]
             guard let end = rest.firstIndex(of: "\"") else { break }
             var value = String(rest[..<end])
-            let path = value.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let path =
+                value.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             if path.hasSuffix(".md") && !path.contains(":") {
                 let name = (path as NSString).lastPathComponent.dropLast(3)
                 value = "\(name).html" + value.dropFirst(path.count)

@@ -33,11 +33,14 @@ public struct LinkChecker {
         for path in files.sorted() {
             let ext = (path as NSString).pathExtension.lowercased()
             guard ["html", "css", "js", "svg", "json", "txt"].contains(ext),
-                  let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) else { continue }
+                let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8)
+            else { continue }
             for forbidden in forbiddenStrings where !forbidden.isEmpty {
                 guard let found = text.range(of: forbidden) else { continue }
-                problems.append(error(path, Self.line(of: found.lowerBound, in: text),
-                                      "contains the build machine's path `\(forbidden)`"))
+                problems.append(
+                    error(
+                        path, Self.line(of: found.lowerBound, in: text),
+                        "contains the build machine's path `\(forbidden)`"))
             }
             if ext == "html" { problems += duplicateIDs(in: text, path: path) }
             let references: [(value: String, offset: String.Index)]
@@ -72,8 +75,10 @@ public struct LinkChecker {
         var seen = Set<String>()
         var problems: [Diagnostic] = []
         for (id, offset) in Self.matches(of: Self.idPattern, in: text) where !seen.insert(id).inserted {
-            problems.append(Diagnostic(SourceLocation(file: "\(displayName)/\(path)", line: Self.line(of: offset, in: text)),
-                                       "the id `\(id)` is used more than once on the page", severity: .warning))
+            problems.append(
+                Diagnostic(
+                    SourceLocation(file: "\(displayName)/\(path)", line: Self.line(of: offset, in: text)),
+                    "the id `\(id)` is used more than once on the page", severity: .warning))
         }
         return problems
     }
@@ -88,7 +93,8 @@ public struct LinkChecker {
         if value.hasPrefix("data:") { return nil }
         if value.hasPrefix("//") { return "link outside the site: \(value)" }
         if let colon = value.firstIndex(of: ":"), !value[..<colon].contains("/"), !value[..<colon].contains("#"),
-           !value[..<colon].contains("?") {
+            !value[..<colon].contains("?")
+        {
             return "link outside the site: \(value)"
         }
         var target = value
@@ -128,11 +134,16 @@ public struct LinkChecker {
         var seen = Set<String>()
         var links: [(String, SourceLocation)] = []
         for path in siteFiles().sorted() where path.hasSuffix(".html") {
-            guard let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) else { continue }
+            guard let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8) else {
+                continue
+            }
             for (raw, offset) in Self.matches(of: ["href=\""], in: text) {
                 let value = HTML.decodeEntities(raw)
-                guard value.hasPrefix("http://") || value.hasPrefix("https://"), seen.insert(value).inserted else { continue }
-                links.append((value, SourceLocation(file: "\(displayName)/\(path)", line: Self.line(of: offset, in: text))))
+                guard value.hasPrefix("http://") || value.hasPrefix("https://"), seen.insert(value).inserted else {
+                    continue
+                }
+                links.append(
+                    (value, SourceLocation(file: "\(displayName)/\(path)", line: Self.line(of: offset, in: text))))
             }
         }
         return links
@@ -157,7 +168,8 @@ public struct LinkChecker {
     func siteFiles() -> Set<String> {
         var files: Set<String> = []
         let base = site.path.hasSuffix("/") ? site.path : site.path + "/"
-        guard let walker = FileManager.default.enumerator(at: site, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let walker = FileManager.default.enumerator(at: site, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             return files
         }
         for case let url as URL in walker {
@@ -174,7 +186,9 @@ public struct LinkChecker {
         for (anchors, offset) in matches(of: ["data-anchors=\""], in: text) {
             guard let open = text[..<offset].lastIndex(of: "<") else { continue }
             let close = text[offset...].firstIndex(of: ">") ?? text.endIndex
-            let href = matches(of: linkPattern, in: String(text[open..<close])).first.map { HTML.decodeEntities($0.value) }
+            let href = matches(of: linkPattern, in: String(text[open..<close])).first.map {
+                HTML.decodeEntities($0.value)
+            }
             let base = href.map { $0.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0] } ?? ""
             for anchor in HTML.decodeEntities(anchors).split(separator: " ") {
                 links.append(("\(base)#\(anchor)", offset))
@@ -198,7 +212,9 @@ public struct LinkChecker {
             while let r = text.range(of: opener, range: searchStart..<text.endIndex) {
                 searchStart = r.upperBound
                 if closer == "\"" {
-                    guard r.lowerBound > text.startIndex, text[text.index(before: r.lowerBound)].isWhitespace else { continue }
+                    guard r.lowerBound > text.startIndex, text[text.index(before: r.lowerBound)].isWhitespace else {
+                        continue
+                    }
                 }
                 guard let end = text[r.upperBound...].firstIndex(of: closer) else { break }
                 found.append((String(text[r.upperBound..<end]), r.upperBound))

@@ -33,7 +33,9 @@ public struct PDFPrinter: Sendable {
     public static let installCommand = "apt-get install -y chromium"
 
     private static func executable(_ name: String, path: String?) -> URL? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? URL(fileURLWithPath: name) : nil }
+        if name.contains("/") {
+            return FileManager.default.isExecutableFile(atPath: name) ? URL(fileURLWithPath: name) : nil
+        }
         for folder in (path ?? "/usr/bin:/bin").split(separator: ":") {
             let candidate = "\(folder)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return URL(fileURLWithPath: candidate) }
@@ -73,7 +75,10 @@ public struct PDFPrinter: Sendable {
     /// Chinese PDF) changes what Chromium prints.
     static func installedFonts() -> String {
         var names: [String] = []
-        for folder in ["/usr/share/fonts", "/usr/local/share/fonts", NSHomeDirectory() + "/.fonts", NSHomeDirectory() + "/.local/share/fonts"] {
+        for folder in [
+            "/usr/share/fonts", "/usr/local/share/fonts", NSHomeDirectory() + "/.fonts",
+            NSHomeDirectory() + "/.local/share/fonts",
+        ] {
             guard let walker = FileManager.default.enumerator(atPath: folder) else { continue }
             while let name = walker.nextObject() as? String { names.append(folder + "/" + name) }
         }
@@ -94,12 +99,18 @@ public struct PDFPrinter: Sendable {
             "--no-pdf-header-footer", "--generate-pdf-document-outline",
             "--print-to-pdf=\(partial.path)", page.absoluteURL.absoluteString,
         ]
-        let result = try Subprocess.run(chromium.path, arguments, in: page.deletingLastPathComponent(), timeout: timeout)
-        guard !result.timedOut, result.status == 0, let data = fm.contents(atPath: partial.path), data.starts(with: Array("%PDF".utf8)) else {
+        let result = try Subprocess.run(
+            chromium.path, arguments, in: page.deletingLastPathComponent(), timeout: timeout)
+        guard !result.timedOut, result.status == 0, let data = fm.contents(atPath: partial.path),
+            data.starts(with: Array("%PDF".utf8))
+        else {
             try? fm.removeItem(at: partial)
             let why = result.timedOut ? "timed out after \(Int(timeout)) s" : "exited with status \(result.status)"
-            let log = result.stderr.split(separator: "\n").filter { !$0.contains("dbus") }.suffix(5).joined(separator: "\n")
-            throw Failure(description: "Chromium (\(chromium.path)) could not print \(page.lastPathComponent) to PDF: \(why)\n\(log)")
+            let log = result.stderr.split(separator: "\n").filter { !$0.contains("dbus") }.suffix(5).joined(
+                separator: "\n")
+            throw Failure(
+                description:
+                    "Chromium (\(chromium.path)) could not print \(page.lastPathComponent) to PDF: \(why)\n\(log)")
         }
         if fm.fileExists(atPath: pdf.path) { try fm.removeItem(at: pdf) }
         try fm.moveItem(at: partial, to: pdf)

@@ -10,7 +10,8 @@ struct PageTemplate {
     var siteSections: [String: [String: [SectionEntry]]] = [:]
 
     enum Page: Equatable {
-        case index, search, bibliography, chapter(String)
+        case index, search, bibliography
+        case chapter(String)
     }
 
     struct Link {
@@ -28,26 +29,29 @@ struct PageTemplate {
         var anchors: [String]
     }
 
-    func page(_ page: Page, title: String, body: String, previous: Link? = nil, next: Link? = nil,
-              extraScripts: [String] = []) -> String {
+    func page(
+        _ page: Page, title: String, body: String, previous: Link? = nil, next: Link? = nil,
+        extraScripts: [String] = []
+    ) -> String {
         let book = context.book
         let ui = context.ui
         let fullTitle = title == book.title ? book.title : "\(title) · \(book.title)"
         let languages = languageLinks(page)
         var head = """
-        <!DOCTYPE html>
-        <html lang="\(HTML.escape(context.language.code))">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="color-scheme" content="light dark">
-        <title>\(HTML.escape(fullTitle))</title>
+            <!DOCTYPE html>
+            <html lang="\(HTML.escape(context.language.code))">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="color-scheme" content="light dark">
+            <title>\(HTML.escape(fullTitle))</title>
 
-        """
+            """
         if context.hasKaTeX { head += "<link rel=\"stylesheet\" href=\"\(context.asset("katex/katex.min.css"))\">\n" }
         head += "<link rel=\"stylesheet\" href=\"\(context.asset("theme/book.css"))\">\n"
         for link in languages where !link.isCurrent {
-            head += "<link rel=\"alternate\" hreflang=\"\(HTML.escape(link.language.code))\" href=\"\(HTML.escape(link.href))\">\n"
+            head +=
+                "<link rel=\"alternate\" hreflang=\"\(HTML.escape(link.language.code))\" href=\"\(HTML.escape(link.href))\">\n"
         }
         if let previous { head += "<link rel=\"prev\" href=\"\(HTML.escape(previous.href))\">\n" }
         if let next { head += "<link rel=\"next\" href=\"\(HTML.escape(next.href))\">\n" }
@@ -64,25 +68,25 @@ struct PageTemplate {
         case .chapter: bodyClass = "page-chapter"
         }
         return head + """
-        <body class="\(bodyClass)"\(scriptStrings())>
-        <a class="skip-link" href="#page-content">\(HTML.escape(ui("Skip to content")))</a>
-        <header class="topbar">
-        <button type="button" class="icon-button sidebar-toggle" aria-label="\(HTML.escape(ui("Show or hide the table of contents")))" aria-controls="page-sidebar" aria-expanded="false">\(Icons.bars)</button>
-        <a class="topbar-title" href="index.html">\(HTML.escape(book.title))</a>
-        \(languageSwitcher(languages))\(downloads(page))<button type="button" class="icon-button theme-toggle" aria-label="\(HTML.escape(ui("Switch between light and dark theme")))" title="\(HTML.escape(ui("Switch between light and dark theme")))">\(Icons.moon)\(Icons.sun)</button>
-        </header>
-        <div class="layout">
-        \(sidebar(page))
-        <main id="page-content" class="content">
-        \(body)
-        \(pager(previous: previous, next: next))
-        <footer class="page-footer">\(HTML.escapeText(ui("{} · rendered from the book's Markdown chapters; every output was produced by running the chapter's code.", book.title)))</footer>
-        </main>
-        </div>
-        </body>
-        </html>
+            <body class="\(bodyClass)"\(scriptStrings())>
+            <a class="skip-link" href="#page-content">\(HTML.escape(ui("Skip to content")))</a>
+            <header class="topbar">
+            <button type="button" class="icon-button sidebar-toggle" aria-label="\(HTML.escape(ui("Show or hide the table of contents")))" aria-controls="page-sidebar" aria-expanded="false">\(Icons.bars)</button>
+            <a class="topbar-title" href="index.html">\(HTML.escape(book.title))</a>
+            \(languageSwitcher(languages))\(downloads(page))<button type="button" class="icon-button theme-toggle" aria-label="\(HTML.escape(ui("Switch between light and dark theme")))" title="\(HTML.escape(ui("Switch between light and dark theme")))">\(Icons.moon)\(Icons.sun)</button>
+            </header>
+            <div class="layout">
+            \(sidebar(page))
+            <main id="page-content" class="content">
+            \(body)
+            \(pager(previous: previous, next: next))
+            <footer class="page-footer">\(HTML.escapeText(ui("{} · rendered from the book's Markdown chapters; every output was produced by running the chapter's code.", book.title)))</footer>
+            </main>
+            </div>
+            </body>
+            </html>
 
-        """
+            """
     }
 
     /// Links to the book's PDF (every page) and to a chapter's runnable package (its page), when the site has them.
@@ -91,12 +95,14 @@ struct PageTemplate {
         var html = ""
         if context.options.packager != nil, case .chapter(let name) = page {
             let title = ui("This chapter as a Swift package to run (zip)")
-            html += "<a class=\"topbar-link package-link\" href=\"\(HTML.escape(context.asset(ChapterPackager.sitePath(of: name))))\" "
+            html +=
+                "<a class=\"topbar-link package-link\" href=\"\(HTML.escape(context.asset(ChapterPackager.sitePath(of: name))))\" "
                 + "download title=\"\(HTML.escape(title))\" aria-label=\"\(HTML.escape(title))\">\(HTML.escape(ui("Package")))</a>\n"
         }
         if context.options.pdfPrinter != nil {
             let title = ui("The whole book as a PDF")
-            html += "<a class=\"topbar-link pdf-link\" href=\"\(HTML.escape(PrintPage.pdfName(of: context.language)))\" "
+            html +=
+                "<a class=\"topbar-link pdf-link\" href=\"\(HTML.escape(PrintPage.pdfName(of: context.language)))\" "
                 + "title=\"\(HTML.escape(title))\" aria-label=\"\(HTML.escape(title))\">PDF</a>\n"
         }
         return html
@@ -163,14 +169,14 @@ struct PageTemplate {
     func sidebar(_ page: Page) -> String {
         let ui = context.ui
         var html = """
-        <nav class="sidebar" id="page-sidebar" aria-label="\(HTML.escape(ui("Table of contents")))">
-        <a class="sidebar-title" href="index.html">\(HTML.escape(context.book.title))</a>
-        <form class="search-form" action="search.html" method="get" role="search">
-        <input type="search" name="q" placeholder="\(HTML.escape(ui("Search the book…")))" aria-label="\(HTML.escape(ui("Search the book")))" autocomplete="off">
-        </form>
-        <ol class="toc">
+            <nav class="sidebar" id="page-sidebar" aria-label="\(HTML.escape(ui("Table of contents")))">
+            <a class="sidebar-title" href="index.html">\(HTML.escape(context.book.title))</a>
+            <form class="search-form" action="search.html" method="get" role="search">
+            <input type="search" name="q" placeholder="\(HTML.escape(ui("Search the book…")))" aria-label="\(HTML.escape(ui("Search the book")))" autocomplete="off">
+            </form>
+            <ol class="toc">
 
-        """
+            """
         for chapter in context.book.chapters {
             let isCurrent = page == .chapter(chapter.name)
             let href = RenderContext.pageName(of: chapter.name)
@@ -181,7 +187,9 @@ struct PageTemplate {
                 html += "\n<ol class=\"toc-sections\">\n"
                 for entry in entries.dropFirst() where entry.level <= 3 {
                     html += "<li class=\"toc-level-\(entry.level)\"><a href=\"#\(HTML.escape(entry.anchor))\">"
-                    if !entry.number.isEmpty { html += "<span class=\"toc-number\">\(HTML.escape(entry.number))</span>" }
+                    if !entry.number.isEmpty {
+                        html += "<span class=\"toc-number\">\(HTML.escape(entry.number))</span>"
+                    }
                     html += entry.titleHTML + "</a></li>\n"
                 }
                 html += "</ol>\n"
@@ -196,13 +204,15 @@ struct PageTemplate {
         let ui = context.ui
         var html = "<nav class=\"pager\" aria-label=\"\(HTML.escape(ui("Previous and next pages")))\">\n"
         if let previous {
-            html += "<a class=\"pager-prev\" href=\"\(HTML.escape(previous.href))\"><span class=\"pager-dir\">\(HTML.escape(ui("Previous")))</span>"
+            html +=
+                "<a class=\"pager-prev\" href=\"\(HTML.escape(previous.href))\"><span class=\"pager-dir\">\(HTML.escape(ui("Previous")))</span>"
             html += "<span class=\"pager-title\">\(HTML.escape(previous.label))</span></a>\n"
         } else {
             html += "<span></span>\n"
         }
         if let next {
-            html += "<a class=\"pager-next\" href=\"\(HTML.escape(next.href))\"><span class=\"pager-dir\">\(HTML.escape(ui("Next")))</span>"
+            html +=
+                "<a class=\"pager-next\" href=\"\(HTML.escape(next.href))\"><span class=\"pager-dir\">\(HTML.escape(ui("Next")))</span>"
             html += "<span class=\"pager-title\">\(HTML.escape(next.label))</span></a>\n"
         }
         return html + "</nav>"

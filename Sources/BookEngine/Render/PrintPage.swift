@@ -24,29 +24,29 @@ struct PrintPage {
         let book = context.book
         let ui = context.ui
         var out = """
-        <!DOCTYPE html>
-        <html lang="\(HTML.escape(context.language.code))" data-theme="light">
-        <head>
-        <meta charset="utf-8">
-        <title>\(HTML.escape(book.title))</title>
+            <!DOCTYPE html>
+            <html lang="\(HTML.escape(context.language.code))" data-theme="light">
+            <head>
+            <meta charset="utf-8">
+            <title>\(HTML.escape(book.title))</title>
 
-        """
+            """
         if context.hasKaTeX { out += "<link rel=\"stylesheet\" href=\"\(context.asset("katex/katex.min.css"))\">\n" }
         out += "<link rel=\"stylesheet\" href=\"\(context.asset("theme/book.css"))\">\n"
         if context.hasKaTeX { out += "<script defer src=\"\(context.asset("katex/katex.min.js"))\"></script>\n" }
         out += "<script defer src=\"\(context.asset("theme/book.js"))\"></script>\n</head>\n"
         out += "<body class=\"page-print\">\n<main class=\"content\">\n"
         out += """
-        <section class="print-cover">
-        <h1 class="book-title">\(HTML.escape(book.title))</h1>
-        <p class="book-lede">\(HTML.escape(ui("A runnable book: every Swift cell is compiled and run, and what you see under it is what it printed or drew.")))</p>
-        <p class="print-language">\(HTML.escape(context.language.name))</p>
-        </section>
-        <nav class="print-toc">
-        <h2 id="print-contents">\(HTML.escape(ui("Contents")))</h2>
-        <ol class="contents">
+            <section class="print-cover">
+            <h1 class="book-title">\(HTML.escape(book.title))</h1>
+            <p class="book-lede">\(HTML.escape(ui("A runnable book: every Swift cell is compiled and run, and what you see under it is what it printed or drew.")))</p>
+            <p class="print-language">\(HTML.escape(context.language.name))</p>
+            </section>
+            <nav class="print-toc">
+            <h2 id="print-contents">\(HTML.escape(ui("Contents")))</h2>
+            <ol class="contents">
 
-        """
+            """
         out += BookPages.contents(of: book, sections: sections) { chapter, section in
             "#" + (section.map { Self.anchor($0.anchor, in: chapter.name) } ?? Self.chapterAnchor(chapter.name))
         }
@@ -95,9 +95,9 @@ struct PrintPage {
         let id = text.range(of: " id=\"")
         let href = text.range(of: " href=\"")
         switch (id, href) {
-        case let (i?, h?): return i.lowerBound < h.lowerBound ? (i.upperBound, true) : (h.upperBound, false)
-        case let (i?, nil): return (i.upperBound, true)
-        case let (nil, h?): return (h.upperBound, false)
+        case (let i?, let h?): return i.lowerBound < h.lowerBound ? (i.upperBound, true) : (h.upperBound, false)
+        case (let i?, nil): return (i.upperBound, true)
+        case (nil, let h?): return (h.upperBound, false)
         case (nil, nil): return nil
         }
     }

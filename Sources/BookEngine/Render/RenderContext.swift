@@ -22,8 +22,10 @@ final class RenderContext {
     /// page shows them and is written, and the command fails.
     private(set) var failures: [Diagnostic] = []
 
-    init(language: SiteLanguage, languages: [SiteLanguage], original: Book, runs: [String: ChapterRun],
-         options: SiteOptions, hasKaTeX: Bool) {
+    init(
+        language: SiteLanguage, languages: [SiteLanguage], original: Book, runs: [String: ChapterRun],
+        options: SiteOptions, hasKaTeX: Bool
+    ) {
         self.book = language.book
         self.original = original
         self.runs = runs
@@ -73,9 +75,13 @@ final class RenderContext {
     /// file as the original does (`img/x.svg` from `Chapters/zh/` finds `Chapters/img/x.svg`).
     func figureFile(_ source: String, of chapter: Chapter) -> Result<(file: URL, sitePath: String), FigureProblem> {
         if source.contains(":") || source.hasPrefix("/") {
-            return .failure(FigureProblem("figure `\(source)` must be a file beside the chapter (a relative path), not a URL or absolute path"))
+            return .failure(
+                FigureProblem(
+                    "figure `\(source)` must be a file beside the chapter (a relative path), not a URL or absolute path"
+                ))
         }
-        let base = book.root.appendingPathComponent((sourceChapter(of: chapter).path as NSString).deletingLastPathComponent)
+        let base = book.root.appendingPathComponent(
+            (sourceChapter(of: chapter).path as NSString).deletingLastPathComponent)
         let folder = siteFolder(of: chapter)
         var candidates = [LinkChecker.normalize(folder.isEmpty ? source : "\(folder)/\(source)")]
         if !folder.isEmpty { candidates.append(LinkChecker.normalize(source)) }
@@ -85,14 +91,18 @@ final class RenderContext {
             if FileManager.default.fileExists(atPath: file.path) { return .success((file, path)) }
         }
         if let found = Self.d2lImageFile(source, root: book.root) { return .success(found) }
-        guard !paths.isEmpty else { return .failure(FigureProblem("figure `\(source)` points outside the chapters' folder")) }
+        guard !paths.isEmpty else {
+            return .failure(FigureProblem("figure `\(source)` points outside the chapters' folder"))
+        }
         return .failure(FigureProblem("figure file `\(source)` not found"))
     }
 
     /// d2l's layout keeps figures in `img/` beside the chapters' folders and writes `../img/x.svg`:
     /// that finds `Chapters/img/x.svg`, or `img/x.svg` at the book's root; in the site it is `img/x.svg`.
     static func d2lImageFile(_ source: String, root: URL) -> (file: URL, sitePath: String)? {
-        guard source.hasPrefix("../img/"), let inner = LinkChecker.normalize(String(source.dropFirst(3))) else { return nil }
+        guard source.hasPrefix("../img/"), let inner = LinkChecker.normalize(String(source.dropFirst(3))) else {
+            return nil
+        }
         for base in [root.appendingPathComponent(BookLoader.chaptersFolder), root] {
             let file = base.appendingPathComponent(inner)
             if FileManager.default.fileExists(atPath: file.path) { return (file, inner) }

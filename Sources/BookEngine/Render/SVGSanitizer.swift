@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -74,7 +75,8 @@ enum SVGSanitizer {
         let ok = parser.parse()
         if !ok || reader.failure != nil {
             let code = (parser.parserError as NSError?)?.code
-            let reason = reader.failure.map { $0.contains("could not be completed") ? "" : $0 }.flatMap { $0.isEmpty ? nil : $0 }
+            let reason =
+                reader.failure.map { $0.contains("could not be completed") ? "" : $0 }.flatMap { $0.isEmpty ? nil : $0 }
                 ?? "the XML parser stopped at column \(parser.columnNumber)\(code.map { " (libxml2 error \($0))" } ?? "")"
             return .failure(Malformed(line: max(1, parser.lineNumber), reason: reason))
         }
@@ -94,7 +96,10 @@ enum SVGSanitizer {
             out += " \(name)=\"\(HTML.escape(value))\""
         }
         let children = kept(element.children)
-        if children.isEmpty { out += "/>"; return }
+        if children.isEmpty {
+            out += "/>"
+            return
+        }
         out += ">"
         for child in children {
             switch child {
@@ -117,7 +122,9 @@ enum SVGSanitizer {
     static func isSafe(attribute name: String, value: String, on element: String) -> Bool {
         guard attributes.contains(name) else { return false }
         let squeezed = value.lowercased().filter { !$0.isWhitespace && !$0.isASCIIControl }
-        if squeezed.contains("javascript:") || squeezed.contains("data:") || squeezed.contains("vbscript:") { return false }
+        if squeezed.contains("javascript:") || squeezed.contains("data:") || squeezed.contains("vbscript:") {
+            return false
+        }
         switch name {
         case "href", "xlink:href": return squeezed.hasPrefix("#")  // a fragment of this figure, never a link out
         case "xmlns": return value == svgNamespace
@@ -165,15 +172,22 @@ enum SVGSanitizer {
         var stack: [Element] = []
         var failure: String?
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             guard stack.count < SVGSanitizer.maximumDepth else {
                 failure = "elements nested deeper than \(SVGSanitizer.maximumDepth)"
                 parser.abortParsing()
                 return
             }
-            let element = Element(name: name, attributes: attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-            if let parent = stack.last { parent.children.append(.element(element)) } else if root == nil { root = element }
+            let element = Element(
+                name: name, attributes: attributes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            if let parent = stack.last {
+                parent.children.append(.element(element))
+            } else if root == nil {
+                root = element
+            }
             stack.append(element)
         }
 
@@ -205,6 +219,6 @@ enum SVGSanitizer {
     }
 }
 
-private extension Character {
-    var isASCIIControl: Bool { asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false }
+extension Character {
+    fileprivate var isASCIIControl: Bool { asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false }
 }

@@ -14,7 +14,9 @@ struct SiteAssets {
         var missing = Self.katexFiles.map { options.katexDirectory.appendingPathComponent($0) }
             .filter { !fm.fileExists(atPath: $0.path) }.map(\.path)
         let fonts = (try? fm.contentsOfDirectory(atPath: options.katexFontsDirectory.path)) ?? []
-        if !fonts.contains(where: { $0.hasPrefix("KaTeX_") }) { missing.append(options.katexFontsDirectory.path + "/KaTeX_*") }
+        if !fonts.contains(where: { $0.hasPrefix("KaTeX_") }) {
+            missing.append(options.katexFontsDirectory.path + "/KaTeX_*")
+        }
         return missing
     }
 
@@ -29,17 +31,22 @@ struct SiteAssets {
         let fonts = folder.appendingPathComponent("fonts")
         try fm.createDirectory(at: fonts, withIntermediateDirectories: true)
         for file in Self.katexFiles {
-            try copyContents(of: options.katexDirectory.appendingPathComponent(file), to: folder.appendingPathComponent(file))
+            try copyContents(
+                of: options.katexDirectory.appendingPathComponent(file), to: folder.appendingPathComponent(file))
         }
-        for font in try fm.contentsOfDirectory(atPath: options.katexFontsDirectory.path).sorted() where font.hasPrefix("KaTeX_") {
-            try copyContents(of: options.katexFontsDirectory.appendingPathComponent(font), to: fonts.appendingPathComponent(font))
+        for font in try fm.contentsOfDirectory(atPath: options.katexFontsDirectory.path).sorted()
+        where font.hasPrefix("KaTeX_") {
+            try copyContents(
+                of: options.katexFontsDirectory.appendingPathComponent(font), to: fonts.appendingPathComponent(font))
         }
     }
 
     /// Copies the theme (CSS, scripts) into `site/theme/`.
     func copyTheme(into site: URL) throws {
         guard let theme = Bundle.module.url(forResource: "Theme", withExtension: nil) else {
-            throw DiagnosticList([Diagnostic(SourceLocation(file: "Theme", line: 0), "the renderer's theme resources are missing")])
+            throw DiagnosticList([
+                Diagnostic(SourceLocation(file: "Theme", line: 0), "the renderer's theme resources are missing")
+            ])
         }
         let folder = site.appendingPathComponent("theme")
         try fm.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -65,7 +72,8 @@ struct SiteAssets {
         let base = folder.resolvingSymlinksInPath().path + "/"
         for case let url as URL in walker {
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
-                  !url.lastPathComponent.hasPrefix(".") else { continue }
+                !url.lastPathComponent.hasPrefix(".")
+            else { continue }
             let path = url.resolvingSymlinksInPath().path
             guard path.hasPrefix(base) else { continue }
             let to = site.appendingPathComponent(name).appendingPathComponent(String(path.dropFirst(base.count)))

@@ -31,6 +31,8 @@ struct SiteLanguage {
     /// Whether `code` can name a folder of the site: letters, digits and `-`, starting with a letter.
     static func isValidCode(_ code: String) -> Bool {
         guard let first = code.unicodeScalars.first, first.isASCII, first.properties.isAlphabetic else { return false }
-        return code.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-") }
+        return code.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-")
+        }
     }
 }

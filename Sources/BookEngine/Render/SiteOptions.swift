@@ -27,13 +27,15 @@ public struct SiteOptions: Sendable {
     /// The command that installs the KaTeX files where the defaults look.
     public static let katexInstallCommand = "apt-get install -y libjs-katex fonts-katex"
 
-    public init(bookRoot: URL,
-                katexDirectory: URL = SiteOptions.defaultKaTeXDirectory,
-                katexFontsDirectory: URL = SiteOptions.defaultKaTeXFontsDirectory,
-                requireKaTeX: Bool = true,
-                language: String? = nil,
-                pdfPrinter: PDFPrinter? = nil,
-                packager: ChapterPackager? = nil) {
+    public init(
+        bookRoot: URL,
+        katexDirectory: URL = SiteOptions.defaultKaTeXDirectory,
+        katexFontsDirectory: URL = SiteOptions.defaultKaTeXFontsDirectory,
+        requireKaTeX: Bool = true,
+        language: String? = nil,
+        pdfPrinter: PDFPrinter? = nil,
+        packager: ChapterPackager? = nil
+    ) {
         self.bookRoot = bookRoot
         self.katexDirectory = katexDirectory
         self.katexFontsDirectory = katexFontsDirectory
@@ -50,16 +52,20 @@ public struct SiteOptions: Sendable {
         pdfPrinter = PDFPrinter.find()
         pdfPrinter?.cacheFolder = bookRoot.appendingPathComponent(".build-book/pdf")
         if pdfPrinter == nil {
-            warnings.append(Diagnostic(SourceLocation(file: "site", line: 0),
-                                       "Chromium is not installed: the site has no PDF of the book (install it with: \(PDFPrinter.installCommand))",
-                                       severity: .warning))
+            warnings.append(
+                Diagnostic(
+                    SourceLocation(file: "site", line: 0),
+                    "Chromium is not installed: the site has no PDF of the book (install it with: \(PDFPrinter.installCommand))",
+                    severity: .warning))
         }
         switch ChapterPackager.find(projectRoot: bookRoot) {
         case .success(var found):
             found.cacheFolder = bookRoot.appendingPathComponent(".build-book/packages")
             packager = found
         case .failure(let problems):
-            warnings += problems.diagnostics.map { Diagnostic($0.location, $0.message + "; the chapters have no packages", severity: .warning) }
+            warnings += problems.diagnostics.map {
+                Diagnostic($0.location, $0.message + "; the chapters have no packages", severity: .warning)
+            }
         }
         return warnings
     }

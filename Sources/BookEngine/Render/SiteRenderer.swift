@@ -33,7 +33,9 @@ public struct SiteRenderer {
         let siteName = site.lastPathComponent
         let global = SourceLocation(file: siteName, line: 0)
         var early: [Diagnostic] = []
-        if let problem = GeneratedFolders.siteProblem(site, root: options.bookRoot) { throw DiagnosticList([Diagnostic(global, problem)]) }
+        if let problem = GeneratedFolders.siteProblem(site, root: options.bookRoot) {
+            throw DiagnosticList([Diagnostic(global, problem)])
+        }
         if !assets.katexAvailable {
             if options.requireKaTeX { throw DiagnosticList([Diagnostic(global, assets.missingKaTeXMessage)]) }
             early.append(Diagnostic(global, assets.missingKaTeXMessage + "; math is shown as TeX", severity: .warning))
@@ -49,13 +51,15 @@ public struct SiteRenderer {
         try fm.createDirectory(at: temporary, withIntermediateDirectories: true)
         do {
             let contexts = languages.map {
-                RenderContext(language: $0, languages: languages, original: book, runs: runs, options: options,
-                              hasKaTeX: assets.katexAvailable)
+                RenderContext(
+                    language: $0, languages: languages, original: book, runs: runs, options: options,
+                    hasKaTeX: assets.katexAvailable)
             }
             try write(into: temporary, contexts: contexts, assets: assets)
             keepPages(from: site, into: temporary, contexts: contexts)
             try printPDFs(in: temporary, contexts: contexts)
-            let checker = LinkChecker(site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
+            let checker = LinkChecker(
+                site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
             let diagnostics = early + contexts.flatMap(\.diagnostics) + (options.previewPass ? [] : checker.check())
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
             try swap(temporary, into: site)
@@ -76,16 +80,24 @@ public struct SiteRenderer {
         var problems: [Diagnostic] = []
         for translation in translations {
             // A chapter that has no translation yet is the original's, in the original's language.
-            let code = translation.chapters.map(\.language).first { $0 != book.language.code } ?? translation.language.code
+            let code =
+                translation.chapters.map(\.language).first { $0 != book.language.code } ?? translation.language.code
             let location = SourceLocation(file: "\(BookLoader.chaptersFolder)/\(code)", line: 0)
             guard SiteLanguage.isValidCode(code), !RenderContext.reservedFolders.contains(code) else {
-                problems.append(Diagnostic(location, "a translation's language code must name a folder of the site "
-                    + "(letters, digits, `-`; not \(RenderContext.reservedFolders.sorted().joined(separator: ", "))), not `\(code)`"))
+                problems.append(
+                    Diagnostic(
+                        location,
+                        "a translation's language code must name a folder of the site "
+                            + "(letters, digits, `-`; not \(RenderContext.reservedFolders.sorted().joined(separator: ", "))), not `\(code)`"
+                    ))
                 continue
             }
             guard !languages.contains(where: { $0.code == code }) else {
-                problems.append(Diagnostic(location, "the site has the language `\(code)` twice "
-                    + "(a translation with no translated chapter takes the original's language)"))
+                problems.append(
+                    Diagnostic(
+                        location,
+                        "the site has the language `\(code)` twice "
+                            + "(a translation with no translated chapter takes the original's language)"))
                 continue
             }
             let name = config.languages.first { $0.code == code }?.name ?? code
@@ -106,15 +118,18 @@ public struct SiteRenderer {
     private func write(into site: URL, contexts: [RenderContext], assets: SiteAssets) throws {
         guard let originalContext = contexts.first else { return }
         for chapter in book.chapters where RenderContext.reservedPages.contains(chapter.name) {
-            originalContext.error(SourceLocation(file: chapter.path, line: 1),
-                                  "a chapter may not be named `\(chapter.name)`: the site's own page has that name")
+            originalContext.error(
+                SourceLocation(file: chapter.path, line: 1),
+                "a chapter may not be named `\(chapter.name)`: the site's own page has that name")
         }
         // Render every chapter of every language first: the sidebar of each page lists the sections
         // of all chapters, and the language switcher keeps the reader at a section both pages have.
         var results: [String: [String: ChapterRenderer.Result]] = [:]
         for context in contexts {
             for chapter in context.book.chapters {
-                results[context.language.code, default: [:]][chapter.name] = ChapterRenderer(context: context, chapter: chapter).render()
+                results[context.language.code, default: [:]][chapter.name] = ChapterRenderer(
+                    context: context, chapter: chapter
+                ).render()
             }
         }
         let sections = results.mapValues { $0.mapValues(\.sections) }
@@ -126,7 +141,8 @@ public struct SiteRenderer {
             let folder = language.folder.isEmpty ? site : site.appendingPathComponent(language.folder)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let book = context.book
-            let template = PageTemplate(context: context, sections: sections[language.code] ?? [:], siteSections: sections)
+            let template = PageTemplate(
+                context: context, sections: sections[language.code] ?? [:], siteSections: sections)
             let pages = BookPages(context: context, template: template)
             try write(pages.index(), to: folder.appendingPathComponent("index.html"))
             try write(pages.search(), to: folder.appendingPathComponent("search.html"))
@@ -138,12 +154,14 @@ public struct SiteRenderer {
             var searchEntries: [SearchIndex.Entry] = []
             for (i, chapter) in book.chapters.enumerated() {
                 guard let result = results[language.code]?[chapter.name] else { continue }
-                let previous = i == 0
+                let previous =
+                    i == 0
                     ? PageTemplate.Link(href: "index.html", label: book.title)
                     : link(to: book.chapters[i - 1])
                 let next = i + 1 < book.chapters.count ? link(to: book.chapters[i + 1]) : nil
-                let html = template.page(.chapter(chapter.name), title: "\(chapter.number). \(chapter.title)",
-                                         body: result.article, previous: previous, next: next)
+                let html = template.page(
+                    .chapter(chapter.name), title: "\(chapter.number). \(chapter.title)",
+                    body: result.article, previous: previous, next: next)
                 try write(html, to: folder.appendingPathComponent(RenderContext.pageName(of: chapter.name)))
                 searchEntries += SearchIndex.entries(chapter: chapter, sections: result.sections)
 
@@ -151,11 +169,15 @@ public struct SiteRenderer {
                     do {
                         try assets.copyFile(image.file, to: image.sitePath, in: site)
                     } catch {
-                        context.error(chapter.location(image.line), "could not copy figure `\(image.sitePath)`: \(error.localizedDescription)")
+                        context.error(
+                            chapter.location(image.line),
+                            "could not copy figure `\(image.sitePath)`: \(error.localizedDescription)")
                     }
                 }
                 // Images the prose shows with plain Markdown live in the chapters' img folders too.
-                imageFolders.insert([(chapter.path as NSString).deletingLastPathComponent, context.siteFolder(of: chapter)])
+                imageFolders.insert([
+                    (chapter.path as NSString).deletingLastPathComponent, context.siteFolder(of: chapter),
+                ])
             }
             try write(try SearchIndex.script(searchEntries), to: folder.appendingPathComponent("search-index.js"))
             // The whole book on one page: printed to the PDF, and printable from a browser.
@@ -166,16 +188,19 @@ public struct SiteRenderer {
         if let packager = options.packager {
             for chapter in book.chapters {
                 do {
-                    try packager.write(chapter, of: book, to: site.appendingPathComponent(ChapterPackager.sitePath(of: chapter.name)))
+                    try packager.write(
+                        chapter, of: book, to: site.appendingPathComponent(ChapterPackager.sitePath(of: chapter.name)))
                 } catch {
-                    originalContext.error(SourceLocation(file: chapter.path, line: 0), "could not write the chapter's package: \(error)")
+                    originalContext.error(
+                        SourceLocation(file: chapter.path, line: 0), "could not write the chapter's package: \(error)")
                 }
             }
         }
         for pair in imageFolders.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let destination = pair[1].isEmpty ? site : site.appendingPathComponent(pair[1])
-            try assets.copyFolder(book.root.appendingPathComponent(pair[0]).appendingPathComponent("img"),
-                                  named: "img", into: destination)
+            try assets.copyFolder(
+                book.root.appendingPathComponent(pair[0]).appendingPathComponent("img"),
+                named: "img", into: destination)
         }
         if options.previewPass { return }
         try assets.copyTheme(into: site)
@@ -190,8 +215,11 @@ public struct SiteRenderer {
             let page = folder.appendingPathComponent(PrintPage.pageName)
             do {
                 // What the page loads: the theme, KaTeX and the figures (the plots are in the page).
-                let assets = ["theme", "katex", "img", context.language.path("img")].map { site.appendingPathComponent($0) }
-                try printer.print(page, to: folder.appendingPathComponent(PrintPage.pdfName(of: context.language)), assets: assets)
+                let assets = ["theme", "katex", "img", context.language.path("img")].map {
+                    site.appendingPathComponent($0)
+                }
+                try printer.print(
+                    page, to: folder.appendingPathComponent(PrintPage.pdfName(of: context.language)), assets: assets)
             } catch {
                 context.error(SourceLocation(file: context.language.path(PrintPage.pageName), line: 0), "\(error)")
             }

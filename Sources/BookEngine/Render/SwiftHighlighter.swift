@@ -95,8 +95,9 @@ private struct SwiftLexer {
     }
 
     static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isAlphabetic || (c.value > 0x7F && !c.properties.isWhitespace
-            && !c.properties.isPatternSyntax && c.properties.generalCategory != .control)
+        c == "_" || c.properties.isAlphabetic
+            || (c.value > 0x7F && !c.properties.isWhitespace
+                && !c.properties.isPatternSyntax && c.properties.generalCategory != .control)
     }
     static func isIdentifierPart(_ c: Unicode.Scalar) -> Bool {
         isIdentifierStart(c) || ("0"..."9").contains(c)
@@ -240,7 +241,9 @@ private struct SwiftLexer {
             }
             if c == "\"" {
                 let quotes = multiline ? 3 : 1
-                if (0..<quotes).allSatisfy({ peek($0) == "\"" }) && (0..<hashes).allSatisfy({ peek(quotes + $0) == "#" }) {
+                if (0..<quotes).allSatisfy({ peek($0) == "\"" })
+                    && (0..<hashes).allSatisfy({ peek(quotes + $0) == "#" })
+                {
                     i += quotes + hashes
                     break
                 }

@@ -11,7 +11,8 @@ struct TabRenderer {
 
     func openPane(_ pane: TabPane, index: Int, in group: TabGroup) -> String {
         let label = pane.tabs.map(HTML.escape).joined(separator: ", ")
-        return "<div class=\"tab-pane\" role=\"tabpanel\" data-tab=\"\(HTML.escape(pane.tabs.joined(separator: " ")))\">\n"
+        return
+            "<div class=\"tab-pane\" role=\"tabpanel\" data-tab=\"\(HTML.escape(pane.tabs.joined(separator: " ")))\">\n"
             + "<div class=\"tab-pane-label\">\(label)</div>\n"
     }
 

@@ -115,7 +115,8 @@ struct UIText {
         "restored": "已恢复",
         "Restored from the checkpoint “{}” made on {}; computing it took {}": "从检查点“{}”恢复（保存于 {}；原先计算耗时 {}）",
         "Output of an earlier run ({})": "较早一次运行的输出（{}）",
-        "Outputs marked “earlier run” come from the last good run, of {}; they are not this run's.": "标为“较早一次运行”的输出来自 {} 那次成功的运行，而非本次运行。",
+        "Outputs marked “earlier run” come from the last good run, of {}; they are not this run's.":
+            "标为“较早一次运行”的输出来自 {} 那次成功的运行，而非本次运行。",
         "Runtime error (as expected)": "运行时错误（符合预期）",
         "Compile error (as expected)": "编译错误（符合预期）",
         "The cell finished normally": "该单元正常结束",
@@ -176,7 +177,8 @@ struct UIText {
         "Outputs produced {}": "Keluaran dihasilkan {}",
         "ran in {}": "berjalan {}",
         "Search": "Cari",
-        "Searching needs JavaScript. The {} list every section.": "Pencarian memerlukan JavaScript. {} memuat setiap bagian.",
+        "Searching needs JavaScript. The {} list every section.":
+            "Pencarian memerlukan JavaScript. {} memuat setiap bagian.",
         // Chapter pages
         "Link to this section": "Tautan ke bagian ini",
         "Figure {}:": "Gambar {}:",
@@ -191,8 +193,10 @@ struct UIText {
         "(none)": "(tidak ada)",
         "Toolchain": "Toolchain",
         "Total time": "Waktu total",
-        "{} cell timed; each cell's time is shown above its code": "{} sel diukur waktunya; waktu setiap sel tertera di atas kodenya",
-        "{} cells timed; each cell's time is shown above its code": "{} sel diukur waktunya; waktu setiap sel tertera di atas kodenya",
+        "{} cell timed; each cell's time is shown above its code":
+            "{} sel diukur waktunya; waktu setiap sel tertera di atas kodenya",
+        "{} cells timed; each cell's time is shown above its code":
+            "{} sel diukur waktunya; waktu setiap sel tertera di atas kodenya",
         "Inputs hash": "Hash masukan",
         "This chapter's program did not compile": "Program bab ini gagal dikompilasi",
         "This chapter's program stopped with a runtime error": "Program bab ini berhenti karena galat saat berjalan",
@@ -203,32 +207,39 @@ struct UIText {
         "Outputs after the failing cell are missing.": "Keluaran setelah sel yang gagal tidak ada.",
         "Outputs after that point are missing.": "Keluaran setelah titik itu tidak ada.",
         "Go to the failing cell": "Ke sel yang gagal",
-        "The error is in {}, whose library code this chapter uses.": "Galatnya ada di {}, yang kode pustakanya dipakai bab ini.",
+        "The error is in {}, whose library code this chapter uses.":
+            "Galatnya ada di {}, yang kode pustakanya dipakai bab ini.",
         // Cells
         "library": "pustaka",
         "This code is also part of the {} library": "Kode ini juga bagian dari pustaka {}",
         "must not compile": "harus gagal dikompilasi",
         "This cell is meant to fail to compile": "Sel ini memang dimaksudkan gagal dikompilasi",
         "must trap": "harus berhenti dengan galat",
-        "This cell is meant to stop with a runtime error": "Sel ini memang dimaksudkan berhenti dengan galat saat berjalan",
-        "This cell is shown but never compiled or run": "Sel ini hanya ditampilkan, tidak pernah dikompilasi atau dijalankan",
+        "This cell is meant to stop with a runtime error":
+            "Sel ini memang dimaksudkan berhenti dengan galat saat berjalan",
+        "This cell is shown but never compiled or run":
+            "Sel ini hanya ditampilkan, tidak pernah dikompilasi atau dijalankan",
         "The chapter's program did not compile": "Program bab ini gagal dikompilasi",
         "not reached": "tidak tercapai",
         "The program stopped before this cell": "Program berhenti sebelum sel ini",
         "Run time of this cell": "Waktu jalan sel ini",
         "Output": "Keluaran",
         "restored": "dipulihkan",
-        "Restored from the checkpoint “{}” made on {}; computing it took {}": "Dipulihkan dari titik simpan “{}” yang dibuat pada {}; menghitungnya dulu memakan {}",
+        "Restored from the checkpoint “{}” made on {}; computing it took {}":
+            "Dipulihkan dari titik simpan “{}” yang dibuat pada {}; menghitungnya dulu memakan {}",
         "Output of an earlier run ({})": "Keluaran dari jalannya sebelumnya ({})",
-        "Outputs marked “earlier run” come from the last good run, of {}; they are not this run's.": "Keluaran yang ditandai “jalannya sebelumnya” berasal dari jalannya terakhir yang berhasil, pada {}; bukan dari jalannya kali ini.",
+        "Outputs marked “earlier run” come from the last good run, of {}; they are not this run's.":
+            "Keluaran yang ditandai “jalannya sebelumnya” berasal dari jalannya terakhir yang berhasil, pada {}; bukan dari jalannya kali ini.",
         "Runtime error (as expected)": "Galat saat berjalan (sesuai harapan)",
         "Compile error (as expected)": "Galat kompilasi (sesuai harapan)",
         "The cell finished normally": "Sel ini selesai dengan normal",
         "The cell compiled": "Sel ini berhasil dikompilasi",
         "Differs from the output written in the chapter": "Berbeda dari keluaran yang tertulis di bab",
-        "This run's output differs from the output written in the chapter": "Keluaran jalannya kali ini berbeda dari yang tertulis di bab",
+        "This run's output differs from the output written in the chapter":
+            "Keluaran jalannya kali ini berbeda dari yang tertulis di bab",
         "✗ differs from the chapter": "✗ berbeda dari bab",
-        "This chapter has not run, so this value is unknown": "Bab ini belum dijalankan, jadi nilai ini belum diketahui",
+        "This chapter has not run, so this value is unknown":
+            "Bab ini belum dijalankan, jadi nilai ini belum diketahui",
         "The run did not record this value": "Jalannya program tidak mencatat nilai ini",
         "This run breaks the claim the text makes here": "Hasil jalannya kali ini menyalahi klaim teks di sini",
         "Recorded by this run of the chapter": "Dicatat oleh jalannya bab ini",
@@ -251,7 +262,8 @@ struct UIText {
         "Copy failed": "Gagal menyalin",
         "Copy the code": "Salin kode",
         "The search index is missing.": "Indeks pencarian tidak ada.",
-        "Type a word or two to search all {} sections of the book.": "Ketik satu atau dua kata untuk mencari di {} bagian buku ini.",
+        "Type a word or two to search all {} sections of the book.":
+            "Ketik satu atau dua kata untuk mencari di {} bagian buku ini.",
         "No section contains “{}”.": "Tidak ada bagian yang memuat “{}”.",
         "{} section contains “{}”.": "{} bagian memuat “{}”.",
         "{} sections contain “{}”.": "{} bagian memuat “{}”.",

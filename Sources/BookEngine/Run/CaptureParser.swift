@@ -39,12 +39,16 @@ enum CaptureParser {
         /// `atMarker`: a marker follows, so the newline the program wrote before it goes.
         func flushText(atMarker: Bool = true) {
             if atMarker, text.hasSuffix("\n") { text.removeLast() }
-            if !text.isEmpty { current?.items.append(.text(text)); text = "" }
+            if !text.isEmpty {
+                current?.items.append(.text(text))
+                text = ""
+            }
         }
         func closeCell(atMarker: Bool = true) {
             flushText(atMarker: atMarker)
             if cut > 0 { current?.items.append(.text(cutNote(cut, limit: cellLimit))) }
-            kept = 0; cut = 0
+            kept = 0
+            cut = 0
         }
         var lines = stdout.split(separator: "\n", omittingEmptySubsequences: false)
         if lines.last == "" { lines.removeLast() }  // the newline that ends the stream
@@ -52,7 +56,12 @@ enum CaptureParser {
             guard line.hasPrefix(prefix) else {
                 guard current != nil else { continue }
                 let size = line.utf8.count + 1
-                if cut == 0 && kept + size <= cellLimit { text += line + "\n"; kept += size } else { cut += size }
+                if cut == 0 && kept + size <= cellLimit {
+                    text += line + "\n"
+                    kept += size
+                } else {
+                    cut += size
+                }
                 continue
             }
             let words = line.dropFirst(prefix.count).split(separator: " ", maxSplits: 2)
@@ -65,14 +74,16 @@ enum CaptureParser {
             case "end":
                 closeCell()
                 if var open = current {
-                    open.seconds = words.count > 2 ? Double(words[2]).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } : nil
+                    open.seconds =
+                        words.count > 2 ? Double(words[2]).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } : nil
                     cells.append(open)
                     current = nil
                 }
             case "figure":
                 flushText()
                 if words.count > 1, let file = figureFile(String(words[1]), in: directory),
-                   let svg = try? String(contentsOf: file, encoding: .utf8) {
+                    let svg = try? String(contentsOf: file, encoding: .utf8)
+                {
                     current?.items.append(.figure(svg: svg))
                 }
             default:

@@ -34,7 +34,10 @@ public struct RunSettings: Sendable {
     /// The settings with `quick` turned into the book's quick arguments.
     public func resolved(for book: Book) -> RunSettings {
         var settings = self
-        if quick { settings.arguments = book.config.quickArguments; settings.quick = false }
+        if quick {
+            settings.arguments = book.config.quickArguments
+            settings.quick = false
+        }
         return settings
     }
 }
@@ -72,7 +75,10 @@ public final class ChapterRunner {
 
     static func hash(of inputs: [String: String]) -> String {
         var hash = ContentHash()
-        for key in inputs.keys.sorted() { hash.add(key); hash.add(inputs[key]!) }
+        for key in inputs.keys.sorted() {
+            hash.add(key)
+            hash.add(inputs[key]!)
+        }
         return hash.hex
     }
 
@@ -82,19 +88,22 @@ public final class ChapterRunner {
     public func inputs(_ chapter: Chapter) -> [String: String] {
         func hashed(_ parts: String...) -> String {
             var hash = ContentHash()
-            parts.forEach { hash.add($0) }
+            for part in parts { hash.add(part) }
             return String(hash.hex.prefix(16))
         }
         var parts: [String: String] = [:]
         parts["toolchain"] = hashed(toolchain)
         parts["arguments"] = hashed(programArguments.joined(separator: "\u{0}"))
         let config = book.config
-        parts["settings"] = hashed(config.library, config.programsPath,
-                                   (config.programImports + ["|"] + config.libraryImports + ["|"] + config.prologue).joined(separator: "\u{0}"))
+        parts["settings"] = hashed(
+            config.library, config.programsPath,
+            (config.programImports + ["|"] + config.libraryImports + ["|"] + config.prologue).joined(separator: "\u{0}")
+        )
         for cell in chapter.cells { parts["cell \(cell.id)"] = hashed("\(cell.index) \(cell.attributes)", cell.source) }
         for name in reach.libraryChapters(reachedBy: chapter.name) {
             guard let library = book.chapter(named: name) else { continue }
-            parts["library \(library.path)"] = hashed(library.cells.filter(\.isSaved).map(\.source).joined(separator: "\u{0}"))
+            parts["library \(library.path)"] = hashed(
+                library.cells.filter(\.isSaved).map(\.source).joined(separator: "\u{0}"))
         }
         for dependency in dependencies { parts["sources \(dependency)"] = dependencyHashes[dependency] }
         return parts.compactMapValues { $0 }
@@ -105,7 +114,10 @@ public final class ChapterRunner {
     public func cellKeys(_ chapter: Chapter) -> [Int: String] {
         let all = inputs(chapter)
         var hash = ContentHash()
-        for key in all.keys.sorted() where !key.hasPrefix("cell ") { hash.add(key); hash.add(all[key]!) }
+        for key in all.keys.sorted() where !key.hasPrefix("cell ") {
+            hash.add(key)
+            hash.add(all[key]!)
+        }
         var keys: [Int: String] = [:]
         for cell in chapter.cells.sorted(by: { $0.index < $1.index }) {
             hash.add("cell \(cell.id)")
@@ -122,7 +134,8 @@ public final class ChapterRunner {
 
     /// `book freeze`: keeps the chapter's current checkpoints with the book (`Chapters/frozen/`).
     public func freeze(_ chapter: Chapter) throws -> (written: [String], removed: [String]) {
-        try FrozenCheckpoints(root: book.root).freeze(chapter.name, keys: Set(cellKeys(chapter).values), from: checkpointFolder(chapter))
+        try FrozenCheckpoints(root: book.root).freeze(
+            chapter.name, keys: Set(cellKeys(chapter).values), from: checkpointFolder(chapter))
     }
 
     private lazy var reach = LibraryReach(book: book)
@@ -130,10 +143,16 @@ public final class ChapterRunner {
     /// The folders and files whose changes invalidate every chapter (see `RunSettings.dependencies`).
     lazy var dependencies: [String] = {
         if let listed = settings.dependencies { return listed }
-        let generated: Set<String> = [book.config.library, book.config.programsPath.split(separator: "/").dropFirst().first.map(String.init) ?? ""]
+        let generated: Set<String> = [
+            book.config.library,
+            book.config.programsPath.split(separator: "/").dropFirst().first.map(String.init) ?? "",
+        ]
         let engine: Set<String> = ["BookEngine", "book", "bench"]
-        let sources = (try? FileManager.default.contentsOfDirectory(atPath: book.root.appendingPathComponent("Sources").path)) ?? []
-        return ["Package.swift", "Chapters/data"] + sources.sorted().filter { !generated.contains($0) && !engine.contains($0) && !$0.hasPrefix(".") }
+        let sources =
+            (try? FileManager.default.contentsOfDirectory(atPath: book.root.appendingPathComponent("Sources").path))
+            ?? []
+        return ["Package.swift", "Chapters/data"]
+            + sources.sorted().filter { !generated.contains($0) && !engine.contains($0) && !$0.hasPrefix(".") }
             .map { "Sources/\($0)" }
     }()
 
@@ -149,7 +168,9 @@ public final class ChapterRunner {
                 hash.addFiles(under: url)
             } else if var text = try? String(contentsOf: url, encoding: .utf8) {
                 // The tangler's chapter list in Package.swift: a new chapter re-runs only itself.
-                if let begin = text.range(of: "// BEGIN chapter programs"), let end = text.range(of: "// END chapter programs"), begin.upperBound < end.lowerBound {
+                if let begin = text.range(of: "// BEGIN chapter programs"),
+                    let end = text.range(of: "// END chapter programs"), begin.upperBound < end.lowerBound
+                {
                     text.removeSubrange(begin.upperBound..<end.lowerBound)
                 }
                 hash.add(text)
@@ -180,7 +201,8 @@ public final class ChapterRunner {
             if last.record.inputs[key] == nil { return "\(key) (new)" }
             return key
         }
-        return "changed since its run of \(Self.dateText(last.record.date)): " + (changed.isEmpty ? "nothing visible" : changed.joined(separator: ", "))
+        return "changed since its run of \(Self.dateText(last.record.date)): "
+            + (changed.isEmpty ? "nothing visible" : changed.joined(separator: ", "))
     }
 
     static func dateText(_ date: Date) -> String {
@@ -201,7 +223,11 @@ public final class ChapterRunner {
                 runs[chapter.name] = hit
                 continue
             }
-            if !force { log("\(chapter.name): runs, because it \(explain(chapter).replacingOccurrences(of: "no earlier", with: "has no earlier"))") }
+            if !force {
+                log(
+                    "\(chapter.name): runs, because it \(explain(chapter).replacingOccurrences(of: "no earlier", with: "has no earlier"))"
+                )
+            }
             var run = buildAndRun(chapter)
             if run.failure == nil {
                 store(run)
@@ -223,8 +249,9 @@ public final class ChapterRunner {
 
     private func record(_ chapter: Chapter, seconds: Double) -> RunRecord {
         let inputs = inputs(chapter)
-        return RunRecord(date: Date(), seed: settings.seed, arguments: settings.arguments, toolchain: toolchain,
-                         inputsHash: Self.hash(of: inputs), seconds: seconds, inputs: inputs)
+        return RunRecord(
+            date: Date(), seed: settings.seed, arguments: settings.arguments, toolchain: toolchain,
+            inputsHash: Self.hash(of: inputs), seconds: seconds, inputs: inputs)
     }
 
     func buildAndRun(_ chapter: Chapter) -> ChapterRun {
@@ -250,7 +277,8 @@ public final class ChapterRunner {
         if cell.attributes.trap {
             let run = execute(chapter, extraArguments: [CaptureProtocol.trapCellFlag, "\(cell.index)"])
             guard let failure = run.failure else { return nil }
-            return failure.kind == .trap ? failure.message : "the program failed otherwise (\(failure.kind.rawValue)):\n\(failure.message)"
+            return failure.kind == .trap
+                ? failure.message : "the program failed otherwise (\(failure.kind.rawValue)):\n\(failure.message)"
         }
         let config = book.config
         var source = (config.programImports + [config.library]).map { "import \($0)\n" }.joined()
@@ -273,8 +301,9 @@ public final class ChapterRunner {
             let name = chapter.name  // the line handler is @Sendable: it captures the name, not the chapter
             var onLine: (@Sendable (Substring) -> Void)?
             if let progress { onLine = { line in progress.building(name, line: line) } }
-            let build = try Subprocess.run(swift, buildArguments + ["--product", chapter.name], in: book.root,
-                                           onStdoutLine: onLine)
+            let build = try Subprocess.run(
+                swift, buildArguments + ["--product", chapter.name], in: book.root,
+                onStdoutLine: onLine)
             return build.status == 0 ? nil : compileFailure(chapter, build.stdout + build.stderr)
         } catch {
             return RunFailure(kind: .compile, cell: nil, line: nil, message: "cannot start `swift build`: \(error)")
@@ -284,17 +313,22 @@ public final class ChapterRunner {
     /// Type-checks `source` alone against the built library modules; the compiler's output
     /// and whether it succeeded. (For `compile-fail` doctests.)
     public func typecheck(_ source: String) throws -> (succeeded: Bool, output: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("book-typecheck-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "book-typecheck-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("cell.swift")
         try source.write(to: file, atomically: true, encoding: .utf8)
         var arguments = ["-frontend", "-typecheck", file.path, "-I", "\(binPath)/Modules", "-I", binPath]
         // System-library modules (cmark, BLAS) that the library's modules import.
-        if let sources = try? FileManager.default.contentsOfDirectory(atPath: book.root.appendingPathComponent("Sources").path) {
+        if let sources = try? FileManager.default.contentsOfDirectory(
+            atPath: book.root.appendingPathComponent("Sources").path)
+        {
             for name in sources.sorted() {
                 let map = book.root.appendingPathComponent("Sources/\(name)/module.modulemap")
-                if FileManager.default.fileExists(atPath: map.path) { arguments += ["-Xcc", "-fmodule-map-file=\(map.path)"] }
+                if FileManager.default.fileExists(atPath: map.path) {
+                    arguments += ["-Xcc", "-fmodule-map-file=\(map.path)"]
+                }
             }
         }
         let swiftc = URL(fileURLWithPath: swift).deletingLastPathComponent().appendingPathComponent("swiftc").path
@@ -317,26 +351,32 @@ public final class ChapterRunner {
         defer { try? FileManager.default.removeItem(at: figures) }
         let program = "\(binPath)/\(chapter.name)"
         let token = CaptureParser.newToken()
-        progress?.running(chapter.name, estimate: cache.latest(chapter.name, arguments: settings.arguments)?.record.seconds)
+        progress?.running(
+            chapter.name, estimate: cache.latest(chapter.name, arguments: settings.arguments)?.record.seconds)
         defer { progress?.finished() }
         let result: Subprocess.Result
         do {
             let checkpoints = checkpointFolder(chapter)
             let keys = cellKeys(chapter)
             FrozenCheckpoints(root: book.root).thaw(chapter.name, keys: Set(keys.values), into: checkpoints)
-            result = try Subprocess.run(program, programArguments + extraArguments, in: book.root,
-                                        environment: CaptureParser.environment(folder: figures, token: token).merging([
-                                            RunContract.checkpointFolderKey: checkpoints.path,
-                                            RunContract.cellKeysKey: RunContract.cellKeys(keys),
-                                        ]) { $1 },
-                                        timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit,
-                                        onStdoutLine: progressOfStdout(chapter, token: token),
-                                        onStderrLine: progressOfStderr())
+            result = try Subprocess.run(
+                program, programArguments + extraArguments, in: book.root,
+                environment: CaptureParser.environment(folder: figures, token: token).merging([
+                    RunContract.checkpointFolderKey: checkpoints.path,
+                    RunContract.cellKeysKey: RunContract.cellKeys(keys),
+                ]) { $1 },
+                timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit,
+                onStdoutLine: progressOfStdout(chapter, token: token),
+                onStderrLine: progressOfStderr())
         } catch {
-            return ChapterRun(chapter: chapter.name, cells: [], failure: RunFailure(kind: .exit, cell: nil, line: nil,
-                              message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
+            return ChapterRun(
+                chapter: chapter.name, cells: [],
+                failure: RunFailure(
+                    kind: .exit, cell: nil, line: nil,
+                    message: "cannot start \(program): \(error)"), record: record(chapter, seconds: 0))
         }
-        var parsed = CaptureParser.parse(result.stdout, figures: figures, token: token, cellLimit: settings.cellOutputLimit)
+        var parsed = CaptureParser.parse(
+            result.stdout, figures: figures, token: token, cellLimit: settings.cellOutputLimit)
         for restored in Self.restoredCheckpoints(in: figures) {
             guard let i = parsed.cells.firstIndex(where: { $0.index == restored.cell }) else { continue }
             parsed.cells[i].restored.append(restored)
@@ -344,26 +384,36 @@ public final class ChapterRunner {
         var failure: RunFailure?
         let at = line(of: parsed.unfinishedCell, in: chapter)
         if result.timedOut {
-            failure = RunFailure(kind: .timeout, cell: parsed.unfinishedCell, line: at,
-                                 message: "stopped after \(Int(settings.timeout)) s (the time limit; `--timeout SECONDS` changes it)")
+            failure = RunFailure(
+                kind: .timeout, cell: parsed.unfinishedCell, line: at,
+                message: "stopped after \(Int(settings.timeout)) s (the time limit; `--timeout SECONDS` changes it)")
         } else if result.memoryExceeded {
-            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
-                                 message: "stopped: it used more than \(settings.memoryLimit >> 20) MB of memory (the memory limit; `--memory-limit MB` changes it)")
+            failure = RunFailure(
+                kind: .exit, cell: parsed.unfinishedCell, line: at,
+                message:
+                    "stopped: it used more than \(settings.memoryLimit >> 20) MB of memory (the memory limit; `--memory-limit MB` changes it)"
+            )
         } else if result.outputExceeded {
-            failure = RunFailure(kind: .exit, cell: parsed.unfinishedCell, line: at,
-                                 message: "stopped: it printed more than \(settings.outputLimit >> 20) MB (the output limit)")
+            failure = RunFailure(
+                kind: .exit, cell: parsed.unfinishedCell, line: at,
+                message: "stopped: it printed more than \(settings.outputLimit >> 20) MB (the output limit)")
         } else if result.status != 0 || result.signalled {
-            failure = trapFailure(chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled, status: result.status)
+            failure = trapFailure(
+                chapter, stderr: result.stderr, cell: parsed.unfinishedCell, signalled: result.signalled,
+                status: result.status)
         }
-        return ChapterRun(chapter: chapter.name, cells: parsed.cells, failure: failure, record: record(chapter, seconds: result.seconds),
-                          values: Self.recordedValues(in: figures))
+        return ChapterRun(
+            chapter: chapter.name, cells: parsed.cells, failure: failure,
+            record: record(chapter, seconds: result.seconds),
+            values: Self.recordedValues(in: figures))
     }
 
     /// Follows a running program's standard output: the cell it is in, its epoch lines.
     private func progressOfStdout(_ chapter: Chapter, token: String) -> (@Sendable (Substring) -> Void)? {
         guard let progress else { return nil }
         let begin = CaptureProtocol.prefix(token: token) + "begin "
-        let lines = Dictionary(chapter.cells.map { ($0.index, chapter.location($0.codeLine).description) }) { a, _ in a }
+        let lines = Dictionary(chapter.cells.map { ($0.index, chapter.location($0.codeLine).description) }) { a, _ in a
+        }
         return { line in
             if line.hasPrefix(begin), let index = Int(line.dropFirst(begin.count)) {
                 progress.cell(index, at: lines[index] ?? chapter.path)
@@ -385,15 +435,20 @@ public final class ChapterRunner {
 
     /// The checkpoints the program restored instead of computing them.
     static func restoredCheckpoints(in captureFolder: URL) -> [RestoredCheckpoint] {
-        guard let data = FileManager.default.contents(atPath: captureFolder.appendingPathComponent(RunContract.restoredFile).path)
+        guard
+            let data = FileManager.default.contents(
+                atPath: captureFolder.appendingPathComponent(RunContract.restoredFile).path)
         else { return [] }
         return (try? decoder.decode([RestoredCheckpoint].self, from: data)) ?? []
     }
 
     /// The values the program recorded for the prose (none if it recorded none).
     static func recordedValues(in captureFolder: URL) -> [String: RecordedValue] {
-        guard let data = FileManager.default.contents(atPath: captureFolder.appendingPathComponent(RunContract.valuesFile).path),
-              let values = try? decoder.decode([String: RecordedValue].self, from: data) else { return [:] }
+        guard
+            let data = FileManager.default.contents(
+                atPath: captureFolder.appendingPathComponent(RunContract.valuesFile).path),
+            let values = try? decoder.decode([String: RecordedValue].self, from: data)
+        else { return [:] }
         return values.filter { RunContract.isValidValueName($0.key) }
     }
 
@@ -413,7 +468,8 @@ public final class ChapterRunner {
         var line: Int?, cell: Int?
         let marker = "\(chapter.path):"
         if let first = errors.first(where: { $0.hasPrefix(marker) }) ?? errors.first(where: { $0.contains(marker) }),
-           let range = first.range(of: marker) {
+            let range = first.range(of: marker)
+        {
             line = Int(first[range.upperBound...].prefix { $0.isNumber })
             cell = line.flatMap(chapter.cell(atLine:))?.index
         }
@@ -422,14 +478,16 @@ public final class ChapterRunner {
     }
 
     func trapFailure(_ chapter: Chapter, stderr: String, cell: Int?, signalled: Bool, status: Int32) -> RunFailure {
-        let stderr = stderr.split(separator: "\n").filter { !$0.hasPrefix(CaptureProtocol.progressPrefix) }.joined(separator: "\n")
+        let stderr = stderr.split(separator: "\n").filter { !$0.hasPrefix(CaptureProtocol.progressPrefix) }.joined(
+            separator: "\n")
         let report = TrapReport(stderr: relativize(stderr), chapter: chapter)
         let line = report.chapterLine ?? self.line(of: cell, in: chapter)
         var message = report.summary
         if message.isEmpty {
             let lines = relativize(stderr).split(separator: "\n").map(String.init)
-            message = ([signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)"]
-                       + lines.suffix(5)).joined(separator: "\n")
+            message =
+                ([signalled ? "the program crashed (signal \(status))" : "the program exited with status \(status)"]
+                + lines.suffix(5)).joined(separator: "\n")
         }
         return RunFailure(kind: signalled ? .trap : .exit, cell: cell, line: line, message: message)
     }

@@ -22,7 +22,8 @@ struct FrozenCheckpoints {
     static func key(of file: String) -> String { String(file.prefix(24)) }
 
     private func files(in folder: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter(Self.isCheckpointFile).sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter(Self.isCheckpointFile)
+            .sorted()
     }
 
     /// Copies the frozen checkpoints with current keys into the working folder (never over a newer one).
@@ -32,13 +33,16 @@ struct FrozenCheckpoints {
         guard !wanted.isEmpty else { return }
         try? FileManager.default.createDirectory(at: working, withIntermediateDirectories: true)
         for file in wanted where !FileManager.default.fileExists(atPath: working.appendingPathComponent(file).path) {
-            try? FileManager.default.copyItem(at: frozen.appendingPathComponent(file), to: working.appendingPathComponent(file))
+            try? FileManager.default.copyItem(
+                at: frozen.appendingPathComponent(file), to: working.appendingPathComponent(file))
         }
     }
 
     /// Makes the frozen folder hold exactly the working checkpoints whose keys are current; the
     /// files written and removed. Only checkpoint files are ever removed.
-    func freeze(_ chapter: String, keys: Set<String>, from working: URL) throws -> (written: [String], removed: [String]) {
+    func freeze(_ chapter: String, keys: Set<String>, from working: URL) throws -> (
+        written: [String], removed: [String]
+    ) {
         let frozen = frozenFolder(chapter)
         let current = files(in: working).filter { keys.contains(Self.key(of: $0)) }
         var written: [String] = [], removed: [String] = []

@@ -8,9 +8,9 @@ import Foundation
 /// library code names in turn. Names are matched as words, so a shared name errs on the side of
 /// re-running. Not seen: effects without a name (a conformance or an operator added later).
 struct LibraryReach {
-    private var declared: [String: Set<String>] = [:]   // library chapter -> names its save cells declare
-    private var uses: [String: Set<String>] = [:]       // chapter -> words its code uses
-    private var libraryUses: [String: Set<String>] = [:] // library chapter -> words its save cells use
+    private var declared: [String: Set<String>] = [:]  // library chapter -> names its save cells declare
+    private var uses: [String: Set<String>] = [:]  // chapter -> words its code uses
+    private var libraryUses: [String: Set<String>] = [:]  // library chapter -> words its save cells use
     private let order: [String]
 
     init(book: Book) {
@@ -40,7 +40,9 @@ struct LibraryReach {
     }
 
     static let declarationPattern = try! NSRegularExpression(
-        pattern: #"\b(?:func|class|struct|enum|protocol|typealias|actor|var|let|case|associatedtype)\s+([A-Za-z_][A-Za-z0-9_]*)"#)
+        pattern:
+            #"\b(?:func|class|struct|enum|protocol|typealias|actor|var|let|case|associatedtype)\s+([A-Za-z_][A-Za-z0-9_]*)"#
+    )
     static let wordPattern = try! NSRegularExpression(pattern: #"[A-Za-z_][A-Za-z0-9_]*"#)
 
     static func declarations(in code: String) -> Set<String> {
@@ -55,7 +57,9 @@ struct LibraryReach {
         let text = code as NSString
         var out = Set<String>()
         pattern.enumerateMatches(in: code, range: NSRange(location: 0, length: text.length)) { match, _, _ in
-            if let range = match?.range(at: group), range.location != NSNotFound { out.insert(text.substring(with: range)) }
+            if let range = match?.range(at: group), range.location != NSNotFound {
+                out.insert(text.substring(with: range))
+            }
         }
         return out
     }

@@ -19,18 +19,26 @@ struct OutputCache {
     func store(_ run: ChapterRun) throws {
         let directory = folder.appendingPathComponent(run.chapter)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try AtomicFile.write(try ChapterRunner.encoder.encode(run), to: directory.appendingPathComponent("\(run.record.inputsHash).json"))
+        try AtomicFile.write(
+            try ChapterRunner.encoder.encode(run), to: directory.appendingPathComponent("\(run.record.inputsHash).json")
+        )
         for old in entries(run.chapter).dropFirst(keep) { try? FileManager.default.removeItem(at: old) }
     }
 
     /// The chapter's entry files, newest first.
     private func entries(_ chapter: String) -> [URL] {
         let directory = folder.appendingPathComponent(chapter)
-        let files = (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
-        func date(_ url: URL) -> Date { (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? .distantPast }
+        let files =
+            (try? FileManager.default.contentsOfDirectory(
+                at: directory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        func date(_ url: URL) -> Date {
+            (try? url.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? .distantPast
+        }
         // Only the engine's own entries: a hash and `.json`.
-        return files.filter { $0.pathExtension == "json" && $0.deletingPathExtension().lastPathComponent.allSatisfy(\.isHexDigit) }
-            .sorted { date($0) > date($1) }
+        return files.filter {
+            $0.pathExtension == "json" && $0.deletingPathExtension().lastPathComponent.allSatisfy(\.isHexDigit)
+        }
+        .sorted { date($0) > date($1) }
     }
 
     private func read(_ url: URL) -> ChapterRun? {

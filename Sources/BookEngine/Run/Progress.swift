@@ -18,7 +18,9 @@ public final class Progress: @unchecked Sendable {
     private var epochText = ""
     private var shown = false
 
-    public init(style: Style, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
+    public init(
+        style: Style, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.style = style
         self.write = write
     }
@@ -31,7 +33,8 @@ public final class Progress: @unchecked Sendable {
 
     /// A message of its own (building, cached, why a chapter runs): a line in every style.
     public func note(_ text: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard style != .silent else { return }
         clear()
         write(text + "\n")
@@ -40,7 +43,8 @@ public final class Progress: @unchecked Sendable {
 
     /// A chapter's program starts; `estimate` is how long its last run took, if known.
     public func running(_ chapter: String, estimate: Double?) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         self.chapter = chapter
         self.estimate = estimate
         started = Date()
@@ -54,7 +58,8 @@ public final class Progress: @unchecked Sendable {
 
     /// A chapter's program is being built; `line` is the build's latest line (`[12/40] Compiling ...`).
     public func building(_ chapter: String, line: Substring? = nil) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if self.chapter != chapter + " (building)" {
             self.chapter = chapter + " (building)"
             started = Date()
@@ -67,7 +72,8 @@ public final class Progress: @unchecked Sendable {
 
     /// The program began a cell, at `location` (`Chapters/deep-rnn.md:212`).
     public func cell(_ index: Int, at location: String) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         cellText = "cell \(index) (\(location))"
         epochText = ""
         if style == .lines { write("\(chapter): \(cellText) [\(Self.duration(elapsed))]\n") }
@@ -79,8 +85,11 @@ public final class Progress: @unchecked Sendable {
     public func programLine(_ text: Substring, isReport: Bool) {
         let line = text.trimmingCharacters(in: .whitespaces)
         // `epoch 3/100 ...`, `epoch  10: ...`: the word, then a number.
-        guard line.hasPrefix("epoch"), line.dropFirst(5).drop(while: { $0 == " " }).first?.isNumber == true else { return }
-        lock.lock(); defer { lock.unlock() }
+        guard line.hasPrefix("epoch"), line.dropFirst(5).drop(while: { $0 == " " }).first?.isNumber == true else {
+            return
+        }
+        lock.lock()
+        defer { lock.unlock() }
         epochText = line
         if style == .lines, !isReport { write("\(chapter): \(line) [\(Self.duration(elapsed))]\n") }
         redraw()
@@ -88,7 +97,8 @@ public final class Progress: @unchecked Sendable {
 
     /// The chapter's program finished (or failed).
     public func finished() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         clear()
         chapter = ""
     }

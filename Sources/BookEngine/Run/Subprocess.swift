@@ -16,12 +16,14 @@ struct Subprocess {
         var outputExceeded = false
     }
 
-    static func run(_ executable: String, _ arguments: [String], in directory: URL,
-                    environment: [String: String] = [:], timeout: Double? = nil,
-                    memoryLimit: Int? = nil, outputLimit: Int? = nil,
-                    echoStderr: Bool = false,
-                    onStdoutLine: (@Sendable (Substring) -> Void)? = nil,
-                    onStderrLine: (@Sendable (Substring) -> Void)? = nil) throws -> Result {
+    static func run(
+        _ executable: String, _ arguments: [String], in directory: URL,
+        environment: [String: String] = [:], timeout: Double? = nil,
+        memoryLimit: Int? = nil, outputLimit: Int? = nil,
+        echoStderr: Bool = false,
+        onStdoutLine: (@Sendable (Substring) -> Void)? = nil,
+        onStderrLine: (@Sendable (Substring) -> Void)? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -46,7 +48,10 @@ struct Subprocess {
                 if chunk.isEmpty { break }
                 if let outputLimit, outData.value.count + chunk.count > outputLimit {
                     // Keep reading (so the program is not blocked before it dies), keep nothing more.
-                    if !outputExceeded.value { outputExceeded.value = true; kill(process.processIdentifier, SIGKILL) }
+                    if !outputExceeded.value {
+                        outputExceeded.value = true
+                        kill(process.processIdentifier, SIGKILL)
+                    }
                     continue
                 }
                 outData.value.append(chunk)
@@ -96,21 +101,23 @@ struct Subprocess {
         }
         process.waitUntilExit()
         group.wait()
-        return Result(status: process.terminationStatus,
-                      signalled: process.terminationReason == .uncaughtSignal,
-                      timedOut: timedOut.value,
-                      stdout: String(decoding: outData.value, as: UTF8.self),
-                      stderr: String(decoding: errData.value, as: UTF8.self),
-                      seconds: Date().timeIntervalSince(clock),
-                      memoryExceeded: memoryExceeded.value,
-                      outputExceeded: outputExceeded.value)
+        return Result(
+            status: process.terminationStatus,
+            signalled: process.terminationReason == .uncaughtSignal,
+            timedOut: timedOut.value,
+            stdout: String(decoding: outData.value, as: UTF8.self),
+            stderr: String(decoding: errData.value, as: UTF8.self),
+            seconds: Date().timeIntervalSince(clock),
+            memoryExceeded: memoryExceeded.value,
+            outputExceeded: outputExceeded.value)
     }
 
     /// The resident memory of a running process (Linux: `VmRSS` in `/proc/<pid>/status`).
     static func residentBytes(of pid: Int32) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kB = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kB = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return kB * 1024
     }
 

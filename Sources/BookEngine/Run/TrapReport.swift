@@ -19,8 +19,10 @@ struct TrapReport {
     init(stderr: String, chapter: Chapter) {
         let lines = stderr.split(separator: "\n").map { String($0) }
         for line in lines {
-            if let r = line.range(of: "Fatal error: ") ?? line.range(of: "Precondition failed: ") ?? line.range(of: "Assertion failed: ")
-                ?? line.range(of: "Fatal error") {
+            if let r = line.range(of: "Fatal error: ") ?? line.range(of: "Precondition failed: ") ?? line.range(
+                of: "Assertion failed: ")
+                ?? line.range(of: "Fatal error")
+            {
                 // Drop the standard library's own file (`Swift/Array.swift:418: `) before the words.
                 let prefix = line[..<r.lowerBound]
                 let keepsPrefix = prefix.contains(".md:")
@@ -34,7 +36,10 @@ struct TrapReport {
         let chaptersFolder = (chapter.path as NSString).deletingLastPathComponent
         var sawCrashedThread = false
         for line in lines {
-            if line.hasPrefix("Thread "), line.hasSuffix(" crashed:") { sawCrashedThread = true; continue }
+            if line.hasPrefix("Thread "), line.hasSuffix(" crashed:") {
+                sawCrashedThread = true
+                continue
+            }
             guard sawCrashedThread else { continue }
             if line.hasPrefix("Thread ") || line.hasPrefix("Registers:") { break }
             // `  3 [ra] 0x000055... deep_rnn_main + 1228 in deep-rnn at Chapters/deep-rnn.md:89:18`
@@ -52,7 +57,9 @@ struct TrapReport {
         let own = chapter.path + ":"
         if let frame = frames.first(where: { $0.location.hasPrefix(own) }) {
             chapterLine = Int(frame.location.dropFirst(own.count).prefix { $0.isNumber })
-        } else if let reason = reasons.first(where: { $0.contains(".md:") }), let r = reason.range(of: "\(chapter.name).md:") {
+        } else if let reason = reasons.first(where: { $0.contains(".md:") }),
+            let r = reason.range(of: "\(chapter.name).md:")
+        {
             chapterLine = Int(reason[r.upperBound...].prefix { $0.isNumber })
         }
     }

@@ -33,12 +33,19 @@ public struct FolderWatcher {
     private func scan(previous: [String: Stamp]) -> [String: Stamp] {
         let fm = FileManager.default
         var result: [String: Stamp] = [:]
-        guard let walker = fm.enumerator(at: folder, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey, .isRegularFileKey],
-                                         options: [.skipsHiddenFiles]) else { return result }
+        guard
+            let walker = fm.enumerator(
+                at: folder, includingPropertiesForKeys: [.contentModificationDateKey, .fileSizeKey, .isRegularFileKey],
+                options: [.skipsHiddenFiles])
+        else { return result }
         let prefix = folder.path.hasSuffix("/") ? folder.path : folder.path + "/"
         for case let url as URL in walker {
-            guard let values = try? url.resourceValues(forKeys: [.contentModificationDateKey, .fileSizeKey, .isRegularFileKey]),
-                  values.isRegularFile == true else { continue }
+            guard
+                let values = try? url.resourceValues(forKeys: [
+                    .contentModificationDateKey, .fileSizeKey, .isRegularFileKey,
+                ]),
+                values.isRegularFile == true
+            else { continue }
             let path = url.standardizedFileURL.path
             guard path.hasPrefix(prefix) else { continue }
             let relative = String(path.dropFirst(prefix.count))

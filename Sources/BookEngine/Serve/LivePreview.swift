@@ -81,7 +81,8 @@ public final class LivePreview: @unchecked Sendable {
 
         let stage = root.appendingPathComponent(".build-book/serve-stage/site")
         var changed: [String] = []
-        var diagnostics = errors + book.chapters.compactMap { chapter in current[chapter.name]?.failure?.diagnostic(in: chapter) }
+        var diagnostics =
+            errors + book.chapters.compactMap { chapter in current[chapter.name]?.failure?.diagnostic(in: chapter) }
         // After the first render the theme and KaTeX are in the site: they are neither copied
         // again nor removed, and the links are checked once the page is shown (below).
         let quick = hasRendered
@@ -93,7 +94,9 @@ public final class LivePreview: @unchecked Sendable {
             options.previewPass = quick
             let renderer = SiteRenderer(book: book, runs: current, options: options, translations: translations)
             diagnostics += try renderer.render(into: stage).filter { $0.severity == .error }
-            if let problem = Self.siteProblem(site, root: root) { throw DiagnosticList([Diagnostic(SourceLocation(file: site.lastPathComponent, line: 0), problem)]) }
+            if let problem = Self.siteProblem(site, root: root) {
+                throw DiagnosticList([Diagnostic(SourceLocation(file: site.lastPathComponent, line: 0), problem)])
+            }
             changed = try SiteSync.sync(stage, into: site, keeping: quick ? Self.sharedFolders : [])
             hasRendered = true
         } catch let list as DiagnosticList {
@@ -104,8 +107,10 @@ public final class LivePreview: @unchecked Sendable {
         state.publish(changed: changed, running: runningChapters(), errors: diagnostics.map(\.description))
         startWorker()
         if quick && !changed.isEmpty {
-            let links = LinkChecker(site: site, displayName: site.lastPathComponent, forbiddenStrings: [root.standardizedFileURL.path])
-                .check().filter { $0.severity == .error }
+            let links = LinkChecker(
+                site: site, displayName: site.lastPathComponent, forbiddenStrings: [root.standardizedFileURL.path]
+            )
+            .check().filter { $0.severity == .error }
             if !links.isEmpty {
                 state.publish(changed: [], running: runningChapters(), errors: (diagnostics + links).map(\.description))
             }
@@ -116,7 +121,10 @@ public final class LivePreview: @unchecked Sendable {
     /// Stops the worker: the chapter build or program running now is interrupted (its outputs
     /// are not kept), and waits (up to `timeout` s) for it.
     public func stop(timeout: Double = 2) {
-        lock.withLock { stopping = true; queue.removeAll() }
+        lock.withLock {
+            stopping = true
+            queue.removeAll()
+        }
         Subprocess.running.signalAll(SIGINT)
         let deadline = Date().addingTimeInterval(timeout)
         while lock.withLock({ workerActive }), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -130,8 +138,14 @@ public final class LivePreview: @unchecked Sendable {
     /// What a chapter's outputs depend on in the book: its cells and the library's.
     static func signature(of chapter: Chapter, in book: Book) -> String {
         var hash = ContentHash()
-        for cell in chapter.cells { hash.add("\(cell.index) \(cell.attributes)"); hash.add(cell.source) }
-        for (owner, cell) in book.libraryCells { hash.add(owner.path); hash.add(cell.source) }
+        for cell in chapter.cells {
+            hash.add("\(cell.index) \(cell.attributes)")
+            hash.add(cell.source)
+        }
+        for (owner, cell) in book.libraryCells {
+            hash.add(owner.path)
+            hash.add(cell.source)
+        }
         return hash.hex
     }
 
@@ -149,10 +163,14 @@ public final class LivePreview: @unchecked Sendable {
         }
         return lock.withLock {
             latest = loaded
-            for (name, run) in cachedRuns { runs[name] = run; ranSignature[name] = signatures[name] }
+            for (name, run) in cachedRuns {
+                runs[name] = run
+                ranSignature[name] = signatures[name]
+            }
             queue.removeAll { signatures[$0] == nil }
             // A chapter with nothing to run (prose only, `norun` cells) never waits for a run.
-            for chapter in book.chapters where chapter.hasProgram && ranSignature[chapter.name] != signatures[chapter.name] {
+            for chapter in book.chapters
+            where chapter.hasProgram && ranSignature[chapter.name] != signatures[chapter.name] {
                 if !queue.contains(chapter.name) && running != chapter.name { queue.append(chapter.name) }
             }
             return runs.filter { signatures[$0.key] != nil }
@@ -196,10 +214,14 @@ public final class LivePreview: @unchecked Sendable {
                 run = try driver.run(loaded, chapters: [chapter]).runs[name]
             } catch {
                 // Shown on the page like a compile error, and not retried until the cells change.
-                run = ChapterRun(chapter: name, cells: [], failure: RunFailure(kind: .compile, cell: nil, line: nil,
-                                 message: "cannot write the generated sources: \(error)"),
-                                 record: RunRecord(date: Date(), seed: settings.seed, arguments: settings.arguments,
-                                                   toolchain: "", inputsHash: "", seconds: 0))
+                run = ChapterRun(
+                    chapter: name, cells: [],
+                    failure: RunFailure(
+                        kind: .compile, cell: nil, line: nil,
+                        message: "cannot write the generated sources: \(error)"),
+                    record: RunRecord(
+                        date: Date(), seed: settings.seed, arguments: settings.arguments,
+                        toolchain: "", inputsHash: "", seconds: 0))
             }
             lock.withLock {
                 running = nil

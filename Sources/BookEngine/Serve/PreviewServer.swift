@@ -19,8 +19,10 @@ public final class PreviewServer: @unchecked Sendable {
         self.site = site.standardizedFileURL
         self.state = state
         // Connections idle longer than a long poll would be dropped by a shorter timeout.
-        server = HTTPServer(config: .init(address: try .inet(ip4: "127.0.0.1", port: port), timeout: 60,
-                                          logger: .disabled))
+        server = HTTPServer(
+            config: .init(
+                address: try .inet(ip4: "127.0.0.1", port: port), timeout: 60,
+                logger: .disabled))
     }
 
     /// Starts listening and returns the port (the one chosen when asked for 0).
@@ -54,7 +56,8 @@ public final class PreviewServer: @unchecked Sendable {
                 let page = SitePath.relative(request.query["page"] ?? "/") ?? ""
                 let snapshot = await state.wait(page: page, since: since, timeout: pollTimeout)
                 let body = (try? JSONEncoder().encode(snapshot)) ?? Data("{}".utf8)
-                return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: body)
+                return HTTPResponse(
+                    statusCode: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"], body: body)
             }
             return file(at: path)
         }
@@ -62,14 +65,18 @@ public final class PreviewServer: @unchecked Sendable {
         func file(at path: String) -> HTTPResponse {
             // The version is read before the file is: a page never claims to be newer than it is.
             let snapshot = state.snapshot(page: SitePath.relative(path) ?? "", since: .max)
-            guard let url = SitePath.resolve(path, in: site), let data = FileManager.default.contents(atPath: url.path) else {
-                return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
-                                    body: Data("not found: \(path)\n".utf8))
+            guard let url = SitePath.resolve(path, in: site), let data = FileManager.default.contents(atPath: url.path)
+            else {
+                return HTTPResponse(
+                    statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: Data("not found: \(path)\n".utf8))
             }
             var body = data
             let type = Self.contentType(of: url.pathExtension)
             if url.pathExtension == "html", let page = SitePath.relative(path) {
-                body = Data(LiveReloadScript.inject(into: String(decoding: data, as: UTF8.self), page: page, state: snapshot).utf8)
+                body = Data(
+                    LiveReloadScript.inject(into: String(decoding: data, as: UTF8.self), page: page, state: snapshot)
+                        .utf8)
             }
             return HTTPResponse(statusCode: .ok, headers: [.contentType: type, .cacheControl: "no-store"], body: body)
         }

@@ -22,7 +22,9 @@ public enum SitePath {
     /// The decoded segments of a path relative to the site, or nil when one is unsafe.
     public static func segments(of requestPath: String) -> [String]? {
         // The query and fragment are not part of the file's name.
-        let path = requestPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let path =
+            requestPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+            ?? ""
         guard path.hasPrefix("/") || path.isEmpty else { return nil }
         var segments: [String] = []
         for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -38,6 +40,7 @@ public enum SitePath {
     public static func relative(_ requestPath: String) -> String? {
         guard let segments = segments(of: requestPath) else { return nil }
         let joined = segments.joined(separator: "/")
-        return joined.isEmpty || requestPath.hasSuffix("/") ? (joined.isEmpty ? "index.html" : joined + "/index.html") : joined
+        return joined.isEmpty || requestPath.hasSuffix("/")
+            ? (joined.isEmpty ? "index.html" : joined + "/index.html") : joined
     }
 }

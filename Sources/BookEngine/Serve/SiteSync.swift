@@ -31,10 +31,12 @@ public enum SiteSync {
 
     /// Regular files under `folder`, relative to it.
     static func files(under folder: URL) -> Set<String> {
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        else { return [] }
         let prefix = folder.standardizedFileURL.resolvingSymlinksInPath().path + "/"
         var result = Set<String>()
-        for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
+        for case let url as URL in walker
+        where (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true {
             let path = url.standardizedFileURL.resolvingSymlinksInPath().path
             if path.hasPrefix(prefix) { result.insert(String(path.dropFirst(prefix.count))) }
         }

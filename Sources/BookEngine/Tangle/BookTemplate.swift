@@ -27,7 +27,8 @@ public struct BookTemplate {
     /// Why the settings cannot make a book (nil when they can).
     public func problem() -> String? {
         guard let first = library.first, first.isLetter || first == "_",
-              library.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            library.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" })
+        else {
             return "--library must be a Swift identifier (letters, digits, _), not '\(library)'"
         }
         if ["BookSupport", "BookEngine", "TensorKit", "ArgumentParser", "Foundation"].contains(library) {
@@ -35,8 +36,10 @@ public struct BookTemplate {
         }
         let manifest = engine.appendingPathComponent("Package.swift").path
         guard FileManager.default.fileExists(atPath: manifest),
-              FileManager.default.fileExists(atPath: engine.appendingPathComponent("Sources/BookSupport").path) else {
-            return "--engine \(engine.path) is not this book engine's package (no Package.swift with Sources/BookSupport)"
+            FileManager.default.fileExists(atPath: engine.appendingPathComponent("Sources/BookSupport").path)
+        else {
+            return
+                "--engine \(engine.path) is not this book engine's package (no Package.swift with Sources/BookSupport)"
         }
         return nil
     }
@@ -44,19 +47,25 @@ public struct BookTemplate {
     /// The template's files with their placeholders filled: path in the new book, contents.
     public func files() throws -> [(path: String, contents: Data)] {
         guard let template = Bundle.module.url(forResource: "Template", withExtension: nil) else {
-            throw DiagnosticList([Diagnostic(SourceLocation(file: "Template", line: 0), "the engine's book template is missing")])
+            throw DiagnosticList([
+                Diagnostic(SourceLocation(file: "Template", line: 0), "the engine's book template is missing")
+            ])
         }
         // Names SwiftPM would misread inside the engine's own sources.
         let renamed = ["Package.swift.txt": "Package.swift", "gitignore.txt": ".gitignore"]
-        let values = ["{{TITLE}}": title, "{{LIBRARY}}": library, "{{ENGINE}}": engine.path,
-                      "{{ENGINE_ID}}": engine.lastPathComponent.lowercased()]
+        let values = [
+            "{{TITLE}}": title, "{{LIBRARY}}": library, "{{ENGINE}}": engine.path,
+            "{{ENGINE_ID}}": engine.lastPathComponent.lowercased(),
+        ]
         var files: [(String, Data)] = []
         let base = template.standardizedFileURL.path
         let walker = FileManager.default.enumerator(atPath: base)
         while let relative = walker?.nextObject() as? String {
             var isDirectory: ObjCBool = false
             FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isDirectory)
-            guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: base + "/" + relative) else { continue }
+            guard !isDirectory.boolValue, let data = FileManager.default.contents(atPath: base + "/" + relative) else {
+                continue
+            }
             var contents = data
             if let text = String(data: data, encoding: .utf8) {
                 contents = Data(values.reduce(text) { $0.replacingOccurrences(of: $1.key, with: $1.value) }.utf8)
@@ -69,13 +78,19 @@ public struct BookTemplate {
     /// Writes the book into `folder`, which must not exist or be empty. The files are written
     /// into a temporary sibling first and moved in at the end, so a failure leaves nothing behind.
     public func write(into folder: URL) throws {
-        if let problem = problem() { throw DiagnosticList([Diagnostic(SourceLocation(file: folder.path, line: 0), problem)]) }
+        if let problem = problem() {
+            throw DiagnosticList([Diagnostic(SourceLocation(file: folder.path, line: 0), problem)])
+        }
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fm.fileExists(atPath: folder.path, isDirectory: &isDirectory)
-        if exists && (!isDirectory.boolValue || !((try? fm.contentsOfDirectory(atPath: folder.path)) ?? ["?"]).isEmpty) {
-            throw DiagnosticList([Diagnostic(SourceLocation(file: folder.path, line: 0),
-                                             "already exists and is not an empty folder; `book init` writes a new book only")])
+        if exists && (!isDirectory.boolValue || !((try? fm.contentsOfDirectory(atPath: folder.path)) ?? ["?"]).isEmpty)
+        {
+            throw DiagnosticList([
+                Diagnostic(
+                    SourceLocation(file: folder.path, line: 0),
+                    "already exists and is not an empty folder; `book init` writes a new book only")
+            ])
         }
         let staging = folder.deletingLastPathComponent()
             .appendingPathComponent(".\(folder.lastPathComponent).init-\(ProcessInfo.processInfo.processIdentifier)")

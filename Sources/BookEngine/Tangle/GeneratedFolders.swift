@@ -17,7 +17,9 @@ enum GeneratedFolders {
     static func resolve(_ path: String, inside folder: String, root: URL) throws -> URL {
         let base = root.appendingPathComponent(folder).resolvingSymlinksInPath().standardizedFileURL.path
         let url = root.appendingPathComponent(path).resolvingSymlinksInPath().standardizedFileURL
-        guard url.path.hasPrefix(base + "/"), !url.pathComponents.contains("..") else { throw Escape(path: path, folder: folder) }
+        guard url.path.hasPrefix(base + "/"), !url.pathComponents.contains("..") else {
+            throw Escape(path: path, folder: folder)
+        }
         return url
     }
 
@@ -37,15 +39,19 @@ enum GeneratedFolders {
         let rootPath = root.resolvingSymlinksInPath().standardizedFileURL.path
         func related(_ a: String, _ b: String) -> Bool { a == b || a.hasPrefix(b + "/") || b.hasPrefix(a + "/") }
         if path == rootPath || rootPath.hasPrefix(path + "/") || path == "/" {
-            return "the site folder \(site.path) would replace the book's root folder; choose a folder of its own (e.g. site)"
+            return
+                "the site folder \(site.path) would replace the book's root folder; choose a folder of its own (e.g. site)"
         }
         for folder in ["Chapters", "Sources", "Tests", ".git"] where related(path, rootPath + "/" + folder) {
-            return "the site folder \(site.path) overlaps the book's \(folder)/ folder; choose a folder of its own (e.g. site)"
+            return
+                "the site folder \(site.path) overlaps the book's \(folder)/ folder; choose a folder of its own (e.g. site)"
         }
         let fm = FileManager.default
         if let entries = try? fm.contentsOfDirectory(atPath: path), !entries.isEmpty,
-           !(entries.contains("index.html") && entries.contains("theme")) {
-            return "the site folder \(site.path) holds files the renderer did not make; choose another folder or empty it"
+            !(entries.contains("index.html") && entries.contains("theme"))
+        {
+            return
+                "the site folder \(site.path) holds files the renderer did not make; choose another folder or empty it"
         }
         return nil
     }

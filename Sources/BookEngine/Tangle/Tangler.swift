@@ -24,10 +24,13 @@ public struct Tangler {
         for chapter in book.chapters {
             let saved = chapter.cells.filter(\.isSaved)
             if !saved.isEmpty {
-                files.append(GeneratedFile(path: "\(libraryFolder)/\(Self.typeName(chapter.name)).swift",
-                                           contents: libraryFile(chapter, cells: saved)))
+                files.append(
+                    GeneratedFile(
+                        path: "\(libraryFolder)/\(Self.typeName(chapter.name)).swift",
+                        contents: libraryFile(chapter, cells: saved)))
             }
-            files.append(GeneratedFile(path: "\(programsFolder)/\(chapter.name)/main.swift", contents: program(chapter)))
+            files.append(
+                GeneratedFile(path: "\(programsFolder)/\(chapter.name)/main.swift", contents: program(chapter)))
         }
         if let manifest = manifest() { files.append(manifest) }
         return files
@@ -40,11 +43,14 @@ public struct Tangler {
     private func manifest() -> GeneratedFile? {
         let url = book.root.appendingPathComponent("Package.swift")
         guard let text = try? String(contentsOf: url, encoding: .utf8),
-              let begin = text.range(of: Self.manifestBegin),
-              let end = text.range(of: Self.manifestEnd, range: begin.upperBound..<text.endIndex) else { return nil }
-        let list = "let chapterPrograms = [\(book.chapters.map { Self.literal($0.name) }.joined(separator: ", "))]\n"
+            let begin = text.range(of: Self.manifestBegin),
+            let end = text.range(of: Self.manifestEnd, range: begin.upperBound..<text.endIndex)
+        else { return nil }
+        let list =
+            "let chapterPrograms = [\(book.chapters.map { Self.literal($0.name) }.joined(separator: ", "))]\n"
             + "let bookLibrary = \(Self.literal(book.config.library))\n"
-        return GeneratedFile(path: "Package.swift", contents: String(text[..<begin.upperBound]) + list + String(text[end.lowerBound...]))
+        return GeneratedFile(
+            path: "Package.swift", contents: String(text[..<begin.upperBound]) + list + String(text[end.lowerBound...]))
     }
 
     /// Generated files that differ from what is on disk, and stale files that should go.
@@ -55,12 +61,18 @@ public struct Tangler {
             let url = book.root.appendingPathComponent(file.path)
             let onDisk = (try? String(contentsOf: url, encoding: .utf8))
             if onDisk != file.contents {
-                problems.append(Diagnostic(SourceLocation(file: file.path, line: 0),
-                                           onDisk == nil ? "missing: run `book tangle`" : "differs from what the chapters generate: run `book tangle` (never edit generated files)"))
+                problems.append(
+                    Diagnostic(
+                        SourceLocation(file: file.path, line: 0),
+                        onDisk == nil
+                            ? "missing: run `book tangle`"
+                            : "differs from what the chapters generate: run `book tangle` (never edit generated files)")
+                )
             }
         }
         for path in staleFiles(keeping: Set(expected.map(\.path))) {
-            problems.append(Diagnostic(SourceLocation(file: path, line: 0), "no chapter generates this file: run `book tangle`"))
+            problems.append(
+                Diagnostic(SourceLocation(file: path, line: 0), "no chapter generates this file: run `book tangle`"))
         }
         return problems
     }
@@ -75,7 +87,8 @@ public struct Tangler {
         for file in expected {
             let url = try GeneratedFolders.resolve(file.path, inside: folder(of: file.path), root: book.root)
             if (try? String(contentsOf: url, encoding: .utf8)) == file.contents { continue }
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try AtomicFile.write(file.contents, to: url)
             touched.append(file.path)
         }
@@ -86,7 +99,8 @@ public struct Tangler {
             // The chapter's own folder goes too once empty; the generated folder itself stays.
             let parent = (path as NSString).deletingLastPathComponent
             if parent != owner, let folder = try? GeneratedFolders.resolve(parent, inside: owner, root: book.root),
-               (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+                (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true
+            {
                 try? FileManager.default.removeItem(at: folder)
             }
             touched.append(path)
@@ -113,7 +127,9 @@ public struct Tangler {
                 let url = book.root.appendingPathComponent(path)
                 var isDir: ObjCBool = false
                 let exists = fm.fileExists(atPath: url.path, isDirectory: &isDir)
-                if exists && !isDir.boolValue && !keeping.contains(path) && GeneratedFolders.isGenerated(url) { stale.append(path) }
+                if exists && !isDir.boolValue && !keeping.contains(path) && GeneratedFolders.isGenerated(url) {
+                    stale.append(path)
+                }
             }
         }
         return stale.sorted()
@@ -126,10 +142,10 @@ public struct Tangler {
     private func libraryIndex() -> String {
         let chapters = book.chapters.filter { $0.cells.contains(where: \.isSaved) }.map(\.path)
         return """
-        \(GeneratedFolders.header). \(Self.doNotEdit)
-        // The book's library (\(book.config.library)): the `save` cells of \(chapters.isEmpty ? "no chapter yet" : chapters.joined(separator: ", ")).
+            \(GeneratedFolders.header). \(Self.doNotEdit)
+            // The book's library (\(book.config.library)): the `save` cells of \(chapters.isEmpty ? "no chapter yet" : chapters.joined(separator: ", ")).
 
-        """
+            """
     }
 
     private func libraryFile(_ chapter: Chapter, cells: [Cell]) -> String {
@@ -146,8 +162,11 @@ public struct Tangler {
         out += (book.config.programImports + [book.config.library]).map { "import \($0)\n" }.joined()
         // The fingerprints of the chapters this program comes from: it refuses to run once they change.
         let sources = book.chapters.filter { $0.name == chapter.name || !$0.cells.filter(\.isSaved).isEmpty }
-            .map { "\(Self.literal($0.path)): \(Self.literal(fingerprint(of: $0, savedCellsOnly: $0.name != chapter.name)))" }
-        out += "\n\(RunContract.GeneratedCall.start)(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)),\n"
+            .map {
+                "\(Self.literal($0.path)): \(Self.literal(fingerprint(of: $0, savedCellsOnly: $0.name != chapter.name)))"
+            }
+        out +=
+            "\n\(RunContract.GeneratedCall.start)(name: \(Self.literal(chapter.name)), about: \(Self.literal(chapter.title)),\n"
         out += "              sources: [\(sources.joined(separator: ", "))],\n"
         out += "              generatedFile: \(Self.literal("\(programsFolder)/\(chapter.name)/main.swift")))\n"
         out += book.config.prologue.map { "\($0)\n" }.joined()
@@ -172,12 +191,14 @@ public struct Tangler {
     private func located(_ cell: Cell, in chapter: Chapter) -> String {
         var source = cell.source
         if !source.hasSuffix("\n") { source += "\n" }
-        return "#sourceLocation(file: \(Self.literal(chapter.path)), line: \(cell.codeLine))\n\(source)#sourceLocation()\n"
+        return
+            "#sourceLocation(file: \(Self.literal(chapter.path)), line: \(cell.codeLine))\n\(source)#sourceLocation()\n"
     }
 
     /// `text-sequences` → `TextSequences`, a file name that reads like a type.
     static func typeName(_ name: String) -> String {
-        name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        name.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+            .joined()
     }
 
     /// A Swift string literal.

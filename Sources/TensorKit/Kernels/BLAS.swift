@@ -1,6 +1,6 @@
 import CBLAS
-import TensorKitKernels
 import Foundation
+import TensorKitKernels
 
 /// The kernels TensorKit runs: its own AVX-512 ones (packed matrix product, small-shape product,
 /// fused gates, vector math), its own AVX2+FMA packed matrix product (the rest portable Swift), or
@@ -38,12 +38,18 @@ enum BLAS {
         guard let name = requested, !name.isEmpty else { return .success(supported[0]) }
         // "blas" is the old name of the portable path
         guard let chosen = name == "blas" ? .portable : KernelSet(rawValue: name) else {
-            return .failure(KernelChoiceError(description:
-                "TENSORKIT_KERNELS=\(name): expected one of \(KernelSet.allCases.map(\.rawValue).joined(separator: ", "))"))
+            return .failure(
+                KernelChoiceError(
+                    description:
+                        "TENSORKIT_KERNELS=\(name): expected one of \(KernelSet.allCases.map(\.rawValue).joined(separator: ", "))"
+                ))
         }
         guard supported.contains(chosen) else {
-            return .failure(KernelChoiceError(description:
-                "TENSORKIT_KERNELS=\(name): this CPU supports only \(supported.map(\.rawValue).joined(separator: ", "))"))
+            return .failure(
+                KernelChoiceError(
+                    description:
+                        "TENSORKIT_KERNELS=\(name): this CPU supports only \(supported.map(\.rawValue).joined(separator: ", "))"
+                ))
         }
         return .success(chosen)
     }
@@ -63,20 +69,24 @@ enum BLAS {
     /// AVX2 (an old OpenBLAS that does not recognise the CPU falls back to such a core silently).
     static let openBLASCore: (name: String, generic: Bool) = {
         let name = String(cString: openblas_get_corename())
-        let old: Set<String> = ["prescott", "katmai", "coppermine", "northwood", "banias", "core2", "penryn",
-                                "dunnington", "nehalem", "atom", "athlon", "opteron", "opteron_sse3",
-                                "barcelona", "bobcat", "nano", "sandybridge", "bulldozer", "piledriver"]
+        let old: Set<String> = [
+            "prescott", "katmai", "coppermine", "northwood", "banias", "core2", "penryn",
+            "dunnington", "nehalem", "atom", "athlon", "opteron", "opteron_sse3",
+            "barcelona", "bobcat", "nano", "sandybridge", "bulldozer", "piledriver",
+        ]
         return (name, old.contains(name.lowercased()) && tk_cpu_has_avx2_fma() != 0)
     }()
 
     /// Says once, on standard error, when the portable path runs OpenBLAS's generic core.
     static let warnedGenericCore: Void = {
         if openBLASCore.generic {
-            FileHandle.standardError.write(Data("""
-                TensorKit: OpenBLAS runs its generic \(openBLASCore.name) kernel on a CPU with AVX2; \
-                leave TENSORKIT_KERNELS unset for TensorKit's own kernels, or set OPENBLAS_CORETYPE \
-                (e.g. Haswell, SkylakeX) before the program starts.\n
-                """.utf8))
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    TensorKit: OpenBLAS runs its generic \(openBLASCore.name) kernel on a CPU with AVX2; \
+                    leave TENSORKIT_KERNELS unset for TensorKit's own kernels, or set OPENBLAS_CORETYPE \
+                    (e.g. Haswell, SkylakeX) before the program starts.\n
+                    """.utf8))
         }
     }()
 
@@ -84,26 +94,32 @@ enum BLAS {
     static var kernelDescription: String {
         switch kernels {
         case .avx512:
-            return "tensorkit-avx512 (packed \(tk_gemm_mr(TK_GEMM_AVX512))x\(tk_gemm_nr(TK_GEMM_AVX512)) micro-kernel; 8x32 for small shapes)"
+            return
+                "tensorkit-avx512 (packed \(tk_gemm_mr(TK_GEMM_AVX512))x\(tk_gemm_nr(TK_GEMM_AVX512)) micro-kernel; 8x32 for small shapes)"
         case .avx2:
             return "tensorkit-avx2 (packed \(tk_gemm_mr(TK_GEMM_AVX2))x\(tk_gemm_nr(TK_GEMM_AVX2)) micro-kernel)"
         case .portable:
-            return "openblas-\(openBLASCore.name.lowercased())" + (openBLASCore.generic ? " (generic core on an AVX2 CPU)" : "")
+            return "openblas-\(openBLASCore.name.lowercased())"
+                + (openBLASCore.generic ? " (generic core on an AVX2 CPU)" : "")
         }
     }
 
     /// C (m x n) = op(A) (m x k) * op(B) (k x n) + bias (n), broadcast over rows.
-    static func gemmBias(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
-                         bias: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func gemmBias(
+        transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        bias: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         if avx512Eligible(transA: transA, transB: transB, n: n, k: k) {
-            smallGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
-                      beta: 0, bias: bias, c, ldc: ldc)
+            smallGemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                beta: 0, bias: bias, c, ldc: ldc)
             return
         }
         if kernels != .portable {
-            packedGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
-                       beta: 0, bias: bias, c, ldc: ldc)
+            packedGemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                beta: 0, bias: bias, c, ldc: ldc)
             return
         }
         for r in 0..<m { copyFloats(bias, c + r * ldc, n) }
@@ -117,23 +133,27 @@ enum BLAS {
 
     /// C (m x n) = alpha * op(A) (m x k) * op(B) (k x n) + beta * C, all row-major.
     @inline(__always)
-    static func gemm(transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
-                     alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
-                     _ b: UnsafePointer<Float>, ldb: Int,
-                     beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func gemm(
+        transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Float = 1, _ a: UnsafePointer<Float>, lda: Int,
+        _ b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         if m == 0 || n == 0 { return }
         if k == 0 {
             if beta == 0 { for r in 0..<m { (c + r * ldc).initialize(repeating: 0, count: n) } }
             return
         }
         if alpha == 1 && (beta == 0 || beta == 1) && avx512Eligible(transA: transA, transB: transB, n: n, k: k) {
-            smallGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
-                      beta: beta, c, ldc: ldc)
+            smallGemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                beta: beta, c, ldc: ldc)
             return
         }
         if kernels != .portable && alpha == 1 && (beta == 0 || beta == 1) {
-            packedGemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
-                       beta: beta, bias: nil, c, ldc: ldc)
+            packedGemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                beta: beta, bias: nil, c, ldc: ldc)
             return
         }
         _ = configured
@@ -142,45 +162,53 @@ enum BLAS {
         // threads (OpenBLAS rounds differently for different shapes); op(A)'s row r starts at
         // a + r (transposed) or a + r * lda
         Parallel.forFixedBlocks(m, align: 8, work: m * n * k) { rows in
-            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                        Int32(rows.count), Int32(n), Int32(k), alpha, a + rows.lowerBound * (transA ? 1 : lda),
-                        Int32(lda), b, Int32(ldb), beta, c + rows.lowerBound * ldc, Int32(ldc))
+            cblas_sgemm(
+                CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                Int32(rows.count), Int32(n), Int32(k), alpha, a + rows.lowerBound * (transA ? 1 : lda),
+                Int32(lda), b, Int32(ldb), beta, c + rows.lowerBound * ldc, Int32(ldc))
         }
     }
 
     /// TensorKit's packed kernel (gemm.c) with the AVX-512 or AVX2 micro-kernel, C split across
     /// the worker pool by columns when it is wide (each thread then packs only its part of B),
     /// else by rows; whole micro-tiles either way, and the same bits for any split.
-    static func packedGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
-                           _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>?,
-                           _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func packedGemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+        _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>?,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         let isa = kernels == .avx512 ? TK_GEMM_AVX512 : TK_GEMM_AVX2
         let ais = transA ? 1 : lda, aqs = transA ? lda : 1
         let bqs = transB ? 1 : ldb, bjs = transB ? ldb : 1
         let mr = tk_gemm_mr(isa), nr = tk_gemm_nr(isa)
         if n < 8 * nr && m >= 2 * mr {
             Parallel.forRanges(m, align: mr, work: m * n * k) { rows in
-                tk_sgemm_packed(isa, rows.count, n, k, a + rows.lowerBound * ais, ais, aqs, b, bqs, bjs,
-                                beta, bias, c + rows.lowerBound * ldc, ldc)
+                tk_sgemm_packed(
+                    isa, rows.count, n, k, a + rows.lowerBound * ais, ais, aqs, b, bqs, bjs,
+                    beta, bias, c + rows.lowerBound * ldc, ldc)
             }
         } else {
             Parallel.forRanges(n, align: nr, work: m * n * k) { cols in
-                tk_sgemm_packed(isa, m, cols.count, k, a, ais, aqs, b + cols.lowerBound * bjs, bqs, bjs,
-                                beta, bias.map { $0 + cols.lowerBound }, c + cols.lowerBound, ldc)
+                tk_sgemm_packed(
+                    isa, m, cols.count, k, a, ais, aqs, b + cols.lowerBound * bjs, bqs, bjs,
+                    beta, bias.map { $0 + cols.lowerBound }, c + cols.lowerBound, ldc)
             }
         }
     }
 
     /// The AVX-512 kernel; a transposed B (always a small weight here) is transposed on the stack first.
-    static func smallGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
-                          _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>? = nil,
-                          _ c: UnsafeMutablePointer<Float>, ldc: Int) {
+    static func smallGemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
+        _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>? = nil,
+        _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         let ars = transA ? 1 : lda, aks = transA ? lda : 1
         // rows of C split across the worker pool (in blocks of the kernel's 8 rows)
         func product(_ b: UnsafePointer<Float>, _ ldb: Int) {
             Parallel.forRanges(m, align: 8, work: m * n * k) { rows in
-                tk_gemm_avx512(rows.count, n, k, a + rows.lowerBound * ars, ars, aks, b, ldb, beta, bias,
-                               c + rows.lowerBound * ldc, ldc)
+                tk_gemm_avx512(
+                    rows.count, n, k, a + rows.lowerBound * ars, ars, aks, b, ldb, beta, bias,
+                    c + rows.lowerBound * ldc, ldc)
             }
         }
         if !transB {

@@ -1,6 +1,6 @@
-import TensorKitKernels
 import Foundation
 import Synchronization
+import TensorKitKernels
 
 // Splitting one operation (a matrix product, a tanh over a batch) across the machine's cores.
 //
@@ -37,7 +37,7 @@ final class WorkerPool: @unchecked Sendable {
 
     private init(threads: Int) {
         self.threads = threads
-        for _ in 1 ..< max(threads, 1) {
+        for _ in 1..<max(threads, 1) {
             let thread = Thread { [unowned self] in helperLoop() }
             thread.name = "TensorKit worker"
             thread.start()
@@ -55,7 +55,7 @@ final class WorkerPool: @unchecked Sendable {
     /// have finished.
     func run(_ chunks: Int, _ body: (Int) -> Void) {
         guard chunks > 1, activeThreads > 1, chunks < 0xFFFF,
-              busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+            busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
             for c in 0..<chunks { body(c) }
             return
@@ -95,8 +95,9 @@ final class WorkerPool: @unchecked Sendable {
             let start = Int(s & 0xFFFF), end = Int((s >> 16) & 0xFFFF)
             guard s >> 32 == generation, start < end else { return nil }
             let desired = fromEnd ? s - (1 << 16) : s + 1
-            let (exchanged, original) = state.compareExchange(expected: s, desired: desired,
-                                                              ordering: .acquiringAndReleasing)
+            let (exchanged, original) = state.compareExchange(
+                expected: s, desired: desired,
+                ordering: .acquiringAndReleasing)
             if exchanged { return fromEnd ? end - 1 : start }
             s = original
         }
@@ -155,7 +156,7 @@ enum Parallel {
     /// keeps one partial result per block and adds them in block order is reproducible.
     static func forBlocks(_ count: Int, size: Int, _ body: (Int, Range<Int>) -> Void) {
         let blocks = (count + size - 1) / size
-        WorkerPool.shared.run(blocks) { b in body(b, b * size ..< min((b + 1) * size, count)) }
+        WorkerPool.shared.run(blocks) { b in body(b, b * size..<min((b + 1) * size, count)) }
     }
 
     /// Calls body on at most four blocks of rows that cover 0..<count and depend on `count`
@@ -190,4 +191,3 @@ enum Parallel {
         }
     }
 }
-

@@ -65,8 +65,10 @@ typealias V8 = SIMD8<Float>
 @inline(__always) func lanewise(_ x: Float, _ f: (V8) -> V8) -> Float { f(V8(repeating: x))[0] }
 
 /// out[i] = f(x[i]) for a vectorised f; `out` may alias `x`.
-@inline(__always) func mapBuffer(_ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
-                                 _ n: Int, _ f: (V8) -> V8) {
+@inline(__always) func mapBuffer(
+    _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+    _ n: Int, _ f: (V8) -> V8
+) {
     var i = 0
     while i + 8 <= n {
         store8(f(load8(x + i)), out + i)

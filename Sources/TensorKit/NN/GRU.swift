@@ -30,8 +30,9 @@ public final class GRU: Module {
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
         self.dropout = dropout
-        weights = RecurrentWeights(gates: 3, inputSize: inputSize, hiddenSize: hiddenSize,
-                                   numLayers: numLayers, op: "GRU")
+        weights = RecurrentWeights(
+            gates: 3, inputSize: inputSize, hiddenSize: hiddenSize,
+            numLayers: numLayers, op: "GRU")
     }
 
     /// Per layer in PyTorch's order: weightIH, weightHH, biasIH, biasHH.
@@ -58,11 +59,11 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], g = 3 * h
     let bh = batch * h, bg = batch * g
     let input = StepInput(x, wih, bih)
-    let whhT = permuted(whh, [1, 0])                          // (H, 3H)
-    let gi = Tensor(uninitialized: [batch, g])                // W_i x_t + b_i, one step at a time
-    let hs = Tensor(uninitialized: [steps + 1, batch, h])     // hs[0] = h0, hs[t+1] = h_t
-    let gates = Tensor(uninitialized: [steps, batch, g])      // saved r, z, hn = W_hn h + b_hn
-    let ns = Tensor(uninitialized: [steps, batch, h])         // saved n
+    let whhT = permuted(whh, [1, 0])  // (H, 3H)
+    let gi = Tensor(uninitialized: [batch, g])  // W_i x_t + b_i, one step at a time
+    let hs = Tensor(uninitialized: [steps + 1, batch, h])  // hs[0] = h0, hs[t+1] = h_t
+    let gates = Tensor(uninitialized: [steps, batch, g])  // saved r, z, hn = W_hn h + b_hn
+    let ns = Tensor(uninitialized: [steps, batch, h])  // saved n
     let hsP = hs.data, gatesP = gates.data, nsP = ns.data, giP = gi.data, bhhP = bhh.data
     let whhTP = UnsafePointer(whhT.data)
     loadInitialState(h0, hsP, bh)
@@ -88,11 +89,11 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             for b in 0..<n {
                 let row = gt + b * g, irow = gi + b * g, nrow = nt + b * h
                 for j in 0..<(2 * h) { row[j] += irow[j] + bhhP[j] }
-                vSigmoid(row, row, 2 * h)                         // r, z
+                vSigmoid(row, row, 2 * h)  // r, z
                 for j in 0..<h {
                     let hn = row[2 * h + j] + bhhP[2 * h + j]
                     row[2 * h + j] = hn
-                    nrow[j] = irow[2 * h + j] + row[j] * hn       // pre-activation of n
+                    nrow[j] = irow[2 * h + j] + row[j] * hn  // pre-activation of n
                 }
             }
             vTanh(nt, nt, n * h)
@@ -111,7 +112,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             // W_h h + b_h; every weight gradient is accumulated step by step from them.
             let hsP = hs.data, gatesP = gates.data, nsP = ns.data  // through the tensors the closure keeps
             let dGi = Tensor(uninitialized: [batch, g]), dGh = Tensor(uninitialized: [batch, g])
-            let dh = Tensor.zeros([batch, h])                 // dL/dh_t from step t+1
+            let dh = Tensor.zeros([batch, h])  // dL/dh_t from step t+1
             let dWih = wih.requiresGrad ? Tensor(uninitialized: wih.shape) : nil
             let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, g]) : nil
             let dWhh = Tensor(uninitialized: whh.shape)
@@ -127,7 +128,8 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                     let (dh, dGi, dGh) = (dhP + o * h, dGiP + o * g, dGhP + o * g)
                     if BLAS.avx512 {
                         // also adds the bias gradients (column sums of dGi, dGh) into the block's partials
-                        tk_gru_backward_avx512(n, h, gt, nt, hPrev, go, dh, dGi, dGh, dbih.block(block), dbhh.block(block))
+                        tk_gru_backward_avx512(
+                            n, h, gt, nt, hPrev, go, dh, dGi, dGh, dbih.block(block), dbhh.block(block))
                     } else {
                         gruStepBackward(n, h, gt, nt, hPrev, go, dh, dGi, dGh)
                         addColumnSums(dGh, rows: n, cols: g, into: dbhh.block(block))
@@ -135,10 +137,12 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                     }
                 }
                 // the step kernel left z * dL/dh_t in dh (the path through h_{t-1} directly); add dGh_t W_hh
-                hiddenStepBackward(batch: batch, hidden: h, gates: g, dGhP, whh: whh.data, hPrev: hPrev,
-                                   dh: dhP, dhBeta: 1, dWhh: dWhh.data, first: first)
-                input.backward(step: t, dGiP, dW: dWih?.data ?? dWhh.data, dWBeta: first ? 0 : 1,
-                               dWT: dWihT?.data, db: nil, dx: dx?.data, dxBeta: 0)
+                hiddenStepBackward(
+                    batch: batch, hidden: h, gates: g, dGhP, whh: whh.data, hPrev: hPrev,
+                    dh: dhP, dhBeta: 1, dWhh: dWhh.data, first: first)
+                input.backward(
+                    step: t, dGiP, dW: dWih?.data ?? dWhh.data, dWBeta: first ? 0 : 1,
+                    dWT: dWihT?.data, db: nil, dx: dx?.data, dxBeta: 0)
             }
             h0?.accumulateGrad(dh, owned: true)
             whh.accumulateGrad(dWhh, owned: true)
@@ -151,9 +155,11 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
 }
 
 /// The portable version of tk_gru_backward_avx512 (see tk_kernels.h).
-func gruStepBackward(_ batch: Int, _ h: Int, _ gt: UnsafePointer<Float>, _ nt: UnsafePointer<Float>,
-                     _ hPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafeMutablePointer<Float>,
-                     _ dgi: UnsafeMutablePointer<Float>, _ dgh: UnsafeMutablePointer<Float>) {
+func gruStepBackward(
+    _ batch: Int, _ h: Int, _ gt: UnsafePointer<Float>, _ nt: UnsafePointer<Float>,
+    _ hPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafeMutablePointer<Float>,
+    _ dgi: UnsafeMutablePointer<Float>, _ dgh: UnsafeMutablePointer<Float>
+) {
     let g = 3 * h
     for b in 0..<batch {
         let row = gt + b * g, n = nt + b * h, hp = hPrev + b * h, gob = go + b * h, dhb = dhP + b * h
@@ -164,9 +170,13 @@ func gruStepBackward(_ batch: Int, _ h: Int, _ gt: UnsafePointer<Float>, _ nt: U
             let dnPre = dht * (1 - z) * (1 - nj * nj)
             let drPre = dnPre * hn * r * (1 - r)
             let dzPre = dht * (hp[j] - nj) * z * (1 - z)
-            di[j] = drPre; di[h + j] = dzPre; di[2 * h + j] = dnPre
-            dhh[j] = drPre; dhh[h + j] = dzPre; dhh[2 * h + j] = dnPre * r
-            dhb[j] = dht * z                      // the direct path z * h_{t-1}
+            di[j] = drPre
+            di[h + j] = dzPre
+            di[2 * h + j] = dnPre
+            dhh[j] = drPre
+            dhh[h + j] = dzPre
+            dhh[2 * h + j] = dnPre * r
+            dhb[j] = dht * z  // the direct path z * h_{t-1}
         }
     }
 }

@@ -30,8 +30,9 @@ public final class LSTM: Module {
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
         self.dropout = dropout
-        weights = RecurrentWeights(gates: 4, inputSize: inputSize, hiddenSize: hiddenSize,
-                                   numLayers: numLayers, op: "LSTM")
+        weights = RecurrentWeights(
+            gates: 4, inputSize: inputSize, hiddenSize: hiddenSize,
+            numLayers: numLayers, op: "LSTM")
     }
 
     /// Per layer in PyTorch's order: weightIH, weightHH, biasIH, biasHH.
@@ -40,7 +41,8 @@ public final class LSTM: Module {
     /// x (steps, batch, input), state (h, c) each (layers, batch, hidden) or zeros ->
     /// output (steps, batch, hidden) of the top layer, final (h, c) each (layers, batch, hidden).
     public func callAsFunction(_ x: Tensor, _ state: (h: Tensor, c: Tensor)? = nil)
-        -> (output: Tensor, state: (h: Tensor, c: Tensor)) {
+        -> (output: Tensor, state: (h: Tensor, c: Tensor))
+    {
         checkRecurrentInput("LSTM", x, inputSize: inputSize, state?.h, layers: numLayers, hidden: hiddenSize)
         checkRecurrentInput("LSTM", x, inputSize: inputSize, state?.c, layers: numLayers, hidden: hiddenSize)
         let steps = x.shape[0]
@@ -48,8 +50,9 @@ public final class LSTM: Module {
         var hs: [Tensor] = [], cs: [Tensor] = []
         for l in 0..<numLayers {
             // y: (T+1, B, H) = h_1...h_T then c_T
-            let y = lstmLayer(input, layerState(state?.h, l), layerState(state?.c, l),
-                              weightIH[l], weightHH[l], biasIH[l], biasHH[l])
+            let y = lstmLayer(
+                input, layerState(state?.h, l), layerState(state?.c, l),
+                weightIH[l], weightHH[l], biasIH[l], biasHH[l])
             let out = y[0..<steps]
             hs.append(y[steps - 1])
             cs.append(y[steps])
@@ -61,17 +64,19 @@ public final class LSTM: Module {
 
 /// One LSTM layer over a whole sequence, as one autograd op (structured like gruLayer).
 /// x: (T, B, in); h0, c0: (B, H) or nil for zeros; returns (T+1, B, H): h_1...h_T, then c_T.
-func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: Tensor,
-               _ bih: Tensor, _ bhh: Tensor) -> Tensor {
+func lstmLayer(
+    _ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: Tensor,
+    _ bih: Tensor, _ bhh: Tensor
+) -> Tensor {
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], g = 4 * h
     let bh = batch * h, bg = batch * g
     let input = StepInput(x, wih, bih)
-    let whhT = permuted(whh, [1, 0])                          // (H, 4H)
-    let gi = Tensor(uninitialized: [batch, g])                // W_i x_t + b_i, one step at a time
-    let ys = Tensor(uninitialized: [steps + 2, batch, h])     // h0, h_1...h_T, c_T
-    let acts = Tensor(uninitialized: [steps, batch, g])       // saved i, f, g, o
-    let cs = Tensor(uninitialized: [steps + 1, batch, h])     // c0, c_1...c_T
-    let tcs = Tensor(uninitialized: [steps, batch, h])        // saved tanh(c_t)
+    let whhT = permuted(whh, [1, 0])  // (H, 4H)
+    let gi = Tensor(uninitialized: [batch, g])  // W_i x_t + b_i, one step at a time
+    let ys = Tensor(uninitialized: [steps + 2, batch, h])  // h0, h_1...h_T, c_T
+    let acts = Tensor(uninitialized: [steps, batch, g])  // saved i, f, g, o
+    let cs = Tensor(uninitialized: [steps + 1, batch, h])  // c0, c_1...c_T
+    let tcs = Tensor(uninitialized: [steps, batch, h])  // saved tanh(c_t)
     let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data, giP = gi.data, bhhP = bhh.data
     loadInitialState(h0, ysP, bh)
     loadInitialState(c0, csP, bh)
@@ -98,9 +103,9 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
             for b in 0..<n {
                 let row = at + b * g, irow = gi + b * g
                 for j in 0..<g { row[j] += irow[j] + bhhP[j] }
-                vSigmoid(row, row, 2 * h)                         // i, f
-                vTanh(row + 2 * h, row + 2 * h, h)                // g
-                vSigmoid(row + 3 * h, row + 3 * h, h)             // o
+                vSigmoid(row, row, 2 * h)  // i, f
+                vTanh(row + 2 * h, row + 2 * h, h)  // g
+                vSigmoid(row + 3 * h, row + 3 * h, h)  // o
                 let cp = cPrev + b * h, cn = cNext + b * h
                 for j in 0..<h { cn[j] = row[h + j] * cp[j] + row[j] * row[2 * h + j] }
             }
@@ -143,10 +148,12 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
                         addColumnSums(dG, rows: n, cols: g, into: db.block(block))
                     }
                 }
-                hiddenStepBackward(batch: batch, hidden: h, gates: g, dGP, whh: whh.data, hPrev: hPrev,
-                                   dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
-                input.backward(step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
-                               dx: dx?.data, dxBeta: 0)
+                hiddenStepBackward(
+                    batch: batch, hidden: h, gates: g, dGP, whh: whh.data, hPrev: hPrev,
+                    dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
+                input.backward(
+                    step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
+                    dx: dx?.data, dxBeta: 0)
             }
             h0?.accumulateGrad(dh, owned: true)
             c0?.accumulateGrad(dc, owned: true)
@@ -161,9 +168,11 @@ func lstmLayer(_ x: Tensor, _ h0: Tensor?, _ c0: Tensor?, _ wih: Tensor, _ whh: 
 }
 
 /// The portable version of tk_lstm_backward_avx512 (see tk_kernels.h), without the bias sums.
-func lstmStepBackward(_ batch: Int, _ h: Int, _ at: UnsafePointer<Float>, _ tc: UnsafePointer<Float>,
-                      _ cPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafePointer<Float>,
-                      _ dcP: UnsafeMutablePointer<Float>, _ dG: UnsafeMutablePointer<Float>) {
+func lstmStepBackward(
+    _ batch: Int, _ h: Int, _ at: UnsafePointer<Float>, _ tc: UnsafePointer<Float>,
+    _ cPrev: UnsafePointer<Float>, _ go: UnsafePointer<Float>, _ dhP: UnsafePointer<Float>,
+    _ dcP: UnsafeMutablePointer<Float>, _ dG: UnsafeMutablePointer<Float>
+) {
     let g = 4 * h
     for b in 0..<batch {
         let row = at + b * g, d = dG + b * g, k = b * h

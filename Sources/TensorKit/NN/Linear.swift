@@ -41,11 +41,13 @@ public func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
     let y = out.data
     // y (n, out) = x (n, in) W^T + b (broadcast rows)
     if let b = bias {
-        BLAS.gemmBias(transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
-                      bias: b.data, y, ldc: outSize)
+        BLAS.gemmBias(
+            transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
+            bias: b.data, y, ldc: outSize)
     } else {
-        BLAS.gemm(transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
-                  beta: 0, y, ldc: outSize)
+        BLAS.gemm(
+            transB: true, m: n, n: outSize, k: inSize, x.data, lda: inSize, weight.data, ldb: inSize,
+            beta: 0, y, ldc: outSize)
     }
     var inputs = [x, weight]
     if let b = bias { inputs.append(b) }
@@ -53,12 +55,14 @@ public func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?) -> Tensor {
         out.record(inputs) { g in
             // g: (n, out); dx = g W (n, in); dW = g^T x (out, in); db = column sums of g
             x.withGradBuffer { dx, fresh in
-                BLAS.gemm(m: n, n: inSize, k: outSize, g.data, lda: outSize, weight.data, ldb: inSize,
-                          beta: fresh ? 0 : 1, dx, ldc: inSize)
+                BLAS.gemm(
+                    m: n, n: inSize, k: outSize, g.data, lda: outSize, weight.data, ldb: inSize,
+                    beta: fresh ? 0 : 1, dx, ldc: inSize)
             }
             weight.withGradBuffer { dw, fresh in
-                BLAS.gemm(transA: true, m: outSize, n: inSize, k: n, g.data, lda: outSize, x.data, ldb: inSize,
-                          beta: fresh ? 0 : 1, dw, ldc: inSize)
+                BLAS.gemm(
+                    transA: true, m: outSize, n: inSize, k: n, g.data, lda: outSize, x.data, ldb: inSize,
+                    beta: fresh ? 0 : 1, dw, ldc: inSize)
             }
             bias?.withZeroedGradBuffer { db in addColumnSums(g.data, rows: n, cols: outSize, into: db) }
         }

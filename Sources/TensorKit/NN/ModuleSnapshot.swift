@@ -11,8 +11,9 @@ extension Module {
     /// Sets every parameter from `parameterValues()` of a module of the same shape.
     public func loadParameterValues(_ values: [[Float]]) {
         let parameters = parameters
-        precondition(values.count == parameters.count && zip(values, parameters).allSatisfy { $0.count == $1.count },
-                     "loadParameterValues: the snapshot's shapes do not match the module's parameters")
+        precondition(
+            values.count == parameters.count && zip(values, parameters).allSatisfy { $0.count == $1.count },
+            "loadParameterValues: the snapshot's shapes do not match the module's parameters")
         PendingValues.computeAll()  // deferred products must read the old weights first
         for (p, v) in zip(parameters, values) {
             v.withUnsafeBufferPointer { p.data.update(from: $0.baseAddress!, count: p.count) }

@@ -27,15 +27,18 @@ public final class RNN: Module {
     let weights: RecurrentWeights
 
     /// Every weight and bias starts ~ U(-1/sqrt(hiddenSize), 1/sqrt(hiddenSize)).
-    public init(inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
-                dropout: Float = 0) {
+    public init(
+        inputSize: Int, hiddenSize: Int, numLayers: Int = 1, nonlinearity: Nonlinearity = .tanh,
+        dropout: Float = 0
+    ) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.numLayers = numLayers
         self.nonlinearity = nonlinearity
         self.dropout = dropout
-        weights = RecurrentWeights(gates: 1, inputSize: inputSize, hiddenSize: hiddenSize,
-                                   numLayers: numLayers, op: "RNN")
+        weights = RecurrentWeights(
+            gates: 1, inputSize: inputSize, hiddenSize: hiddenSize,
+            numLayers: numLayers, op: "RNN")
     }
 
     /// Per layer in PyTorch's order: weightIH, weightHH, biasIH, biasHH.
@@ -48,8 +51,9 @@ public final class RNN: Module {
         var input = x
         var finals: [Tensor] = []
         for l in 0..<numLayers {
-            let hs = rnnLayer(input, layerState(h0, l), weightIH[l], weightHH[l], biasIH[l], biasHH[l],
-                              relu: nonlinearity == .relu)
+            let hs = rnnLayer(
+                input, layerState(h0, l), weightIH[l], weightHH[l], biasIH[l], biasHH[l],
+                relu: nonlinearity == .relu)
             finals.append(hs[hs.shape[0] - 1])
             input = l < numLayers - 1 ? TensorKit.dropout(hs, p: dropout, training: training) : hs
         }
@@ -59,12 +63,14 @@ public final class RNN: Module {
 
 /// One Elman RNN layer over a whole sequence, as one autograd op (structured like gruLayer).
 /// x: (T, B, in); h0: (B, H) or nil for zeros; returns h_1...h_T: (T, B, H).
-func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor, _ bhh: Tensor,
-              relu: Bool) -> Tensor {
+func rnnLayer(
+    _ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: Tensor, _ bhh: Tensor,
+    relu: Bool
+) -> Tensor {
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], bh = batch * h
     let input = StepInput(x, wih, bih)
-    let whhT = permuted(whh, [1, 0])                          // (H, H)
-    let hs = Tensor(uninitialized: [steps + 1, batch, h])     // hs[0] = h0, hs[t+1] = h_t
+    let whhT = permuted(whh, [1, 0])  // (H, H)
+    let hs = Tensor(uninitialized: [steps + 1, batch, h])  // hs[0] = h0, hs[t+1] = h_t
     let hsP = hs.data, bhhP = bhh.data
     loadInitialState(h0, hsP, bh)
     let whhTP = UnsafePointer(whhT.data)
@@ -118,10 +124,12 @@ func rnnLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                     }
                 }
                 addColumnSums(dGP, rows: batch, cols: h, into: db.data)
-                hiddenStepBackward(batch: batch, hidden: h, gates: h, dGP, whh: whh.data, hPrev: hPrev,
-                                   dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
-                input.backward(step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
-                               dx: dx?.data, dxBeta: 0)
+                hiddenStepBackward(
+                    batch: batch, hidden: h, gates: h, dGP, whh: whh.data, hPrev: hPrev,
+                    dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
+                input.backward(
+                    step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
+                    dx: dx?.data, dxBeta: 0)
             }
             h0?.accumulateGrad(dh, owned: true)
             whh.accumulateGrad(dWhh, owned: true)

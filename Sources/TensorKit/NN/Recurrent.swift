@@ -8,13 +8,15 @@
 struct RecurrentWeights {
     var weightIH: [Tensor] = []  // (gates*hidden, in)
     var weightHH: [Tensor] = []  // (gates*hidden, hidden)
-    var biasIH: [Tensor] = []    // (gates*hidden)
-    var biasHH: [Tensor] = []    // (gates*hidden)
+    var biasIH: [Tensor] = []  // (gates*hidden)
+    var biasHH: [Tensor] = []  // (gates*hidden)
 
     /// Every weight and bias ~ U(-1/sqrt(hidden), 1/sqrt(hidden)), as PyTorch.
     init(gates: Int, inputSize: Int, hiddenSize: Int, numLayers: Int, op: String) {
         if inputSize <= 0 || hiddenSize <= 0 || numLayers <= 0 {
-            fatalError("\(op): sizes must be positive (inputSize \(inputSize), hiddenSize \(hiddenSize), numLayers \(numLayers))")
+            fatalError(
+                "\(op): sizes must be positive (inputSize \(inputSize), hiddenSize \(hiddenSize), numLayers \(numLayers))"
+            )
         }
         let bound = 1 / Float(hiddenSize).squareRoot()
         let g = gates * hiddenSize
@@ -87,45 +89,56 @@ struct StepInput {
                 }
             }
         } else {
-            BLAS.gemmBias(m: rows.count, n: g, k: inSize, xP! + (t * batch + rows.lowerBound) * inSize, lda: inSize,
-                          wTP, ldb: g, bias: b, out, ldc: g)
+            BLAS.gemmBias(
+                m: rows.count, n: g, k: inSize, xP! + (t * batch + rows.lowerBound) * inSize, lda: inSize,
+                wTP, ldb: g, bias: b, out, ldc: g)
         }
     }
 
     /// Accumulates step t's input-side gradients from dG_t (B, G) into the given buffers:
     /// dW (G, in) or, for one-hot x, dWT (in, G); db (G) unless nil; dx_t (B, in) unless nil.
-    func backward(step t: Int, _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>, dWBeta: Float,
-                  dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
-                  dx: UnsafeMutablePointer<Float>?, dxBeta: Float) {
+    func backward(
+        step t: Int, _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>, dWBeta: Float,
+        dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
+        dx: UnsafeMutablePointer<Float>?, dxBeta: Float
+    ) {
         let g = gates
         if let hot = x.oneHot, let dWT {
             oneHotScatterAdd(hot, rowOffset: x.offset / inSize + t * batch, rows: batch, dG, g, dWT)
         } else {
             // dW (G, in) += dG_t^T (G, B) x_t (B, in)
-            BLAS.gemm(transA: true, m: g, n: inSize, k: batch, dG, lda: g, x.data + t * batch * inSize, ldb: inSize,
-                      beta: dWBeta, dW, ldc: inSize)
+            BLAS.gemm(
+                transA: true, m: g, n: inSize, k: batch, dG, lda: g, x.data + t * batch * inSize, ldb: inSize,
+                beta: dWBeta, dW, ldc: inSize)
         }
         if let db { addColumnSums(dG, rows: batch, cols: g, into: db) }
         if let dx {
             // dx_t (B, in) = dG_t (B, G) W_ih (G, in)
-            BLAS.gemm(m: batch, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: dxBeta,
-                      dx + t * batch * inSize, ldc: inSize)
+            BLAS.gemm(
+                m: batch, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: dxBeta,
+                dx + t * batch * inSize, ldc: inSize)
         }
     }
 
     /// Hands the summed input-side gradients to W_ih (dWT, for one-hot x, transposed back) and x.
     func accumulateGradients(dW: Tensor?, dWT: Tensor?, dx: Tensor?) {
-        if let dWT { wih.accumulateGrad(permuted(dWT, [1, 0]), owned: true) } else if let dW { wih.accumulateGrad(dW, owned: true) }
+        if let dWT {
+            wih.accumulateGrad(permuted(dWT, [1, 0]), owned: true)
+        } else if let dW {
+            wih.accumulateGrad(dW, owned: true)
+        }
         if let dx { x.accumulateGrad(dx, owned: true) }
     }
 }
 
 /// The hidden side of one backward step, shared by RNN, GRU and LSTM:
 /// dh_{t-1} = dhBeta * dh + dG_t W_hh, (B, G) x (G, H); dW_hh = (first ? 0 : dW_hh) + dG_t^T h_{t-1}.
-func hiddenStepBackward(batch: Int, hidden h: Int, gates g: Int, _ dG: UnsafePointer<Float>,
-                        whh: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
-                        dh: UnsafeMutablePointer<Float>, dhBeta: Float,
-                        dWhh: UnsafeMutablePointer<Float>, first: Bool) {
+func hiddenStepBackward(
+    batch: Int, hidden h: Int, gates g: Int, _ dG: UnsafePointer<Float>,
+    whh: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    dh: UnsafeMutablePointer<Float>, dhBeta: Float,
+    dWhh: UnsafeMutablePointer<Float>, first: Bool
+) {
     BLAS.gemm(m: batch, n: h, k: g, dG, lda: g, whh, ldb: h, beta: dhBeta, dh, ldc: h)
     BLAS.gemm(transA: true, m: g, n: h, k: batch, dG, lda: g, hPrev, ldb: h, beta: first ? 0 : 1, dWhh, ldc: h)
 }

@@ -29,10 +29,15 @@ func broadcastStrides(_ shape: [Int], to outShape: [Int]) -> [Int] {
 /// Walks `outShape` in row-major order in runs along the last axis; `body(o, ia, ib, n, sa, sb)`
 /// handles `n` outputs from flat index `o`, reading `a` from `ia` by `sa` and `b` from `ib` by `sb`.
 @inline(__always)
-func forEachRun(_ outShape: [Int], _ aStrides: [Int], _ bStrides: [Int],
-                _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+func forEachRun(
+    _ outShape: [Int], _ aStrides: [Int], _ bStrides: [Int],
+    _ body: (Int, Int, Int, Int, Int, Int) -> Void
+) {
     let rank = outShape.count
-    if rank == 0 { body(0, 0, 0, 1, 0, 0); return }
+    if rank == 0 {
+        body(0, 0, 0, 1, 0, 0)
+        return
+    }
     let n = outShape[rank - 1]
     let total = outShape.reduce(1, *)
     if n == 0 || total == 0 { return }

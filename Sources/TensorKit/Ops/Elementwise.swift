@@ -1,4 +1,6 @@
+import Foundation
 import TensorKitKernels
+
 // Elementwise arithmetic with broadcasting, and the pointwise nonlinearities.
 // Each op computes its result and records, right beside it, how its gradient flows back.
 
@@ -128,7 +130,10 @@ extension Tensor {
         for i in 0..<a.count { y[i] = scale * x[i] + shift }
         if recording(a) {
             out.record([a]) { g in
-                if scale == 1 { a.accumulateGrad(g); return }
+                if scale == 1 {
+                    a.accumulateGrad(g)
+                    return
+                }
                 let gp = g.data
                 a.withGradBuffer { d, fresh in storeOrAdd(d, fresh, a.count) { scale * gp[$0] } }
             }
@@ -169,7 +174,8 @@ public func tanh(_ x: Tensor) -> Tensor {
     if Tensor.recording(x) {
         let y = out.detached()
         out.record([x]) { g in
-            x.withGradBuffer { d, fresh in backwardThroughOutput(TanhDerivative.self, g.data, y.data, d, x.count, fresh) }
+            x.withGradBuffer { d, fresh in backwardThroughOutput(TanhDerivative.self, g.data, y.data, d, x.count, fresh)
+            }
         }
     }
     return out
@@ -179,27 +185,34 @@ public func tanh(_ x: Tensor) -> Tensor {
 protocol OutputDerivative {
     static func derivative(_ y: Float) -> Float
     /// The AVX-512 kernel: d = g * derivative(y), or d += that when accumulate is 1.
-    static func kernel(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
-                       _ n: Int, _ accumulate: Int32)
+    static func kernel(
+        _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+        _ n: Int, _ accumulate: Int32)
 }
 
 enum TanhDerivative: OutputDerivative {
     @inline(__always) static func derivative(_ y: Float) -> Float { 1 - y * y }
-    static func kernel(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
-                       _ n: Int, _ accumulate: Int32) { tk_tanh_backward_avx512(g, y, d, n, accumulate) }
+    static func kernel(
+        _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+        _ n: Int, _ accumulate: Int32
+    ) { tk_tanh_backward_avx512(g, y, d, n, accumulate) }
 }
 
 enum SigmoidDerivative: OutputDerivative {
     @inline(__always) static func derivative(_ y: Float) -> Float { y * (1 - y) }
-    static func kernel(_ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
-                       _ n: Int, _ accumulate: Int32) { tk_sigmoid_backward_avx512(g, y, d, n, accumulate) }
+    static func kernel(
+        _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+        _ n: Int, _ accumulate: Int32
+    ) { tk_sigmoid_backward_avx512(g, y, d, n, accumulate) }
 }
 
 /// d = g * f'(y) (fresh) or d += that, split across the worker pool. Generic rather than a
 /// closure, so each worker's portable loop is specialised, inlined and vectorised.
 @inline(__always)
-func backwardThroughOutput<F: OutputDerivative>(_: F.Type, _ gp: UnsafePointer<Float>, _ yp: UnsafePointer<Float>,
-                                                _ d: UnsafeMutablePointer<Float>, _ n: Int, _ fresh: Bool) {
+func backwardThroughOutput<F: OutputDerivative>(
+    _: F.Type, _ gp: UnsafePointer<Float>, _ yp: UnsafePointer<Float>,
+    _ d: UnsafeMutablePointer<Float>, _ n: Int, _ fresh: Bool
+) {
     Parallel.forRanges(n, align: 16, work: n) { r in
         if BLAS.avx512 {
             let o = r.lowerBound
@@ -219,7 +232,9 @@ public func sigmoid(_ x: Tensor) -> Tensor {
     if Tensor.recording(x) {
         let y = out.detached()
         out.record([x]) { g in
-            x.withGradBuffer { d, fresh in backwardThroughOutput(SigmoidDerivative.self, g.data, y.data, d, x.count, fresh) }
+            x.withGradBuffer { d, fresh in
+                backwardThroughOutput(SigmoidDerivative.self, g.data, y.data, d, x.count, fresh)
+            }
         }
     }
     return out
@@ -266,5 +281,3 @@ public func relu(_ x: Tensor) -> Tensor {
     }
     return out
 }
-
-import Foundation

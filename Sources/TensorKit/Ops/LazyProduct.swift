@@ -43,7 +43,9 @@ final class LazyProduct {
         // read part by part)
         let terms: [Term] = products.map { a, b in
             let k = b.shape[0], bp = UnsafePointer(b.data)
-            if let hot = a.oneHot { return Term(a: bp, parts: [], partRows: 0, b: bp, k: k, hot: hot, row0: a.offset / k) }
+            if let hot = a.oneHot {
+                return Term(a: bp, parts: [], partRows: 0, b: bp, k: k, hot: hot, row0: a.offset / k)
+            }
             if let (parts, partRows) = a.stackedRows(width: k) {
                 return Term(a: parts[0], parts: parts, partRows: partRows, b: bp, k: k, hot: nil, row0: 0)
             }
@@ -92,8 +94,10 @@ final class LazyProduct {
 
     /// Rows `r` of the value, into the same rows of out; each term's `a` (or row0) already
     /// points at row r.lowerBound.
-    private func compute(_ terms: [Term], _ biases: [UnsafePointer<Float>], rows r: Range<Int>,
-                         into out: UnsafeMutablePointer<Float>) {
+    private func compute(
+        _ terms: [Term], _ biases: [UnsafePointer<Float>], rows r: Range<Int>,
+        into out: UnsafeMutablePointer<Float>
+    ) {
         let m = cols, n = r.count, out = out + r.lowerBound * m
         var written = false
         if let b0 = biases.first {
@@ -115,8 +119,10 @@ final class LazyProduct {
         accumulate(terms[...], rows: n, into: out, written: written)
     }
 
-    private func accumulate(_ terms: ArraySlice<Term>, rows n: Int, into out: UnsafeMutablePointer<Float>,
-                            written: Bool) {
+    private func accumulate(
+        _ terms: ArraySlice<Term>, rows n: Int, into out: UnsafeMutablePointer<Float>,
+        written: Bool
+    ) {
         var written = written
         let m = cols
         for t in terms {
@@ -185,7 +191,10 @@ enum PendingValues {
     static var count: Int {
         var n = 0
         var s = head
-        while let x = s { n += 1; s = x.nextPending }
+        while let x = s {
+            n += 1
+            s = x.nextPending
+        }
         return n
     }
 }
@@ -225,8 +234,10 @@ extension Tensor {
 }
 
 /// out[r] += table[hot.indices[rowOffset + r]].
-func oneHotGatherAdd(_ hot: OneHotIndices, rowOffset: Int, rows: Int, _ table: UnsafePointer<Float>,
-                     _ width: Int, _ out: UnsafeMutablePointer<Float>) {
+func oneHotGatherAdd(
+    _ hot: OneHotIndices, rowOffset: Int, rows: Int, _ table: UnsafePointer<Float>,
+    _ width: Int, _ out: UnsafeMutablePointer<Float>
+) {
     hot.indices.withUnsafeBufferPointer { idx in
         for r in 0..<rows {
             let src = table + Int(idx[rowOffset + r]) * width, dst = out + r * width

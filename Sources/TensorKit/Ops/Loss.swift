@@ -1,5 +1,5 @@
-import TensorKitKernels
 import Foundation
+import TensorKitKernels
 
 /// Softmax along `axis`: exp(x - max) / sum(exp(x - max)).
 public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
@@ -31,8 +31,10 @@ public func softmax(_ x: Tensor, axis: Int = -1) -> Tensor {
 }
 
 /// Row-wise softmax of a (rows, cols) buffer into y; writes each row's log-sum-exp into lse.
-func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
-                 rows: Int, cols c: Int) {
+func softmaxRows(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, lse: UnsafeMutablePointer<Float>,
+    rows: Int, cols c: Int
+) {
     // rows are independent: split them across the worker pool
     Parallel.forRanges(rows, work: 8 * rows * c) { r in
         let o = r.lowerBound
@@ -40,8 +42,10 @@ func softmaxRows(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, ls
     }
 }
 
-private func softmaxRowBlock(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                             lse: UnsafeMutablePointer<Float>, rows: Int, cols c: Int) {
+private func softmaxRowBlock(
+    _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+    lse: UnsafeMutablePointer<Float>, rows: Int, cols c: Int
+) {
     if BLAS.avx512 {
         tk_softmax_rows_avx512(x, y, lse, rows, c)
         return
@@ -80,7 +84,8 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
     // copied either way. Source row q is logits row (q % b) * a + q / b.
     var source: Tensor?
     if let s = logits.storage.swappedFrom, logits.storage.pendingFill != nil, logits.offset == 0,
-       logits.count == logits.storage.capacity, s.rank == 3, s.shape[2] == c {
+        logits.count == logits.storage.capacity, s.rank == 3, s.shape[2] == c
+    {
         source = s
     }
     let a = source?.shape[0] ?? 1, b = source?.shape[1] ?? n

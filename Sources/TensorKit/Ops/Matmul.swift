@@ -8,8 +8,9 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     let n = a.count / max(k, 1)
     // out: (n, m), computed when first read, so that a following `+` can accumulate into it
     // (LazyProduct). A one-hot row of a selects one row of b: a gather, not an n*k*m product.
-    let out = Tensor.pending(LazyProduct(products: [(a, b)], biases: [], rows: n, cols: m),
-                             shape: Array(a.shape.dropLast()) + [m])
+    let out = Tensor.pending(
+        LazyProduct(products: [(a, b)], biases: [], rows: n, cols: m),
+        shape: Array(a.shape.dropLast()) + [m])
     if Tensor.recording(a, b) {
         out.record([a, b]) { g in
             // g: (n, m); da = g b^T (n, k); db = a^T g (k, m)
@@ -26,8 +27,10 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
 }
 
 /// out[r] = table[hot.indices[rowOffset + r]] for `rows` rows of width `width`.
-func oneHotGather(_ hot: OneHotIndices, rowOffset: Int, rows: Int, _ table: UnsafePointer<Float>,
-                  _ width: Int, _ out: UnsafeMutablePointer<Float>) {
+func oneHotGather(
+    _ hot: OneHotIndices, rowOffset: Int, rows: Int, _ table: UnsafePointer<Float>,
+    _ width: Int, _ out: UnsafeMutablePointer<Float>
+) {
     hot.indices.withUnsafeBufferPointer { idx in
         for r in 0..<rows {
             // rows are short: a plain loop beats a memmove call per row
@@ -39,8 +42,10 @@ func oneHotGather(_ hot: OneHotIndices, rowOffset: Int, rows: Int, _ table: Unsa
 
 /// table[hot.indices[rowOffset + r]] += g[r]: the gradient of a gather. Two rows may hit the
 /// same table row, so the worker pool splits the columns, not the rows.
-func oneHotScatterAdd(_ hot: OneHotIndices, rowOffset: Int, rows: Int, _ g: UnsafePointer<Float>,
-                      _ width: Int, _ table: UnsafeMutablePointer<Float>) {
+func oneHotScatterAdd(
+    _ hot: OneHotIndices, rowOffset: Int, rows: Int, _ g: UnsafePointer<Float>,
+    _ width: Int, _ table: UnsafeMutablePointer<Float>
+) {
     hot.indices.withUnsafeBufferPointer { idx in
         Parallel.forRanges(width, align: 16, work: rows * width) { cols in
             for r in 0..<rows {
@@ -71,15 +76,17 @@ func productBackward(rows n: Int, k: Int, m: Int, a: Tensor, b: Tensor, g: Tenso
     /// c (k, m) = beta c + a[rows]^T g[rows]; split at part boundaries the sum runs in the same order.
     func addATG(_ rows: Range<Int>, into c: UnsafeMutablePointer<Float>, beta: Float) {
         guard let (parts, partRows) = stacked else {
-            BLAS.gemm(transA: true, m: k, n: m, k: rows.count, ap! + rows.lowerBound * k, lda: k,
-                      gp + rows.lowerBound * m, ldb: m, beta: beta, c, ldc: m)
+            BLAS.gemm(
+                transA: true, m: k, n: m, k: rows.count, ap! + rows.lowerBound * k, lda: k,
+                gp + rows.lowerBound * m, ldb: m, beta: beta, c, ldc: m)
             return
         }
         var lo = rows.lowerBound, beta = beta
         while lo < rows.upperBound {
             let p = lo / partRows, hi = min(rows.upperBound, (p + 1) * partRows)
-            BLAS.gemm(transA: true, m: k, n: m, k: hi - lo, parts[p] + (lo - p * partRows) * k, lda: k,
-                      gp + lo * m, ldb: m, beta: beta, c, ldc: m)
+            BLAS.gemm(
+                transA: true, m: k, n: m, k: hi - lo, parts[p] + (lo - p * partRows) * k, lda: k,
+                gp + lo * m, ldb: m, beta: beta, c, ldc: m)
             beta = 1
             lo = hi
         }
@@ -98,8 +105,9 @@ func productBackward(rows n: Int, k: Int, m: Int, a: Tensor, b: Tensor, g: Tenso
         Parallel.forBlocks(n, size: blockRows) { block, rows in
             let r0 = rows.lowerBound
             if let da {
-                BLAS.gemm(transB: true, m: rows.count, n: k, k: m, gp + r0 * m, lda: m, bp, ldb: m,
-                          beta: daFresh ? 0 : 1, da + r0 * k, ldc: k)
+                BLAS.gemm(
+                    transB: true, m: rows.count, n: k, k: m, gp + r0 * m, lda: m, bp, ldb: m,
+                    beta: daFresh ? 0 : 1, da + r0 * k, ldc: k)
             }
             addATG(rows, into: partials + block * k * m, beta: 0)
         }

@@ -43,7 +43,11 @@ extension Tensor {
                     for o in 0..<outer {
                         for j in 0..<d {
                             let dst = dx + (o * d + j) * inner, src = gp + o * inner
-                            if fresh { for i in 0..<inner { dst[i] = src[i] } } else { for i in 0..<inner { dst[i] += src[i] } }
+                            if fresh {
+                                for i in 0..<inner { dst[i] = src[i] }
+                            } else {
+                                for i in 0..<inner { dst[i] += src[i] }
+                            }
                         }
                     }
                 }

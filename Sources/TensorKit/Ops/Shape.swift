@@ -73,7 +73,8 @@ extension Tensor {
     private func sliceRows(_ start: Int, _ n: Int, _ newShape: [Int]) -> Tensor {
         let hot = (oneHot != nil && newShape.last == shape.last) ? oneHot : nil
         if let (parts, partCount) = storage.stackParts, storage.pendingFill != nil, partCount == n,
-           (offset + start) % n == 0 {
+            (offset + start) % n == 0
+        {
             // Exactly one part of a deferred stack: a view of that part, so the stack is never
             // copied, and its gradient goes straight to the part (the stack's own backward, which
             // comes later, hands the part only what other readers of the whole sent).
@@ -119,7 +120,9 @@ extension Tensor {
             out.record([self]) { [self] g in
                 let gp = g.data
                 withZeroedGradBuffer { dx in
-                    for o in 0..<outer { addInPlace(dx + (o * d + start) * inner, gp + o * length * inner, length * inner) }
+                    for o in 0..<outer {
+                        addInPlace(dx + (o * d + start) * inner, gp + o * length * inner, length * inner)
+                    }
                 }
             }
         }
@@ -144,7 +147,10 @@ extension Tensor {
         outShape[ax] = 0
         for t in tensors {
             var a = t.shape, b = first.shape
-            if a.count == b.count { a[ax] = 0; b[ax] = 0 }
+            if a.count == b.count {
+                a[ax] = 0
+                b[ax] = 0
+            }
             if a != b { shapeMismatch("concat", first.shape, t.shape) }
             outShape[ax] += t.shape[ax]
         }
@@ -157,15 +163,21 @@ extension Tensor {
             start += t.shape[ax]
         }
         let out: Tensor
-        if outer == 1 && tensors.count > 1 && tensors.allSatisfy({ $0.count == first.count && $0.node != nil
-                                                                     && !$0.storage.isParameter }) {
+        if outer == 1 && tensors.count > 1
+            && tensors.allSatisfy({
+                $0.count == first.count && $0.node != nil
+                    && !$0.storage.isParameter
+            })
+        {
             // Equal parts along axis 0 that are results of recorded ops (never written again): the
             // copy is deferred until someone reads the whole. An RNN's stacked step outputs are
             // read back one step at a time (sliceRows) or by one matrix product (LazyProduct),
             // which read the parts where they are.
             out = Tensor(view: Storage(capacity: total * inner, deferred: true), offset: 0, shape: outShape)
             out.storage.stackParts = (tensors, first.count)
-            out.storage.pendingFill = { y in copyParts(tensors, into: y, axis: ax, outer: 1, inner: inner, total: total, starts: starts) }
+            out.storage.pendingFill = { y in
+                copyParts(tensors, into: y, axis: ax, outer: 1, inner: inner, total: total, starts: starts)
+            }
         } else {
             out = Tensor(uninitialized: outShape)
             copyParts(tensors, into: out.data, axis: ax, outer: outer, inner: inner, total: total, starts: starts)
@@ -177,8 +189,9 @@ extension Tensor {
                     let d = t.shape[ax]
                     if outer == 1 {
                         // each part's gradient is a contiguous piece of g: lend a view, copy nothing
-                        t.accumulateGrad(Tensor(view: g.storage, offset: g.offset + s * inner, shape: t.shape),
-                                         owned: owned)
+                        t.accumulateGrad(
+                            Tensor(view: g.storage, offset: g.offset + s * inner, shape: t.shape),
+                            owned: owned)
                         continue
                     }
                     t.withGradBuffer { dx, fresh in
@@ -195,8 +208,10 @@ extension Tensor {
 }
 
 /// concat's copy: part p goes to y from (o * total + starts[p]) * inner for each outer index o.
-private func copyParts(_ tensors: [Tensor], into y: UnsafeMutablePointer<Float>, axis ax: Int, outer: Int, inner: Int,
-                       total: Int, starts: [Int]) {
+private func copyParts(
+    _ tensors: [Tensor], into y: UnsafeMutablePointer<Float>, axis ax: Int, outer: Int, inner: Int,
+    total: Int, starts: [Int]
+) {
     // read every part on this thread first: reading may compute a pending value
     let sources = tensors.map { UnsafePointer($0.data) }
     Parallel.forRanges(tensors.count, work: outer * total * inner) { parts in
@@ -213,7 +228,8 @@ extension Tensor {
     /// here may compute pending values, so call it on the thread that owns the tensors.
     func stackedRows(width rowWidth: Int) -> (parts: [UnsafePointer<Float>], rowsPerPart: Int)? {
         guard let (parts, partCount) = storage.stackParts, storage.pendingFill != nil, offset == 0,
-              count == storage.capacity, rowWidth > 0, partCount % rowWidth == 0 else { return nil }
+            count == storage.capacity, rowWidth > 0, partCount % rowWidth == 0
+        else { return nil }
         return (parts.map { UnsafePointer($0.data) }, partCount / rowWidth)
     }
 }

@@ -27,7 +27,11 @@ public final class SGD {
             let w = p.data, g = grad.data, n = p.count
             let lr = lr, wd = weightDecay, mu = momentum
             if mu == 0 {
-                if wd == 0 { for i in 0..<n { w[i] -= lr * g[i] } } else { for i in 0..<n { w[i] -= lr * (g[i] + wd * w[i]) } }
+                if wd == 0 {
+                    for i in 0..<n { w[i] -= lr * g[i] }
+                } else {
+                    for i in 0..<n { w[i] -= lr * (g[i] + wd * w[i]) }
+                }
                 continue
             }
             // PyTorch's form: v = mu * v + d (v = d on the first step); p -= lr * v

@@ -1,5 +1,6 @@
-import XCTest
 import TensorKitKernels
+import XCTest
+
 @testable import TensorKit
 
 /// Which kernels run: TENSORKIT_KERNELS, what the CPU supports, and what the library reports.

@@ -1,5 +1,6 @@
-import XCTest
 import TensorKitKernels
+import XCTest
+
 @testable import TensorKit
 
 /// TensorKit's packed matrix product (gemm.c) with each micro-kernel the CPU runs.
@@ -28,14 +29,18 @@ final class PackedGemmTests: XCTestCase {
                             for i in 0..<m {
                                 for j in 0..<n {
                                     var s = beta == 1 ? Double(c.data[i * n + j]) : withBias ? Double(bias.data[j]) : 0
-                                    for q in 0..<k { s += Double(a.data[i * ais + q * aqs]) * Double(b.data[q * bqs + j * bjs]) }
+                                    for q in 0..<k {
+                                        s += Double(a.data[i * ais + q * aqs]) * Double(b.data[q * bqs + j * bjs])
+                                    }
                                     expected[i * n + j] = s
                                 }
                             }
-                            tk_sgemm_packed(isa, m, n, k, a.data, ais, aqs, b.data, bqs, bjs, beta,
-                                            withBias ? UnsafePointer(bias.data) : nil, c.data, n)
-                            assertClose(c.scalars, expected, rtol: 1e-4, atol: 1e-4,
-                                        "\(name) m\(m) n\(n) k\(k) tA \(transA) tB \(transB) beta \(beta) bias \(withBias)")
+                            tk_sgemm_packed(
+                                isa, m, n, k, a.data, ais, aqs, b.data, bqs, bjs, beta,
+                                withBias ? UnsafePointer(bias.data) : nil, c.data, n)
+                            assertClose(
+                                c.scalars, expected, rtol: 1e-4, atol: 1e-4,
+                                "\(name) m\(m) n\(n) k\(k) tA \(transA) tB \(transB) beta \(beta) bias \(withBias)")
                         }
                     }
                 }
@@ -55,12 +60,14 @@ final class PackedGemmTests: XCTestCase {
             let mr = tk_gemm_mr(isa), nr = tk_gemm_nr(isa)
             // rows in blocks of one tile (B read in place), then columns of two tiles (packed)
             for r0 in stride(from: 0, to: m / 2, by: mr) {
-                tk_sgemm_packed(isa, min(mr, m / 2 - r0), n, k, a.data + r0 * k, k, 1, b.data, n, 1, 0, nil,
-                                pieces.data + r0 * n, n)
+                tk_sgemm_packed(
+                    isa, min(mr, m / 2 - r0), n, k, a.data + r0 * k, k, 1, b.data, n, 1, 0, nil,
+                    pieces.data + r0 * n, n)
             }
             for c0 in stride(from: 0, to: n, by: 2 * nr) {
-                tk_sgemm_packed(isa, m - m / 2, min(2 * nr, n - c0), k, a.data + (m / 2) * k, k, 1, b.data + c0, n, 1,
-                                0, nil, pieces.data + (m / 2) * n + c0, n)
+                tk_sgemm_packed(
+                    isa, m - m / 2, min(2 * nr, n - c0), k, a.data + (m / 2) * k, k, 1, b.data + c0, n, 1,
+                    0, nil, pieces.data + (m / 2) * n + c0, n)
             }
             let differing = zip(whole.scalars, pieces.scalars).filter { $0.bitPattern != $1.bitPattern }.count
             XCTAssertEqual(differing, 0, "\(name): \(differing) of \(m * n) values differ")

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorKit
 
 /// The chapter's two language models built from tensor ops, against PyTorch: one-hot inputs,
@@ -35,9 +36,9 @@ final class LanguageModelFixtureTests: XCTestCase {
         }
         f.load(linear.weight, "linear.weight")
         f.load(linear.bias!, "linear.bias")
-        let X = f.ints("inputs", "X"), Y = f.ints("inputs", "Y")       // (batch, steps)
-        let (hiddens, hn) = gru(oneHot(X.transposed(), vocab))         // (steps, batch, hidden)
-        let logits = linear(hiddens).swapAxes(0, 1)                    // (batch, steps, vocab)
+        let X = f.ints("inputs", "X"), Y = f.ints("inputs", "Y")  // (batch, steps)
+        let (hiddens, hn) = gru(oneHot(X.transposed(), vocab))  // (steps, batch, hidden)
+        let logits = linear(hiddens).swapAxes(0, 1)  // (batch, steps, vocab)
         let loss = crossEntropy(logits.reshaped([-1, vocab]), Y.reshaped([-1]))
         loss.backward()
         f.check(logits, "outputs", "logits")
@@ -64,7 +65,7 @@ final class LanguageModelFixtureTests: XCTestCase {
         let X = f.ints("inputs", "X"), Y = f.ints("inputs", "Y")
         let steps = X.shape[1], batch = X.shape[0], hidden = Whh[0].shape[0]
 
-        let inputs = oneHot(X.transposed(), vocab)                      // (steps, batch, vocab)
+        let inputs = oneHot(X.transposed(), vocab)  // (steps, batch, vocab)
         var outputs = (0..<steps).map { inputs[$0] }
         var finalStates: [Tensor] = []
         for l in 0..<layers {

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorKit
 
 /// Every layer through the shared finite-difference checker (inputs, initial states, weights).
@@ -20,8 +21,10 @@ final class LayerGradientTests: XCTestCase {
             let rnn = RNN(inputSize: 3, hiddenSize: 4, numLayers: 2, nonlinearity: nonlinearity)
             let x = sample([5, 2, 3], 3), h0 = sample([2, 2, 4], 4)
             // relu has a kink at 0: smaller steps keep the differences on one side of it
-            checkGradients([x, h0] + rnn.parameters, eps: nonlinearity == .relu ? 1e-4 : 1e-3,
-                           atol: nonlinearity == .relu ? 1e-2 : 2e-3) {
+            checkGradients(
+                [x, h0] + rnn.parameters, eps: nonlinearity == .relu ? 1e-4 : 1e-3,
+                atol: nonlinearity == .relu ? 1e-2 : 2e-3
+            ) {
                 let (o, h) = rnn(x, h0)
                 return Tensor.concat([o, h])
             }
@@ -32,7 +35,10 @@ final class LayerGradientTests: XCTestCase {
         manualSeed(3)
         let gru = GRU(inputSize: 3, hiddenSize: 5, numLayers: 2)
         let x = sample([4, 2, 3], 5), h0 = sample([2, 2, 5], 6)
-        checkGradients([x, h0] + gru.parameters) { let (o, h) = gru(x, h0); return Tensor.concat([o, h]) }
+        checkGradients([x, h0] + gru.parameters) {
+            let (o, h) = gru(x, h0)
+            return Tensor.concat([o, h])
+        }
         checkGradients([x] + gru.parameters) { gru(x).output }
     }
 

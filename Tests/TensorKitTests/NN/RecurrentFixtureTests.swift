@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorKit
 
 /// Parity with PyTorch's nn.RNN / nn.GRU / nn.LSTM: outputs, final states, loss, every gradient.
@@ -24,7 +25,8 @@ final class RecurrentFixtureTests: XCTestCase {
 
     func testRNNTanhTwoLayers() throws {
         let f = try Fixture("rnn_tanh_2layer")
-        let rnn = RNN(inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
+        let rnn = RNN(
+            inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
         loadLayers(f, rnn.weightIH, rnn.weightHH, rnn.biasIH, rnn.biasHH)
         let x = f.tensor("inputs", "x", requiresGrad: true), h0 = f.tensor("inputs", "h0", requiresGrad: true)
         let (output, hn) = rnn(x, h0)
@@ -40,7 +42,8 @@ final class RecurrentFixtureTests: XCTestCase {
 
     private func checkGRU(_ name: String) throws {
         let f = try Fixture(name)
-        let gru = GRU(inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
+        let gru = GRU(
+            inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
         loadLayers(f, gru.weightIH, gru.weightHH, gru.biasIH, gru.biasHH)
         let x = f.tensor("inputs", "x", requiresGrad: true), h0 = f.tensor("inputs", "h0", requiresGrad: true)
         let (output, hn) = gru(x, h0)
@@ -87,12 +90,14 @@ final class RecurrentFixtureTests: XCTestCase {
 
     func testLSTMTwoLayers() throws {
         let f = try Fixture("lstm_2layer")
-        let lstm = LSTM(inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
+        let lstm = LSTM(
+            inputSize: f.config("input_size"), hiddenSize: f.config("hidden_size"), numLayers: f.config("num_layers"))
         loadLayers(f, lstm.weightIH, lstm.weightHH, lstm.biasIH, lstm.biasHH)
         let x = f.tensor("inputs", "x", requiresGrad: true)
         let h0 = f.tensor("inputs", "h0", requiresGrad: true), c0 = f.tensor("inputs", "c0", requiresGrad: true)
         let (output, (hn, cn)) = lstm(x, (h0, c0))
-        let loss = (output * f.tensor("inputs", "grad_output")).sum() + (hn * f.tensor("inputs", "grad_h_n")).sum()
+        let loss =
+            (output * f.tensor("inputs", "grad_output")).sum() + (hn * f.tensor("inputs", "grad_h_n")).sum()
             + (cn * f.tensor("inputs", "grad_c_n")).sum()
         loss.backward()
         f.check(output, "outputs", "output")

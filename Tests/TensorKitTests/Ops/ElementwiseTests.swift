@@ -1,4 +1,6 @@
+import Foundation
 import XCTest
+
 @testable import TensorKit
 
 final class ElementwiseTests: XCTestCase {
@@ -67,8 +69,10 @@ final class ElementwiseTests: XCTestCase {
         let n = 20_001
         let xs = (0..<n).map { Float(-40 + 80 * Double($0) / Double(n - 1)) }
         var y = [Float](repeating: 0, count: n)
-        func check(_ name: String, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
-                   _ reference: (Double) -> Double, range: ClosedRange<Float>) {
+        func check(
+            _ name: String, _ kernel: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void,
+            _ reference: (Double) -> Double, range: ClosedRange<Float>
+        ) {
             kernel(xs, &y, n)
             var worst = 0.0
             for (x, v) in zip(xs, y) where range.contains(x) {
@@ -84,10 +88,10 @@ final class ElementwiseTests: XCTestCase {
         var z = [Float](repeating: 0, count: 13)
         let small: [Float] = [-9, -3, -1, -0.7, -0.2, -1e-3, 0, 1e-3, 0.2, 0.7, 1, 3, 9]
         mapBuffer(small, &z, small.count, tanh8)
-        for (x, v) in zip(small, z) { XCTAssertEqual(Double(v), Foundation.tanh(Double(x)), accuracy: 1e-6 * max(1, abs(Double(x)))) }
+        for (x, v) in zip(small, z) {
+            XCTAssertEqual(Double(v), Foundation.tanh(Double(x)), accuracy: 1e-6 * max(1, abs(Double(x))))
+        }
         mapBuffer(small, &z, small.count, sigmoid8)
         for (x, v) in zip(small, z) { XCTAssertEqual(Double(v), 1 / (1 + Foundation.exp(-Double(x))), accuracy: 1e-6) }
     }
 }
-
-import Foundation

@@ -1,5 +1,6 @@
 import CBLAS
 import XCTest
+
 @testable import TensorKit
 
 final class MatmulTests: XCTestCase {
@@ -13,7 +14,8 @@ final class MatmulTests: XCTestCase {
     }
 
     func testShapeMessage() {
-        XCTAssertEqual(shapeMismatchMessage("matmul", [2, 3], [4, 5]), "matmul: shapes [2, 3] and [4, 5] are not compatible")
+        XCTAssertEqual(
+            shapeMismatchMessage("matmul", [2, 3], [4, 5]), "matmul: shapes [2, 3] and [4, 5] are not compatible")
     }
 
     func testGradients() {
@@ -26,7 +28,8 @@ final class MatmulTests: XCTestCase {
     /// `matmul(X, W) + matmul(H, U) + b` is summed into one buffer when read; values and
     /// gradients are those of the plain expression, one-hot operands included.
     func testDeferredSumsOfProducts() {
-        let x = sample([3, 4], 1), w = sample([4, 5], 2), h = sample([3, 2], 3), u = sample([2, 5], 4), b = sample([5], 5)
+        let x = sample([3, 4], 1), w = sample([4, 5], 2), h = sample([3, 2], 3), u = sample([2, 5], 4),
+            b = sample([5], 5)
         let expected = (0..<15).map { i -> Double in
             let r = i / 5, c = i % 5
             var v = Double(b.scalars[c])
@@ -80,12 +83,16 @@ final class MatmulTests: XCTestCase {
                         let a = sample([m * k], 11), b = sample([k * n], 12)
                         let c1 = sample([m * n], 13), c2 = Tensor(c1.scalars, shape: [m * n])
                         let lda = transA ? m : k, ldb = transB ? k : n
-                        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                                    Int32(m), Int32(n), Int32(k), 1, a.data, Int32(lda), b.data, Int32(ldb), beta, c1.data, Int32(n))
-                        BLAS.smallGemm(transA: transA, transB: transB, m: m, n: n, k: k, a.data, lda: lda, b.data, ldb: ldb,
-                                       beta: beta, c2.data, ldc: n)
-                        assertClose(c2.scalars, c1.scalars.map(Double.init), rtol: 1e-4, atol: 1e-4,
-                                    "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) beta \(beta)")
+                        cblas_sgemm(
+                            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                            Int32(m), Int32(n), Int32(k), 1, a.data, Int32(lda), b.data, Int32(ldb), beta, c1.data,
+                            Int32(n))
+                        BLAS.smallGemm(
+                            transA: transA, transB: transB, m: m, n: n, k: k, a.data, lda: lda, b.data, ldb: ldb,
+                            beta: beta, c2.data, ldc: n)
+                        assertClose(
+                            c2.scalars, c1.scalars.map(Double.init), rtol: 1e-4, atol: 1e-4,
+                            "m\(m) n\(n) k\(k) tA \(transA) tB \(transB) beta \(beta)")
                     }
                 }
             }

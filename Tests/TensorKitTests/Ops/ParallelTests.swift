@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorKit
 
 /// The worker pool and the deferred stack: what they change must not show in any result.
@@ -35,9 +36,11 @@ final class ParallelTests: XCTestCase {
         func step() -> [[Float]] {
             manualSeed(7)
             let vocab = 28, hidden = 32, batch = 256, steps = 6
-            let params = [Tensor.randn([vocab, hidden]), Tensor.randn([hidden, hidden]), Tensor.zeros([hidden]),
-                          Tensor.randn([hidden, hidden]), Tensor.randn([hidden, hidden]), Tensor.zeros([hidden]),
-                          Tensor.randn([hidden, vocab]), Tensor.zeros([vocab])].map { p -> Tensor in
+            let params = [
+                Tensor.randn([vocab, hidden]), Tensor.randn([hidden, hidden]), Tensor.zeros([hidden]),
+                Tensor.randn([hidden, hidden]), Tensor.randn([hidden, hidden]), Tensor.zeros([hidden]),
+                Tensor.randn([hidden, vocab]), Tensor.zeros([vocab]),
+            ].map { p -> Tensor in
                 let q = p * 0.1
                 q.requiresGrad = true
                 return q
@@ -68,7 +71,9 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(serial.count, parallel.count)
         for (i, (s, p)) in zip(serial, parallel).enumerated() {
             let differing = zip(s, p).filter { $0.bitPattern != $1.bitPattern }.count
-            XCTAssertEqual(differing, 0, "result \(i) (0: loss, then each parameter's gradient): \(differing) of \(s.count) values differ")
+            XCTAssertEqual(
+                differing, 0,
+                "result \(i) (0: loss, then each parameter's gradient): \(differing) of \(s.count) values differ")
         }
     }
 
@@ -113,7 +118,10 @@ final class ParallelTests: XCTestCase {
             let parallel = run(layer)
             for (i, (s, p)) in zip(serial, parallel).enumerated() {
                 let differing = zip(s, p).filter { $0.bitPattern != $1.bitPattern }.count
-                XCTAssertEqual(differing, 0, "\(what) \(layer) hidden \(hidden) result \(i) (0: output, 1: dx, then parameters): \(differing) of \(s.count) differ")
+                XCTAssertEqual(
+                    differing, 0,
+                    "\(what) \(layer) hidden \(hidden) result \(i) (0: output, 1: dx, then parameters): \(differing) of \(s.count) differ"
+                )
             }
         }
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import TensorKit
 
 final class ShapeTests: XCTestCase {
@@ -39,6 +40,7 @@ final class ShapeTests: XCTestCase {
 
     func testReshapeMessage() {
         XCTAssertEqual(resolveShape([-1, 4], count: 12, from: [3, 4], op: "reshaped"), [3, 4])
-        XCTAssertEqual(shapeMismatchMessage("reshaped", [3, 4], [5, -1]), "reshaped: shapes [3, 4] and [5, -1] are not compatible")
+        XCTAssertEqual(
+            shapeMismatchMessage("reshaped", [3, 4], [5, -1]), "reshaped: shapes [3, 4] and [5, -1] are not compatible")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import TensorKit
 
 /// One PyTorch reference computation from Fixtures/ (see Fixtures/README in shared/fixtures).
@@ -50,8 +51,12 @@ struct Fixture {
     }
 
     /// Asserts `actual` matches the named reference to 1e-4 relative / 1e-5 absolute.
-    func check(_ actual: Tensor?, _ section: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) {
-        guard let actual else { XCTFail("\(section).\(name): missing", file: file, line: line); return }
+    func check(_ actual: Tensor?, _ section: String, _ name: String, file: StaticString = #filePath, line: UInt = #line)
+    {
+        guard let actual else {
+            XCTFail("\(section).\(name): missing", file: file, line: line)
+            return
+        }
         XCTAssertEqual(actual.shape, shape(section, name), "\(section).\(name) shape", file: file, line: line)
         assertClose(actual.scalars, doubles(section, name), "\(section).\(name)", file: file, line: line)
     }

@@ -1,13 +1,19 @@
 import XCTest
+
 @testable import TensorKit
 
 /// The one gradient checker for every op and layer: compares `backward()` against central
 /// finite differences of L = sum_i w_i * f(inputs)_i, with fixed pseudo-random weights w so
 /// every output element matters. L is accumulated in Float64 so the differences are not
 /// swamped by Float32 rounding of the sum; the op itself runs in Float32.
-func checkGradients(_ inputs: [Tensor], eps: Float = 1e-3, rtol: Float = 1e-2, atol: Float = 2e-3,
-                    file: StaticString = #filePath, line: UInt = #line, _ f: () -> Tensor) {
-    for x in inputs { x.requiresGrad = true; x.grad = nil }
+func checkGradients(
+    _ inputs: [Tensor], eps: Float = 1e-3, rtol: Float = 1e-2, atol: Float = 2e-3,
+    file: StaticString = #filePath, line: UInt = #line, _ f: () -> Tensor
+) {
+    for x in inputs {
+        x.requiresGrad = true
+        x.grad = nil
+    }
     let probe = withNoGrad(f)
     var rng = RandomGenerator(seed: 1234)
     let weights = (0..<probe.count).map { _ in Float(rng.nextDouble() * 2 - 1) }
@@ -36,8 +42,9 @@ func checkGradients(_ inputs: [Tensor], eps: Float = 1e-3, rtol: Float = 1e-2, a
             let diff = abs(numeric - grad[i])
             worst = max(worst, diff)
             if diff > atol + rtol * abs(numeric) {
-                XCTFail("input \(k) shape \(x.shape) element \(i): backward \(grad[i]) vs finite difference \(numeric)",
-                        file: file, line: line)
+                XCTFail(
+                    "input \(k) shape \(x.shape) element \(i): backward \(grad[i]) vs finite difference \(numeric)",
+                    file: file, line: line)
                 return
             }
         }
@@ -46,8 +53,10 @@ func checkGradients(_ inputs: [Tensor], eps: Float = 1e-3, rtol: Float = 1e-2, a
 }
 
 /// Asserts two sequences agree within rtol relative or atol absolute; reports the worst element.
-func assertClose(_ actual: [Float], _ expected: [Double], rtol: Double = 1e-4, atol: Double = 1e-5,
-                 _ what: String = "", file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+    _ actual: [Float], _ expected: [Double], rtol: Double = 1e-4, atol: Double = 1e-5,
+    _ what: String = "", file: StaticString = #filePath, line: UInt = #line
+) {
     guard actual.count == expected.count else {
         XCTFail("\(what): \(actual.count) values, expected \(expected.count)", file: file, line: line)
         return
@@ -57,16 +66,22 @@ func assertClose(_ actual: [Float], _ expected: [Double], rtol: Double = 1e-4, a
     for i in 0..<actual.count {
         let diff = abs(Double(actual[i]) - expected[i])
         let excess = diff - (atol + rtol * abs(expected[i]))
-        if excess > worstExcess { worstExcess = excess; worstIndex = i }
+        if excess > worstExcess {
+            worstExcess = excess
+            worstIndex = i
+        }
     }
     if worstIndex >= 0 {
-        XCTFail("\(what): element \(worstIndex) is \(actual[worstIndex]), expected \(expected[worstIndex])",
-                file: file, line: line)
+        XCTFail(
+            "\(what): element \(worstIndex) is \(actual[worstIndex]), expected \(expected[worstIndex])",
+            file: file, line: line)
     }
 }
 
-func assertClose(_ actual: Tensor, _ expected: [Float], rtol: Double = 1e-4, atol: Double = 1e-5,
-                 _ what: String = "", file: StaticString = #filePath, line: UInt = #line) {
+func assertClose(
+    _ actual: Tensor, _ expected: [Float], rtol: Double = 1e-4, atol: Double = 1e-5,
+    _ what: String = "", file: StaticString = #filePath, line: UInt = #line
+) {
     assertClose(actual.scalars, expected.map(Double.init), rtol: rtol, atol: atol, what, file: file, line: line)
 }
 
