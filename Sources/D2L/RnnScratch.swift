@@ -274,7 +274,7 @@ struct LossMeter {
 public func format(_ x: Double) -> String { String(format: "%.2f", x) }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/rnn-scratch.md", line: 533)
+#sourceLocation(file: "Chapters/rnn-scratch.md", line: 541)
 extension LanguageModel {
     /// `prefix` and `numPreds` more characters, each the most likely next one.
     public func predict(_ prefix: String, _ numPreds: Int, vocab: Vocab) -> String {

@@ -235,7 +235,7 @@ public struct Vocab {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 420)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 421)
 extension TimeMachine {
     /// The text as a list of token indices, and the vocabulary used to encode it.
     public static func build(_ rawText: String, vocab: Vocab? = nil)
@@ -247,7 +247,7 @@ extension TimeMachine {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 465)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 468)
 /// The Time Machine as a language-modeling data set: windows of `numSteps` tokens.
 public struct TimeMachine {
     public let batchSize: Int
@@ -289,7 +289,7 @@ public struct TimeMachine {
 }
 #sourceLocation()
 
-#sourceLocation(file: "Chapters/text-sequences.md", line: 534)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 537)
 extension TimeMachine {
     /// One minibatch: inputs and targets, (batch, numSteps) each.
     public typealias Batch = (X: IntTensor, Y: IntTensor)

@@ -57,8 +57,8 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Run every chapter again, even when its cached outputs are current.")
     var force = false
 
-    @Option(help: "Seconds a chapter may run before it is stopped.")
-    var timeout: Double = RunSettings().timeout
+    @Option(help: "Seconds a chapter may run before it is stopped (default 600, or the chapter's own limit in book.json's timeLimits).")
+    var timeout: Double?
 
     @Option(help: "Megabytes of memory a chapter's program may use before it is stopped.")
     var memoryLimit: Int = RunSettings().memoryLimit >> 20
@@ -70,7 +70,10 @@ struct RunOptions: ParsableArguments {
         var settings = RunSettings()
         settings.seed = seed
         if let epochs { settings.arguments = ["--epochs", "\(epochs)"] } else if quick { settings.quick = true }
-        settings.timeout = timeout
+        if let timeout {
+            settings.timeout = timeout
+            settings.usesBookTimeLimits = false
+        }
         settings.memoryLimit = memoryLimit << 20
         settings.scratchPath = scratchPath
         return settings
@@ -78,7 +81,7 @@ struct RunOptions: ParsableArguments {
 
     func validate() throws {
         if let epochs, epochs < 1 { throw ValidationError("--epochs must be at least 1") }
-        if timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
         if memoryLimit <= 0 { throw ValidationError("--memory-limit must be positive") }
     }
 }

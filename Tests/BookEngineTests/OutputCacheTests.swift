@@ -70,6 +70,20 @@ final class OutputCacheTests: XCTestCase {
         XCTAssertEqual(reach.libraryChapters(reachedBy: "other"), ["other"])
     }
 
+    func testMembersOfLibraryTypesAreReachedThroughTheirType() {
+        let code = """
+            public struct History: Codable {
+                public var count: Int
+                public func mean() -> Double { 0 }
+            }
+            public func train() -> History { History(count: 1) }
+            extension Array where Element == Double {
+                public func smoothed() -> [Double] { self }
+            }
+            """
+        XCTAssertEqual(LibraryReach.declarations(in: code), ["History", "train", "smoothed"])
+    }
+
     func testOnlyWhatAChapterUsesChangesItsInputs() throws {
         let book = try makeBook()
         defer { book.remove() }

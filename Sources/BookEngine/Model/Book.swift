@@ -56,6 +56,9 @@ public struct BookConfig: Codable, Sendable, Equatable {
     public var quickArguments: [String] = ["--epochs", "1"]
     /// The BibTeX file of citations, relative to `Chapters/` (d2l's `d2l.bib`); read when it exists.
     public var bibliography: String = "d2l.bib"
+    /// Time limits in seconds for chapters whose full run takes longer than the default (a
+    /// chapter with long experiments); `--timeout` on the command line overrides them.
+    public var timeLimits: [String: Double] = [:]
     /// The book's languages; the first is the original's, the others are translations
     /// in `Chapters/<code>/`.
     public var languages: [Language] = [Language(code: "en", name: "English", title: nil)]
@@ -78,7 +81,7 @@ public struct BookConfig: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case library, programImports, libraryImports, prologue, programsPath, quickArguments, languages, bibliography
+        case library, programImports, libraryImports, prologue, programsPath, quickArguments, languages, bibliography, timeLimits
     }
 
     public init(from decoder: Decoder) throws {
@@ -92,6 +95,7 @@ public struct BookConfig: Codable, Sendable, Equatable {
         quickArguments = try c.decodeIfPresent([String].self, forKey: .quickArguments) ?? d.quickArguments
         languages = try c.decodeIfPresent([Language].self, forKey: .languages) ?? d.languages
         bibliography = try c.decodeIfPresent(String.self, forKey: .bibliography) ?? d.bibliography
+        timeLimits = try c.decodeIfPresent([String: Double].self, forKey: .timeLimits) ?? d.timeLimits
         if languages.isEmpty { languages = d.languages }
     }
 }

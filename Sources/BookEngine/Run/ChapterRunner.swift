@@ -10,6 +10,8 @@ public struct RunSettings: Sendable {
     public var seed: UInt64 = 0
     /// Seconds a chapter may run before it is stopped (the whole book renders in minutes).
     public var timeout: Double = 600
+    /// Whether `book.json`'s `timeLimits` for single chapters apply (not when `--timeout` is given).
+    public var usesBookTimeLimits = true
     /// Resident memory a chapter's program may use before it is stopped.
     public var memoryLimit = 4 << 30
     /// Bytes a chapter's program may print in all before it is stopped.
@@ -127,6 +129,12 @@ public final class ChapterRunner {
         return keys
     }
 
+    /// The seconds a chapter may run: its own limit in `book.json`, else the default.
+    public func timeLimit(_ chapter: Chapter) -> Double {
+        usesBookLimit ? book.config.timeLimits[chapter.name] ?? settings.timeout : settings.timeout
+    }
+    private var usesBookLimit: Bool { settings.usesBookTimeLimits }
+
     /// Where a chapter's program keeps its checkpoints.
     func checkpointFolder(_ chapter: Chapter) -> URL {
         book.root.appendingPathComponent(settings.checkpointFolder).appendingPathComponent(chapter.name)
@@ -201,8 +209,11 @@ public final class ChapterRunner {
             if last.record.inputs[key] == nil { return "\(key) (new)" }
             return key
         }
+        // Many changed cells read better as a count.
+        let cells = changed.filter { $0.hasPrefix("cell ") }
+        let shown = cells.count > 3 ? ["\(cells.count) cells"] + changed.filter { !$0.hasPrefix("cell ") } : changed
         return "changed since its run of \(Self.dateText(last.record.date)): "
-            + (changed.isEmpty ? "nothing visible" : changed.joined(separator: ", "))
+            + (shown.isEmpty ? "nothing visible" : shown.joined(separator: ", "))
     }
 
     static func dateText(_ date: Date) -> String {
@@ -365,7 +376,7 @@ public final class ChapterRunner {
                     RunContract.checkpointFolderKey: checkpoints.path,
                     RunContract.cellKeysKey: RunContract.cellKeys(keys),
                 ]) { $1 },
-                timeout: settings.timeout, memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit,
+                timeout: timeLimit(chapter), memoryLimit: settings.memoryLimit, outputLimit: settings.outputLimit,
                 onStdoutLine: progressOfStdout(chapter, token: token),
                 onStderrLine: progressOfStderr())
         } catch {
@@ -386,7 +397,7 @@ public final class ChapterRunner {
         if result.timedOut {
             failure = RunFailure(
                 kind: .timeout, cell: parsed.unfinishedCell, line: at,
-                message: "stopped after \(Int(settings.timeout)) s (the time limit; `--timeout SECONDS` changes it)")
+                message: "stopped after \(Int(timeLimit(chapter))) s (the time limit; `--timeout SECONDS` changes it)")
         } else if result.memoryExceeded {
             failure = RunFailure(
                 kind: .exit, cell: parsed.unfinishedCell, line: at,

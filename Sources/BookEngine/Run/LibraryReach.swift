@@ -45,8 +45,27 @@ struct LibraryReach {
     )
     static let wordPattern = try! NSRegularExpression(pattern: #"[A-Za-z_][A-Za-z0-9_]*"#)
 
+    /// The names a library cell declares for other code to use: its top-level declarations,
+    /// and the members of its extensions (how a later chapter adds to an earlier type). Members
+    /// of its own types are reached through the type's name, so they do not count: a chapter that
+    /// says `.count` does not use every library type with a `count`.
     static func declarations(in code: String) -> Set<String> {
-        matches(declarationPattern, in: code, group: 1)
+        var names = Set<String>()
+        var depth = 0
+        var inExtension = false  // the top-level block now open is an extension
+        for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
+            let text = String(line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+            if depth == 0 {
+                let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+                let keyword = words.first { !["public", "internal", "private", "fileprivate", "final", "open", "@MainActor"].contains(String($0)) }
+                if keyword != nil { inExtension = keyword == "extension" }
+            }
+            if depth == 0 || (depth == 1 && inExtension) {
+                names.formUnion(matches(declarationPattern, in: text, group: 1))
+            }
+            for c in text where c == "{" || c == "}" { depth = max(0, depth + (c == "{" ? 1 : -1)) }
+        }
+        return names
     }
 
     static func words(in code: String) -> Set<String> {

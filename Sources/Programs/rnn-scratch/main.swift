@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "rnn-scratch", about: "Recurrent Neural Networks from Scratch",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "a08a289384ec81b4", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "5f98ea6283a60494", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
               generatedFile: "Sources/Programs/rnn-scratch/main.swift")
 manualSeed(Book.seed)
 Book.keepInCheckpoints(save: randomState, restore: setRandomState)
@@ -60,10 +60,18 @@ let lastClose = rnnHistory.trainPerplexity.indices.last {
 }
 Book.record("curves-part", (lastClose ?? -1) + 2)
 Book.record("rnn-seconds", rnnHistory.seconds)
+// The perplexity of predicting each validation character from the training text's letter
+// frequencies alone (counts start at 1, so that no character has probability zero).
+var letterCounts = [Double](repeating: 1, count: data.vocab.count)
+for token in data.corpus[0 ..< data.numTrain + data.numSteps] { letterCounts[token] += 1 }
+let validationText = data.corpus[data.numTrain + 1 ..< data.numTrain + data.numVal + data.numSteps]
+let letterTotal = letterCounts.reduce(0, +)
+Book.record("unigram-ppl", exp(-validationText.map { log(letterCounts[$0] / letterTotal) }.reduce(0, +)
+                                / Double(validationText.count)))
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/rnn-scratch.md", line: 560)
+#sourceLocation(file: "Chapters/rnn-scratch.md", line: 568)
 print(rnnLM.predict("it has", 20, vocab: data.vocab))
 #sourceLocation()
 

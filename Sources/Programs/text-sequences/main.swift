@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "text-sequences", about: "Text Sequences",
-              sources: ["Chapters/text-sequences.md": "2622c486552d261a", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
+              sources: ["Chapters/text-sequences.md": "4732a3f2883e0be2", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "fb5a1921a3807e83"],
               generatedFile: "Sources/Programs/text-sequences/main.swift")
 manualSeed(Book.seed)
 Book.keepInCheckpoints(save: randomState, restore: setRandomState)
@@ -40,26 +40,29 @@ Chapter.cell(11)
 let vocab = Vocab(tokens: tokens)
 let indices = vocab[Array(tokens.prefix(10))]
 print("indices:", indices)
+for letter in ["a", "t", "z"] { Book.record("index-" + letter, vocab[letter]) }
 print("tokens: ", vocab.toTokens(indices))
 #sourceLocation()
 
 Chapter.cell(12)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 410)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 411)
 let head = vocab.tokenFreqs.prefix(5) + vocab.tokenFreqs.suffix(3)
 print(Book.table(["token", "count"],
                  head.map { ["'\($0.token)'", String($0.count)] }))
 #sourceLocation()
 
 Chapter.cell(14)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 432)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 433)
 let (corpus, corpusVocab) = TimeMachine.build(rawText)
 print("tokens in the corpus:", corpus.count)
 print("vocabulary size:", corpusVocab.count)
+Book.record("corpus-tokens", corpus.count)
+Book.record("vocab-size", corpusVocab.count)
 print("vocabulary:", corpusVocab.idxToToken.joined(separator: "|"))
 #sourceLocation()
 
 Chapter.cell(16)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 510)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 513)
 let small = try TimeMachine(batchSize: 2, numSteps: 10)
 for i in 0..<2 {
     let x = small.vocab.toTokens(small.X[rows: i ..< i + 1].values).joined()
@@ -69,12 +72,15 @@ for i in 0..<2 {
 #sourceLocation()
 
 Chapter.cell(18)
-#sourceLocation(file: "Chapters/text-sequences.md", line: 563)
+#sourceLocation(file: "Chapters/text-sequences.md", line: 566)
 let data = try TimeMachine(batchSize: 1024, numSteps: 32)
 let trainBatches = data.trainDataloader()
 print("training batch sizes:  ", trainBatches.map { $0.X.shape[0] })
 print("validation batch sizes:", data.valDataloader().map { $0.X.shape[0] })
 print("shape of one batch:", trainBatches[0].X.shape, trainBatches[0].Y.shape)
+Book.record("train-batches", trainBatches.count)
+Book.record("last-batch", trainBatches.last!.X.shape[0])
+Book.record("val-batches", data.valDataloader().count)
 #sourceLocation()
 
 Chapter.finish()
