@@ -57,7 +57,10 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Run every chapter again, even when its cached outputs are current.")
     var force = false
 
-    @Option(help: "Seconds a chapter may run before it is stopped (default 600, or the chapter's own limit in book.json's timeLimits).")
+    @Option(
+        help:
+            "Seconds a chapter may run before it is stopped (default 600, or the chapter's own limit in book.json's timeLimits)."
+    )
     var timeout: Double?
 
     @Option(help: "Megabytes of memory a chapter's program may use before it is stopped.")

@@ -81,7 +81,8 @@ public struct BookConfig: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case library, programImports, libraryImports, prologue, programsPath, quickArguments, languages, bibliography, timeLimits
+        case library, programImports, libraryImports, prologue, programsPath, quickArguments, languages, bibliography,
+            timeLimits
     }
 
     public init(from decoder: Decoder) throws {

@@ -32,6 +32,15 @@ public struct ChapterPackager: Sendable {
         let fm = FileManager.default
         let parser = root.appendingPathComponent(".build/checkouts/swift-argument-parser")
         let location = SourceLocation(file: "site/\(folder)", line: 0)
+        // A book that depends on this package (`book init`) has no copy of the libraries to pack.
+        let missing = projectFolders.filter { !fm.fileExists(atPath: root.appendingPathComponent($0).path) }
+        guard missing.isEmpty else {
+            return .failure(
+                DiagnosticList([
+                    Diagnostic(
+                        location, "this book has no \(missing.joined(separator: ", ")) of its own to put into them")
+                ]))
+        }
         guard fm.fileExists(atPath: parser.appendingPathComponent("Sources/ArgumentParser").path) else {
             return .failure(
                 DiagnosticList([
@@ -56,7 +65,9 @@ public struct ChapterPackager: Sendable {
     static func sitePath(of chapter: String) -> String { "\(folder)/\(chapter).zip" }
 
     /// The package's folders copied from the project as they are.
-    static let projectFolders = ["Sources/TensorKit", "Sources/BookSupport", "Sources/BookContract", "Sources/CBLAS"]
+    static let projectFolders = [
+        "Sources/TensorKit", "Sources/TensorKitKernels", "Sources/BookSupport", "Sources/BookContract", "Sources/CBLAS",
+    ]
     static let parserTargets = ["ArgumentParser", "ArgumentParserToolInfo"]
 
     /// The files and folders the package copies, by their path in it.
@@ -188,7 +199,8 @@ public struct ChapterPackager: Sendable {
                     .target(name: "ArgumentParserToolInfo", exclude: ["CMakeLists.txt"]),
                     .target(name: "ArgumentParser", dependencies: ["ArgumentParserToolInfo"], exclude: ["CMakeLists.txt"]),
                     // The book's tensor library.
-                    .target(name: "TensorKit", dependencies: ["CBLAS"]\(Self.legacyMode)),
+                    .target(name: "TensorKitKernels"),
+                    .target(name: "TensorKit", dependencies: ["CBLAS", "TensorKitKernels"]),
                     // What chapter programs link: options, output capture, plots; and what they share with the book's engine.
                     .target(name: "BookContract"),
                     .target(name: "BookSupport", dependencies: ["BookContract", "ArgumentParser"]),
@@ -203,9 +215,6 @@ public struct ChapterPackager: Sendable {
 
             """
     }
-
-    /// TensorKit's language mode, as in the book's own Package.swift (the others are in Swift 6 mode).
-    static let legacyMode = ", swiftSettings: [.swiftLanguageMode(.v5)]"
 
     func readme(_ chapter: Chapter, of book: Book) -> String {
         """
@@ -232,7 +241,7 @@ public struct ChapterPackager: Sendable {
         | --- | --- |
         | `Sources/\(chapter.name)/` | the chapter's program: its cells, in order |
         | `Sources/\(book.config.library)/` | the book's library: the `save` cells of this chapter and the ones before it |
-        | `Sources/TensorKit/`, `Sources/CBLAS/` | the book's tensor library (autograd, layers, SGD) over OpenBLAS |
+        | `Sources/TensorKit/`, `Sources/TensorKitKernels/`, `Sources/CBLAS/` | the book's tensor library (autograd, layers, SGD), its C kernels, OpenBLAS |
         | `Sources/BookSupport/`, `Sources/BookContract/` | the options, output capture and plots of chapter programs |
         | `Sources/ArgumentParser*/` | swift-argument-parser, Apache 2.0 (`LICENSE-swift-argument-parser.txt`) |
         | `\(BookLoader.chaptersFolder)/` | the chapters' Markdown (error messages point at their lines) and the data set |

@@ -57,7 +57,10 @@ struct LibraryReach {
             let text = String(line.split(separator: "//", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
             if depth == 0 {
                 let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-                let keyword = words.first { !["public", "internal", "private", "fileprivate", "final", "open", "@MainActor"].contains(String($0)) }
+                let keyword = words.first {
+                    !["public", "internal", "private", "fileprivate", "final", "open", "@MainActor"].contains(
+                        String($0))
+                }
                 if keyword != nil { inExtension = keyword == "extension" }
             }
             if depth == 0 || (depth == 1 && inExtension) {

@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "f716192e0605f43a"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "f33b7f8d5928c9f6"],
               generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
 Book.keepInCheckpoints(save: randomState, restore: setRandomState)
@@ -303,16 +303,16 @@ print("parameters:", recipe.numParameters)
 /// editing those cells does not train the model again.
 struct RecipeResult: Codable {
     var history: TrainingHistory
-    var prediction: String
+    var parameters: [[Float]]       // the trained model, for the prediction below
     var stateChangeRates: [Double]  // per layer, see the time-scale measurement below
 }
 let recipeResult = Book.checkpoint("recipe") { () -> RecipeResult in
     let history = SequentialTrainer(maxEpochs: Book.epochs(500), gradientClipVal: 1)
         .fit(recipe, seqData)
-    return RecipeResult(history: history,
-                        prediction: recipe.predict("time traveller", 50, vocab: seqData.vocab),
+    return RecipeResult(history: history, parameters: recipe.parameterValues(),
                         stateChangeRates: stateChangeRates(recipe, text: seqData.corpus.prefix(2000)))
 }
+recipe.loadParameterValues(recipeResult.parameters)
 let recipeHistory = recipeResult.history
 let recipeEpochs = recipeHistory.trainPerplexity.count
 var recipePlot = LinePlot(xLabel: "epoch", yLabel: "training perplexity", logY: true)
@@ -323,18 +323,22 @@ print(String(format: "%d epochs in %.0f s (%.2f s per epoch, %.0f characters/s)"
              recipeEpochs, recipeHistory.seconds,
              recipeHistory.seconds / Double(recipeEpochs),
              Double(recipeEpochs * 8 * 32 * 35) / recipeHistory.seconds))
-let recipeText = recipeResult.prediction
-print(recipeText)
 Book.record("recipe-params", recipe.numParameters)
 Book.record("recipe-ppl", recipeHistory.trainPerplexity.last!)
 Book.record("recipe-minutes", recipeHistory.seconds / 60)
 Book.record("recipe-epoch-seconds", recipeHistory.seconds / Double(recipeEpochs))
 Book.record("recipe-epochs", recipeEpochs)
-Book.record("recipe-prediction", String(recipeText.dropFirst("time traveller".count)))
 #sourceLocation()
 
 Chapter.cell(18)
 #sourceLocation(file: "Chapters/deep-rnn.md", line: 879)
+let recipeText = recipe.predict("time traveller", 50, vocab: seqData.vocab)
+print(recipeText)
+Book.record("recipe-prediction", String(recipeText.dropFirst("time traveller".count)))
+#sourceLocation()
+
+Chapter.cell(19)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 885)
 // Where the prediction comes from: the training text after "time traveller", and how
 // many of the 50 predicted characters agree with it, position by position.
 let found = sourceText.range(of: "time traveller")!
@@ -346,8 +350,8 @@ print("\(agreeing) of 50 predicted characters agree with the text")
 Book.record("recipe-agree", agreeing)
 #sourceLocation()
 
-Chapter.cell(19)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 922)
+Chapter.cell(20)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 928)
 // The trained model's rates were measured right after training (in the checkpoint);
 // the control is a fresh network of the same shape, on the same 2,000 characters.
 let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
