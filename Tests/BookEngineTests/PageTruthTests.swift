@@ -97,6 +97,19 @@ final class PageTruthTests: XCTestCase {
         XCTAssertFalse(hidden.contains("checked by doctest"))
     }
 
+    /// `book render deep`: only the named chapter's page changes; the others keep their bytes.
+    func testRenderingOneChapterLeavesTheOtherPagesAsTheyAre() throws {
+        try fixture.render()
+        let intro = try Data(contentsOf: fixture.site.appendingPathComponent("intro.html"))
+        fixture.runs["intro"]?.cells = []  // what the intro page would show if it were rendered now
+        fixture.runs["deep"]?.failure?.message = "Chapters/deep.md:9:13: error: another message"
+        var renderer = SiteRenderer(book: fixture.book, runs: fixture.runs, options: fixture.options)
+        renderer.keptPages = ["intro"]
+        _ = try renderer.render(into: fixture.site)
+        XCTAssertEqual(try Data(contentsOf: fixture.site.appendingPathComponent("intro.html")), intro, "same bytes")
+        XCTAssertTrue(try fixture.page("deep.html").contains("another message"), "the named chapter is rendered")
+    }
+
     // MARK: - Values in prose
 
     func prose(_ text: String, line: Int = 50) {
