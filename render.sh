@@ -138,7 +138,7 @@ run_tests() {
   # d2l's Markdown (tables, tabs, citations; no Swift, so no build) in the browser.
   stage "d2l-style book: render" "$BOOK" render --root Tests/BookEngineTests/Books/d2l-syntax --output "$WORK/d2l-site"
   if [[ -f "$WORK/d2l-site/index.html" ]]; then
-    stage "d2l-style book: browser test" env SCREENSHOT_PAGE=rnn.html PHONE_PROBE=0 Tests/browser/check.sh "$WORK/d2l-site" "$WORK/d2l-shots"
+    stage "d2l-style book: browser test" env SCREENSHOT_PAGE=rnn.html PHONE_PROBE=0 PDF_PAGES_PER_CHAPTER=1 Tests/browser/check.sh "$WORK/d2l-site" "$WORK/d2l-shots"
   else
     failed=$((failed + 1)); failures+=("d2l-style book: browser test (no site)")
   fi
