@@ -31,15 +31,7 @@ command -v "$CHROMIUM" >/dev/null || { echo "Chromium not found (apt-get install
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-pass() { echo "ok    $1"; passed=$((passed + 1)); }
-fail() {
-  echo "FAIL  $1"
-  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | head -20 | sed 's/^/      /'; fi
-  failed=$((failed + 1))
-}
+. "$(dirname "$0")/../lib/results.sh"
 
 # chrome URL OUT_PREFIX [extra flags...]: runs headless Chromium with a fresh profile (so no
 # remembered theme leaks between runs); the page's DOM after scripts goes to OUT_PREFIX.dom,

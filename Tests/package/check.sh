@@ -18,14 +18,8 @@ ZIP="$SITE/packages/$CHAPTER.zip"
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-pass() { echo "ok    $1"; passed=$((passed + 1)); }
-fail() {
-  echo "FAIL  $1"
-  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | tail -20 | sed 's/^/      /'; fi
-  failed=$((failed + 1))
-}
+DETAIL_END=tail
+. "$(dirname "$0")/../lib/results.sh"
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
 
 if [ ! -s "$ZIP" ]; then fail "$ZIP exists"; finish; fi

@@ -7,19 +7,19 @@ enum BookSettingsFile {
     static let path = "\(BookLoader.chaptersFolder)/book.json"
 
     /// The settings, and the problems found (the default settings if the file is unusable).
+    /// The file is not JSON at all: where the parser stopped, and why.
+    private static func notJSON(_ error: Error, text: String) -> Diagnostic {
+        Diagnostic(
+            SourceLocation(file: path, line: syntaxErrorLine(error, text: text)),
+            "not valid JSON: \(syntaxErrorMessage(error))")
+    }
+
     static func read(_ data: Data, root: URL) -> (BookConfig, [Diagnostic]) {
         let text = String(decoding: data, as: UTF8.self)
         do {
             _ = try JSONSerialization.jsonObject(with: data)
         } catch {
-            return (
-                BookConfig(),
-                [
-                    Diagnostic(
-                        SourceLocation(file: path, line: syntaxErrorLine(error, text: text)),
-                        "not valid JSON: \(syntaxErrorMessage(error))")
-                ]
-            )
+            return (BookConfig(), [notJSON(error, text: text)])
         }
         let config: BookConfig
         do {
@@ -27,14 +27,7 @@ enum BookSettingsFile {
         } catch let error as DecodingError {
             return (BookConfig(), [describe(error, text: text)])
         } catch {
-            return (
-                BookConfig(),
-                [
-                    Diagnostic(
-                        SourceLocation(file: path, line: syntaxErrorLine(error, text: text)),
-                        "not valid JSON: \(syntaxErrorMessage(error))")
-                ]
-            )
+            return (BookConfig(), [notJSON(error, text: text)])
         }
         return (config, folderProblems(config, text: text, root: root))
     }
