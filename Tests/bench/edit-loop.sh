@@ -6,24 +6,29 @@
 #   training    the chapter's last training cell (the older recipe's 500 epochs) changed: it trains again
 #   undo        that edit undone (the cache has the earlier outputs)
 # Each is one `book render` of the whole book (the other chapters come from the cache), timed
-# from before the command to after it; one JSON line each. The chapter is restored at the end,
-# whatever happens. A benchmark, not a test: it asserts nothing.
+# from before the command to the updated pages (page_seconds; the renderer says when they are
+# in place, and prints the PDF after them) and to its end (seconds); one JSON line each. The
+# chapter is restored at the end, whatever happens. A benchmark, not a test: it asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BOOK=${BOOK:?set BOOK to the book tool (render.sh does)}
 CHAPTER=Chapters/deep-rnn.md
 BACKUP=$(mktemp)
-cp "$CHAPTER" "$BACKUP"
-trap 'cp "$BACKUP" "$CHAPTER"; rm -f "$BACKUP"' EXIT
-
-render() { "$BOOK" render "$@" >/dev/null 2>"$LOG" || { echo "render failed:" >&2; tail -20 "$LOG" >&2; exit 1; }; }
 LOG=$(mktemp)
-seconds() { python3 -c 'import time; print(f"{time.time():.3f}")'; }
-measure() {  # NAME: render once, print a JSON line
-  local start end
-  start=$(seconds); render; end=$(seconds)
-  python3 -c "import json,sys; print(json.dumps({'edit': sys.argv[1], 'seconds': round(float(sys.argv[3]) - float(sys.argv[2]), 2), 'reran': sys.argv[4]}))" \
-    "$1" "$start" "$end" "$(grep -Eo '^[a-z-]+: runs' "$LOG" | cut -d: -f1 | tr '\n' ' ' | sed 's/ $//')"
+cp "$CHAPTER" "$BACKUP"
+trap 'cp "$BACKUP" "$CHAPTER"; rm -f "$BACKUP" "$LOG"' EXIT
+HERE=$(dirname "$0")
+
+# measure NAME: one `book render`, its log lines stamped with the seconds since it started
+# (edit_loop.py), then one JSON line.
+measure() {
+  local status=0
+  python3 "$HERE/edit_loop.py" "$1" "$LOG" "$BOOK" render || status=$?
+  if ((status != 0)); then
+    echo "render failed:" >&2
+    tail -20 "$LOG" >&2
+    exit 1
+  fi
 }
 edit() {  # PYTHON-EXPRESSION over s (the chapter's text)
   python3 - "$CHAPTER" "$1" <<'PY'
@@ -37,14 +42,13 @@ PY
 }
 
 echo "warming up: rendering the book as it is (runs what the cache lacks)" >&2
-start=$(seconds); render; echo "{\"edit\": \"none (warm-up)\", \"seconds\": $(python3 -c "print(round($(seconds) - $start, 2))")}"
+measure "none (warm-up)"
 
 edit 's.replace("\n\n", "\n\nA sentence added while measuring the edit loop.\n\n", 1)'
 measure prose
 cp "$BACKUP" "$CHAPTER"
 
 # The last `predict("...` call: its prefix gains a word.
-
 edit '(lambda i: s[:i + 9] + "the " + s[i + 9:])(s.rindex("predict(\""))'
 measure last-cell
 cp "$BACKUP" "$CHAPTER"

@@ -105,6 +105,7 @@ public final class BookBuild {
             book: book, runs: shown, options: siteOptions ?? SiteOptions(bookRoot: book.root),
             translations: loaded.translations)
         renderer.keptPages = kept
+        renderer.log = log
         outcome.diagnostics += try renderer.render(into: site)
         outcome.diagnostics += selected.compactMap { chapter in runs[chapter.name]?.failure?.diagnostic(in: chapter) }
         return outcome

@@ -36,7 +36,7 @@ public struct LinkChecker {
                 let text = try? String(contentsOf: site.appendingPathComponent(path), encoding: .utf8)
             else { continue }
             for forbidden in forbiddenStrings where !forbidden.isEmpty {
-                guard let found = text.range(of: forbidden) else { continue }
+                guard let found = text.firstRange(ofBytes: forbidden) else { continue }
                 problems.append(
                     error(
                         path, Self.line(of: found.lowerBound, in: text),
@@ -209,7 +209,7 @@ public struct LinkChecker {
         for opener in openers {
             let closer: Character = opener.hasSuffix("(") ? ")" : "\""
             var searchStart = text.startIndex
-            while let r = text.range(of: opener, range: searchStart..<text.endIndex) {
+            while let r = text.firstRange(ofBytes: opener, from: searchStart) {
                 searchStart = r.upperBound
                 if closer == "\"" {
                     guard r.lowerBound > text.startIndex, text[text.index(before: r.lowerBound)].isWhitespace else {

@@ -50,30 +50,50 @@ public struct PDFPrinter: Sendable {
     /// Prints the HTML file `page` to `pdf` (written beside it under a temporary name first), or
     /// copies the PDF printed before from the same page and the same files under `assets`.
     func print(_ page: URL, to pdf: URL, assets: [URL]) throws {
-        let fm = FileManager.default
-        var hash = ContentHash()
-        hash.add(chromium.path)
-        hash.add(Self.installedFonts())
-        hash.add(try Data(contentsOf: page))
-        for folder in assets { hash.addFiles(under: folder) }
-        let cached = cacheFolder?.appendingPathComponent("\(hash.hex).pdf")
-        if let cached, fm.fileExists(atPath: cached.path) {
-            if fm.fileExists(atPath: pdf.path) { try fm.removeItem(at: pdf) }
-            try fm.copyItem(at: cached, to: pdf)
-            return
-        }
+        let cached = try cacheFile(page, assets: assets)
+        if let cached, try copy(cached, to: pdf) { return }
         try print(page, to: pdf)
         if let cached, let folder = cacheFolder {
             // Only a cache: failing to fill it is not an error.
+            let fm = FileManager.default
             try? fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            let partial = folder.appendingPathComponent(".\(hash.hex).partial")
+            let partial = folder.appendingPathComponent(".\(cached.lastPathComponent).partial")
             if (try? fm.copyItem(at: pdf, to: partial)) != nil { try? fm.moveItem(at: partial, to: cached) }
         }
     }
 
+    /// Copies the PDF printed before from the same page and assets to `pdf`; false if there is none.
+    func copyCached(_ page: URL, to pdf: URL, assets: [URL]) throws -> Bool {
+        guard let cached = try cacheFile(page, assets: assets) else { return false }
+        return try copy(cached, to: pdf)
+    }
+
+    /// Puts a copy of `cached` at `pdf` (complete or not at all); false if `cached` does not exist.
+    private func copy(_ cached: URL, to pdf: URL) throws -> Bool {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: cached.path) else { return false }
+        let partial = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent).partial")
+        try? fm.removeItem(at: partial)
+        try fm.copyItem(at: cached, to: partial)
+        if fm.fileExists(atPath: pdf.path) { try fm.removeItem(at: pdf) }
+        try fm.moveItem(at: partial, to: pdf)
+        return true
+    }
+
+    /// Where the cache keeps the PDF of `page` with these assets; nil without a cache.
+    private func cacheFile(_ page: URL, assets: [URL]) throws -> URL? {
+        guard let cacheFolder else { return nil }
+        var hash = ContentHash()
+        hash.add(chromium.path)
+        hash.add(Self.installedFonts)
+        hash.add(try Data(contentsOf: page))
+        for folder in assets { hash.addFiles(under: folder) }
+        return cacheFolder.appendingPathComponent("\(hash.hex).pdf")
+    }
+
     /// The names of the machine's font files: a font installed later (a CJK font for the
     /// Chinese PDF) changes what Chromium prints.
-    static func installedFonts() -> String {
+    static let installedFonts: String = {
         var names: [String] = []
         for folder in [
             "/usr/share/fonts", "/usr/local/share/fonts", NSHomeDirectory() + "/.fonts",
@@ -83,7 +103,7 @@ public struct PDFPrinter: Sendable {
             while let name = walker.nextObject() as? String { names.append(folder + "/" + name) }
         }
         return names.sorted().joined(separator: "\n")
-    }
+    }()
 
     private func print(_ page: URL, to pdf: URL) throws {
         let fm = FileManager.default

@@ -72,34 +72,22 @@ struct PrintPage {
     static func relink(_ html: String, chapter: String, chapters: Set<String>) -> String {
         var out = ""
         out.reserveCapacity(html.utf8.count + 1024)
-        var rest = Substring(html)
         // ` id="` and ` href="`: a space before, so `xlink:href` and `data-id` stay as they are.
-        while let match = nextAttribute(in: rest) {
-            out += rest[..<match.valueStart]
-            guard let end = rest[match.valueStart...].firstIndex(of: "\"") else {
-                rest = rest[match.valueStart...]
-                break
-            }
-            let value = String(rest[match.valueStart..<end])
-            if match.isID {
+        let attributes = (html.ranges(ofBytes: " id=\"").map { ($0, true) } + html.ranges(ofBytes: " href=\"").map { ($0, false) })
+            .sorted { $0.0.lowerBound < $1.0.lowerBound }
+        var done = html.startIndex
+        for (range, isID) in attributes where range.lowerBound >= done {
+            guard let end = html.firstRange(ofBytes: "\"", from: range.upperBound)?.lowerBound else { break }
+            out += html[done..<range.upperBound]
+            let value = String(html[range.upperBound..<end])
+            if isID {
                 out += HTML.escape(anchor(decoded(value), in: chapter))
             } else {
                 out += HTML.escape(link(decoded(value), from: chapter, chapters: chapters) ?? decoded(value))
             }
-            rest = rest[end...]
+            done = end
         }
-        return out + rest
-    }
-
-    private static func nextAttribute(in text: Substring) -> (valueStart: Substring.Index, isID: Bool)? {
-        let id = text.range(of: " id=\"")
-        let href = text.range(of: " href=\"")
-        switch (id, href) {
-        case (let i?, let h?): return i.lowerBound < h.lowerBound ? (i.upperBound, true) : (h.upperBound, false)
-        case (let i?, nil): return (i.upperBound, true)
-        case (nil, let h?): return (h.upperBound, false)
-        case (nil, nil): return nil
-        }
+        return out + html[done...]
     }
 
     /// The print page's link for a chapter page's `href`, or nil to keep it.

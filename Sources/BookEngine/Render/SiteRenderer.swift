@@ -16,6 +16,8 @@ public struct SiteRenderer {
     /// Chapters whose pages already in the site are kept byte for byte (`book render <chapter>`
     /// renders only the chapters it names); a kept chapter with no page yet is rendered.
     public var keptPages: Set<String> = []
+    /// Where the renderer says what it does after the pages are in place (printing the PDFs).
+    public var log: ((String) -> Void)?
 
     public init(book: Book, runs: [String: ChapterRun], options: SiteOptions, translations: [Book] = []) {
         self.book = book
@@ -57,14 +59,14 @@ public struct SiteRenderer {
             }
             try write(into: temporary, contexts: contexts, assets: assets)
             keepPages(from: site, into: temporary, contexts: contexts)
-            try printPDFs(in: temporary, contexts: contexts)
+            let pending = preparePDFs(in: temporary, previous: site, contexts: contexts)
             let checker = LinkChecker(
                 site: temporary, displayName: siteName, forbiddenStrings: forbiddenPaths(temporary: temporary))
             let diagnostics = early + contexts.flatMap(\.diagnostics) + (options.previewPass ? [] : checker.check())
             if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
             try swap(temporary, into: site)
             // Failures of the run's content are on the pages; the caller fails after writing them.
-            return diagnostics + contexts.flatMap(\.failures)
+            return diagnostics + contexts.flatMap(\.failures) + printPending(pending, in: site)
         } catch {
             try? fm.removeItem(at: temporary)
             throw error
@@ -207,23 +209,65 @@ public struct SiteRenderer {
         if originalContext.hasKaTeX { try assets.copyKaTeX(into: site) }
     }
 
-    /// Prints each language's print page to its PDF.
-    private func printPDFs(in site: URL, contexts: [RenderContext]) throws {
-        guard let printer = options.pdfPrinter else { return }
+    /// A PDF whose page changed: printed into the site after the new pages are in place.
+    struct PendingPDF {
+        var page: String
+        var pdf: String
+        var assets: [String]
+        var language: SiteLanguage
+    }
+
+    /// Gives each language its PDF in the new site. A PDF printed before from the same page
+    /// comes from the printer's cache. Otherwise the previous site's PDF stands in for it, and
+    /// the new one is printed once the pages are in place (`printPending`): printing takes
+    /// seconds per language, and a reader who changed a cell wants the page first. Without a
+    /// previous PDF it is printed now.
+    private func preparePDFs(in fresh: URL, previous site: URL, contexts: [RenderContext]) -> [PendingPDF] {
+        guard let printer = options.pdfPrinter else { return [] }
+        let fm = FileManager.default
+        var pending: [PendingPDF] = []
         for context in contexts {
-            let folder = context.language.folder.isEmpty ? site : site.appendingPathComponent(context.language.folder)
-            let page = folder.appendingPathComponent(PrintPage.pageName)
-            do {
+            let language = context.language
+            let job = PendingPDF(
+                page: language.path(PrintPage.pageName), pdf: language.path(PrintPage.pdfName(of: language)),
                 // What the page loads: the theme, KaTeX and the figures (the plots are in the page).
-                let assets = ["theme", "katex", "img", context.language.path("img")].map {
-                    site.appendingPathComponent($0)
+                assets: ["theme", "katex", "img", language.path("img")], language: language)
+            let page = fresh.appendingPathComponent(job.page), pdf = fresh.appendingPathComponent(job.pdf)
+            let assets = job.assets.map { fresh.appendingPathComponent($0) }
+            let old = site.appendingPathComponent(job.pdf)
+            do {
+                if try printer.copyCached(page, to: pdf, assets: assets) { continue }
+                if fm.fileExists(atPath: old.path) {
+                    try fm.copyItem(at: old, to: pdf)
+                    pending.append(job)
+                    continue
                 }
-                try printer.print(
-                    page, to: folder.appendingPathComponent(PrintPage.pdfName(of: context.language)), assets: assets)
+                try printer.print(page, to: pdf, assets: assets)
             } catch {
-                context.error(SourceLocation(file: context.language.path(PrintPage.pageName), line: 0), "\(error)")
+                context.error(SourceLocation(file: job.page, line: 0), "\(error)")
             }
         }
+        return pending
+    }
+
+    /// Prints the PDFs that `preparePDFs` left for later into `site`, each replacing the previous
+    /// one only when complete; the errors (the previous PDF stays).
+    private func printPending(_ pending: [PendingPDF], in site: URL) -> [Diagnostic] {
+        guard let printer = options.pdfPrinter, !pending.isEmpty else { return [] }
+        let name = site.lastPathComponent, codes = pending.map(\.language.code).joined(separator: ", ")
+        log?("the pages are in \(name); printing the PDF (\(codes)), meanwhile \(name) has the previous one")
+        var diagnostics: [Diagnostic] = []
+        for job in pending {
+            do {
+                try printer.print(
+                    site.appendingPathComponent(job.page), to: site.appendingPathComponent(job.pdf),
+                    assets: job.assets.map { site.appendingPathComponent($0) })
+            } catch {
+                diagnostics.append(
+                    Diagnostic(SourceLocation(file: job.page, line: 0), "\(error); \(job.pdf) is the previous render's"))
+            }
+        }
+        return diagnostics
     }
 
     /// Puts back the pages of the chapters not rendered this time, as they were in `site`.
