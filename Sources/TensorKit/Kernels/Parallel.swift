@@ -5,8 +5,10 @@ import TensorKitKernels
 // Splitting one operation (a matrix product, a tanh over a batch) across the machine's cores.
 //
 // The RNN chapters run thousands of small operations per batch (a 1024x32x32 product is about
-// 20 µs), so the pool is built for low latency: helper threads spin for a while after each job
-// before they sleep, and the calling thread always works on the job too. Chunks are claimed
+// 20 µs), so the pool is built for low latency: helper threads spin briefly after each job (the
+// next one usually follows within microseconds), then sleep on a futex (tk_park.h) so that an
+// idle helper never burns a core another thread needs; the calling thread always works on the
+// job too. Chunks are claimed
 // one at a time, so a helper that is busy elsewhere (another process on its core) costs
 // nothing: the caller simply takes every chunk itself. Chunks are split by rows only, never
 // across a sum, so results are bit-identical whatever the number of threads.
@@ -30,10 +32,15 @@ final class WorkerPool: @unchecked Sendable {
     private let finished = Atomic<Int>(0)
     /// Set while a caller owns the pool: nested or concurrent callers run serially instead.
     private let busy = Atomic<Bool>(false)
-    private let sleepers = Atomic<Int>(0)
-    private let wakeup = NSCondition()
+    /// Where idle helpers sleep; every new job signals it.
+    private let parking = tk_parking_new()!
     /// The current job; written by the owner only while no helper can be running it.
     private var job: ((Int) -> Void)?
+
+    /// PAUSEs a helper spins for after a job before it sleeps: a few tens of microseconds, the
+    /// gaps between the operations of a recurrent step, not the longer ones between steps
+    /// (spinning there only takes the core from the caller's sibling thread or another process).
+    static let idleSpins = 2_000
 
     private init(threads: Int) {
         self.threads = threads
@@ -65,11 +72,7 @@ final class WorkerPool: @unchecked Sendable {
             finished.store(0, ordering: .relaxed)
             let generation = (state.load(ordering: .relaxed) >> 32) &+ 1
             state.store(generation << 32 | UInt64(chunks) << 16, ordering: .sequentiallyConsistent)  // start 0
-            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                wakeup.lock()
-                wakeup.broadcast()
-                wakeup.unlock()
-            }
+            tk_parking_signal(parking)  // a system call only when a helper sleeps
             var done = 0
             while let c = claim(generation, fromEnd: false) {
                 body(c)
@@ -126,15 +129,14 @@ final class WorkerPool: @unchecked Sendable {
                 continue
             }
             idleSpins += 1
-            if idleSpins < 200_000 {  // about 5 ms of PAUSE: far longer than the gaps inside a training step
+            if idleSpins < WorkerPool.idleSpins {
                 spinPause()
                 continue
             }
-            wakeup.lock()
-            sleepers.add(1, ordering: .sequentiallyConsistent)
-            while state.load(ordering: .sequentiallyConsistent) >> 32 == seen { wakeup.wait() }
-            sleepers.subtract(1, ordering: .sequentiallyConsistent)
-            wakeup.unlock()
+            // read the parking's number before checking for a job: a job posted after the check
+            // bumps it, so the wait returns at once
+            let ticket = tk_parking_seq(parking)
+            if state.load(ordering: .sequentiallyConsistent) >> 32 == seen { tk_parking_wait(parking, ticket) }
             idleSpins = 0
         }
     }

@@ -6,6 +6,7 @@
 #define TK_KERNELS_H
 
 #include "tk_gemm.h"
+#include "tk_park.h"
 
 #if defined(__GLIBC__) || defined(__linux__)
 // mallopt, to keep transient buffers off fresh mmap pages (see BufferPool).
