@@ -68,6 +68,9 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let whhTP = UnsafePointer(whhT.data)
     loadInitialState(h0, hsP, bh)
     let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
+    let whole = wholeSequenceProducts(batch: batch)
+    let projected = whole ? input.projectAll() : nil  // (T*B, 3H): dense x only
+    let projectedP = projected.map { UnsafePointer($0.data) }
     for t in 0..<steps {
         if productPerStep {
             // gt (B, 3H) = h_{t-1} W_hh^T for the whole batch first
@@ -78,8 +81,14 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
         Parallel.forFixedBlocks(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
             let o = rows.lowerBound, n = rows.count
             let hPrev = hsP + t * bh + o * h, hNext = hsP + (t + 1) * bh + o * h
-            let gt = gatesP + t * bg + o * g, nt = nsP + t * bh + o * h, gi = giP + o * g
-            input.project(step: t, rows: rows, into: gi)
+            let gt = gatesP + t * bg + o * g, nt = nsP + t * bh + o * h
+            let gi: UnsafePointer<Float>
+            if let projectedP {
+                gi = projectedP + (t * batch + o) * g
+            } else {
+                input.project(step: t, rows: rows, into: giP + o * g)
+                gi = UnsafePointer(giP + o * g)
+            }
             // gt (rows, 3H) = h_{t-1} W_hh^T
             if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, gt, ldc: g) }
             if BLAS.avx512 {
@@ -111,7 +120,9 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             // gOut: (T, B, H). Per step, dGi and dGh (B, 3H) are the gradients of W_i x + b_i and
             // W_h h + b_h; every weight gradient is accumulated step by step from them.
             let hsP = hs.data, gatesP = gates.data, nsP = ns.data  // through the tensors the closure keeps
-            let dGi = Tensor(uninitialized: [batch, g]), dGh = Tensor(uninitialized: [batch, g])
+            // per step (B, 3H), or all steps (T, B, 3H) for the whole-sequence products
+            let dGShape = whole ? [steps, batch, g] : [batch, g]
+            let dGi = Tensor(uninitialized: dGShape), dGh = Tensor(uninitialized: dGShape)
             let dh = Tensor.zeros([batch, h])  // dL/dh_t from step t+1
             let dWih = wih.requiresGrad ? Tensor(uninitialized: wih.shape) : nil
             let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, g]) : nil
@@ -122,6 +133,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let hPrev = hsP + t * bh, gt = gatesP + t * bg, nt = nsP + t * bh, go = gP + t * bh
                 let first = t == steps - 1
+                let (dGiP, dGhP) = whole ? (dGiP + t * bg, dGhP + t * bg) : (dGiP, dGhP)
                 Parallel.forBlocks(batch, size: dbih.blockRows) { block, rows in
                     let o = rows.lowerBound, n = rows.count
                     let (gt, nt, hPrev, go) = (gt + o * g, nt + o * h, hPrev + o * h, go + o * h)
@@ -137,12 +149,24 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                     }
                 }
                 // the step kernel left z * dL/dh_t in dh (the path through h_{t-1} directly); add dGh_t W_hh
+                if whole {
+                    // the weight gradients wait for all the steps
+                    BLAS.gemm(m: batch, n: h, k: g, dGhP, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
+                    continue
+                }
                 hiddenStepBackward(
                     batch: batch, hidden: h, gates: g, dGhP, whh: whh.data, hPrev: hPrev,
                     dh: dhP, dhBeta: 1, dWhh: dWhh.data, first: first)
                 input.backward(
-                    step: t, dGiP, dW: dWih?.data ?? dWhh.data, dWBeta: first ? 0 : 1,
+                    step: t, dGiP, dW: dWih?.data, dWBeta: first ? 0 : 1,
                     dWT: dWihT?.data, db: nil, dx: dx?.data, dxBeta: 0)
+            }
+            if whole {
+                // dW_hh (3H, H) = dGh^T (3H, T*B) [h_0 ... h_{T-1}] (T*B, H)
+                BLAS.gemm(
+                    transA: true, m: g, n: h, k: steps * batch, dGhP, lda: g, hsP, ldb: h, beta: 0,
+                    dWhh.data, ldc: h)
+                input.backwardAll(dGiP, dW: dWih?.data, dWT: dWihT?.data, dx: dx?.data)
             }
             h0?.accumulateGrad(dh, owned: true)
             whh.accumulateGrad(dWhh, owned: true)

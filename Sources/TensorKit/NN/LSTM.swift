@@ -82,6 +82,9 @@ func lstmLayer(
     loadInitialState(c0, csP, bh)
     let whhTP = UnsafePointer(whhT.data)
     let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
+    let whole = wholeSequenceProducts(batch: batch)
+    let projected = whole ? input.projectAll() : nil  // (T*B, 4H): dense x only
+    let projectedP = projected.map { UnsafePointer($0.data) }
     for t in 0..<steps {
         if productPerStep {
             // at (B, 4H) = h_{t-1} W_hh^T for the whole batch first
@@ -92,8 +95,14 @@ func lstmLayer(
             let o = rows.lowerBound, n = rows.count
             let hPrev = ysP + t * bh + o * h, hNext = ysP + (t + 1) * bh + o * h
             let cPrev = csP + t * bh + o * h, cNext = csP + (t + 1) * bh + o * h
-            let at = actsP + t * bg + o * g, tc = tcsP + t * bh + o * h, gi = giP + o * g
-            input.project(step: t, rows: rows, into: gi)
+            let at = actsP + t * bg + o * g, tc = tcsP + t * bh + o * h
+            let gi: UnsafePointer<Float>
+            if let projectedP {
+                gi = projectedP + (t * batch + o) * g
+            } else {
+                input.project(step: t, rows: rows, into: giP + o * g)
+                gi = UnsafePointer(giP + o * g)
+            }
             // at (rows, 4H) = h_{t-1} W_hh^T, then gi_t + b_hh and the gate activations
             if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, at, ldc: g) }
             if BLAS.avx512 {
@@ -126,7 +135,8 @@ func lstmLayer(
             // gOut: (T+1, B, H) = dL/dh_t for each step, then dL/dc_T. Per step, dG (B, 4H) is the
             // gradient of the gate pre-activations, shared by both projections.
             let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data  // kept alive by the closure
-            let dG = Tensor(uninitialized: [batch, g])
+            // per step (B, 4H), or all steps (T, B, 4H) for the whole-sequence products
+            let dG = Tensor(uninitialized: whole ? [steps, batch, g] : [batch, g])
             let dh = Tensor.zeros([batch, h]), dc = Tensor(uninitialized: [batch, h])
             let dWih = Tensor(uninitialized: wih.shape), dWhh = Tensor(uninitialized: whh.shape)
             let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, g]) : nil
@@ -137,6 +147,7 @@ func lstmLayer(
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let at = actsP + t * bg, tc = tcsP + t * bh, cPrev = csP + t * bh, hPrev = ysP + t * bh
                 let go = gP + t * bh, first = t == steps - 1
+                let dGP = whole ? dGP + t * bg : dGP
                 Parallel.forBlocks(batch, size: db.blockRows) { block, rows in
                     let o = rows.lowerBound, n = rows.count
                     let (at, tc, cPrev, go) = (at + o * g, tc + o * h, cPrev + o * h, go + o * h)
@@ -148,12 +159,24 @@ func lstmLayer(
                         addColumnSums(dG, rows: n, cols: g, into: db.block(block))
                     }
                 }
+                if whole {
+                    // dh_{t-1} = dG_t W_hh; the weight gradients wait for all the steps
+                    BLAS.gemm(m: batch, n: h, k: g, dGP, lda: g, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                    continue
+                }
                 hiddenStepBackward(
                     batch: batch, hidden: h, gates: g, dGP, whh: whh.data, hPrev: hPrev,
                     dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
                 input.backward(
                     step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
                     dx: dx?.data, dxBeta: 0)
+            }
+            if whole {
+                // dW_hh (4H, H) = dG^T (4H, T*B) [h_0 ... h_{T-1}] (T*B, H)
+                BLAS.gemm(
+                    transA: true, m: g, n: h, k: steps * batch, dGP, lda: g, ysP, ldb: h, beta: 0,
+                    dWhh.data, ldc: h)
+                input.backwardAll(dGP, dW: dWih.data, dWT: dWihT?.data, dx: dx?.data)
             }
             h0?.accumulateGrad(dh, owned: true)
             c0?.accumulateGrad(dc, owned: true)

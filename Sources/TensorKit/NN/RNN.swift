@@ -76,11 +76,22 @@ func rnnLayer(
     let whhTP = UnsafePointer(whhT.data)
     let productPerStep = recurrentProductPerStep(hidden: h, gates: h)
     let work = batch * h * (h + input.inSize + 8)
+    let whole = wholeSequenceProducts(batch: batch)
+    let projectedAll = whole && x.oneHot == nil  // one-hot x: a row gather per step
+    if projectedAll {
+        // every step's W_ih x_t + b_ih at once, straight into h_1...h_T (T*B, H)
+        let xP = x.data
+        BLAS.gemmBias(
+            m: steps * batch, n: h, k: input.inSize, xP, lda: input.inSize, input.wT.data, ldb: h,
+            bias: bih.data, hsP + bh, ldc: h)
+    }
     for t in 0..<steps {
         if productPerStep {
-            // the projections, then h_{t-1} W_hh^T added for the whole batch at once
-            Parallel.forFixedBlocks(batch, align: 8, work: work) { rows in
-                input.project(step: t, rows: rows, into: hsP + (t + 1) * bh + rows.lowerBound * h)
+            // the projections (unless done), then h_{t-1} W_hh^T added for the whole batch at once
+            if !projectedAll {
+                Parallel.forFixedBlocks(batch, align: 8, work: work) { rows in
+                    input.project(step: t, rows: rows, into: hsP + (t + 1) * bh + rows.lowerBound * h)
+                }
             }
             BLAS.gemm(m: batch, n: h, k: h, hsP + t * bh, lda: h, whhTP, ldb: h, beta: 1, hsP + (t + 1) * bh, ldc: h)
         }
@@ -90,7 +101,7 @@ func rnnLayer(
             let hPrev = hsP + t * bh + rows.lowerBound * h, hNext = hsP + (t + 1) * bh + rows.lowerBound * h
             // hNext = (W_ih x_t + b_ih) + h_{t-1} W_hh^T + b_hh, then φ
             if !productPerStep {
-                input.project(step: t, rows: rows, into: hNext)
+                if !projectedAll { input.project(step: t, rows: rows, into: hNext) }
                 BLAS.gemm(m: n, n: h, k: h, hPrev, lda: h, whhTP, ldb: h, beta: 1, hNext, ldc: h)
             }
             for b in 0..<n {
@@ -107,7 +118,8 @@ func rnnLayer(
         out.record(inputs) { gOut in
             // Per step, dG (B, H) is the gradient of the pre-activation, shared by both projections.
             let hsP = hs.data  // through the tensor, which the closure keeps alive
-            let dG = Tensor(uninitialized: [batch, h])
+            // per step (B, H), or all steps (T, B, H) for the whole-sequence products
+            let dG = Tensor(uninitialized: whole ? [steps, batch, h] : [batch, h])
             let dh = Tensor.zeros([batch, h])
             let dWih = Tensor(uninitialized: wih.shape), dWhh = Tensor(uninitialized: whh.shape)
             let dWihT = x.oneHot != nil ? Tensor.zeros([input.inSize, h]) : nil
@@ -116,6 +128,7 @@ func rnnLayer(
             let dGP = dG.data, dhP = dh.data, gP = gOut.data
             for t in stride(from: steps - 1, through: 0, by: -1) {
                 let ht = hsP + (t + 1) * bh, hPrev = hsP + t * bh, go = gP + t * bh, first = t == steps - 1
+                let dGP = whole ? dGP + t * bh : dGP
                 Parallel.forRanges(bh, align: 16, work: bh) { r in
                     if relu {
                         for i in r { dGP[i] = ht[i] > 0 ? go[i] + dhP[i] : 0 }
@@ -124,12 +137,24 @@ func rnnLayer(
                     }
                 }
                 addColumnSums(dGP, rows: batch, cols: h, into: db.data)
+                if whole {
+                    // dh_{t-1} = dG_t W_hh; the weight gradients wait for all the steps
+                    BLAS.gemm(m: batch, n: h, k: h, dGP, lda: h, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                    continue
+                }
                 hiddenStepBackward(
                     batch: batch, hidden: h, gates: h, dGP, whh: whh.data, hPrev: hPrev,
                     dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
                 input.backward(
                     step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,
                     dx: dx?.data, dxBeta: 0)
+            }
+            if whole {
+                // dW_hh (H, H) = dG^T (H, T*B) [h_0 ... h_{T-1}] (T*B, H)
+                BLAS.gemm(
+                    transA: true, m: h, n: h, k: steps * batch, dGP, lda: h, hsP, ldb: h, beta: 0,
+                    dWhh.data, ldc: h)
+                input.backwardAll(dGP, dW: dWih.data, dWT: dWihT?.data, dx: dx?.data)
             }
             h0?.accumulateGrad(dh, owned: true)
             whh.accumulateGrad(dWhh, owned: true)

@@ -1,8 +1,9 @@
 // Pieces shared by the fused RNN / GRU / LSTM layers. Each layer runs a whole sequence as ONE
-// autograd op: per step, a small gemm for the input projection and one for the recurrent term,
-// then fused gate arithmetic (AVX-512 kernels in tk_kernels.h where available); backward walks the
-// steps in reverse over the saved activations, accumulating every weight gradient with gemms
-// whose operands stay in cache (a (B, gates*H) buffer, not a (T*B, gates*H) one per layer).
+// autograd op: per step, a gemm for the recurrent term and fused gate arithmetic (AVX-512
+// kernels in tk_kernels.h where available); backward walks the steps in reverse over the saved
+// activations. The input projection and the weight gradients run either per step, with operands
+// that stay in cache (a (B, gates*H) buffer, not a (T*B, gates*H) one per layer), or for small
+// batches as one large gemm over all steps (see wholeSequenceProducts).
 
 /// PyTorch-named weights of a stack of recurrent layers with `gates` gates each.
 struct RecurrentWeights {
@@ -95,28 +96,59 @@ struct StepInput {
         }
     }
 
+    /// For dense x, every step's projection at once: (T*B, G) = X W_ih^T + b_ih, one large
+    /// product that packs W_ih once rather than once per step; nil for one-hot x (whose
+    /// projection is a row gather, as cheap per step).
+    func projectAll() -> Tensor? {
+        guard let xP else { return nil }
+        let rows = x.shape[0] * batch
+        let out = Tensor(uninitialized: [rows, gates])
+        BLAS.gemmBias(
+            m: rows, n: gates, k: inSize, xP, lda: inSize, wTP, ldb: gates, bias: bP, out.data, ldc: gates)
+        return out
+    }
+
     /// Accumulates step t's input-side gradients from dG_t (B, G) into the given buffers:
-    /// dW (G, in) or, for one-hot x, dWT (in, G); db (G) unless nil; dx_t (B, in) unless nil.
+    /// dW (G, in) unless nil or, for one-hot x, dWT (in, G); db (G) unless nil; dx_t (B, in)
+    /// unless nil.
     func backward(
-        step t: Int, _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>, dWBeta: Float,
+        step t: Int, _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>?, dWBeta: Float,
         dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
         dx: UnsafeMutablePointer<Float>?, dxBeta: Float
     ) {
-        let g = gates
+        backward(rows: t * batch..<(t + 1) * batch, dG, dW: dW, dWBeta: dWBeta, dWT: dWT, db: db, dx: dx, dxBeta: dxBeta)
+    }
+
+    /// The same for every step at once from dG (T*B, G): one product for dW over all T*B rows
+    /// (rather than T that each read and write all of dW) and one for dx.
+    func backwardAll(
+        _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>?, dWT: UnsafeMutablePointer<Float>?,
+        dx: UnsafeMutablePointer<Float>?
+    ) {
+        backward(rows: 0..<x.shape[0] * batch, dG, dW: dW, dWBeta: 0, dWT: dWT, db: nil, dx: dx, dxBeta: 0)
+    }
+
+    /// Rows `rows` of x's (T*B) rows, from their dG (rows, G).
+    private func backward(
+        rows: Range<Int>, _ dG: UnsafePointer<Float>, dW: UnsafeMutablePointer<Float>?, dWBeta: Float,
+        dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
+        dx: UnsafeMutablePointer<Float>?, dxBeta: Float
+    ) {
+        let g = gates, n = rows.count, first = rows.lowerBound
         if let hot = x.oneHot, let dWT {
-            oneHotScatterAdd(hot, rowOffset: x.offset / inSize + t * batch, rows: batch, dG, g, dWT)
-        } else {
-            // dW (G, in) += dG_t^T (G, B) x_t (B, in)
+            oneHotScatterAdd(hot, rowOffset: x.offset / inSize + first, rows: n, dG, g, dWT)
+        } else if let dW {
+            // dW (G, in) += dG^T (G, n) x_rows (n, in)
             BLAS.gemm(
-                transA: true, m: g, n: inSize, k: batch, dG, lda: g, x.data + t * batch * inSize, ldb: inSize,
+                transA: true, m: g, n: inSize, k: n, dG, lda: g, x.data + first * inSize, ldb: inSize,
                 beta: dWBeta, dW, ldc: inSize)
         }
-        if let db { addColumnSums(dG, rows: batch, cols: g, into: db) }
+        if let db { addColumnSums(dG, rows: n, cols: g, into: db) }
         if let dx {
-            // dx_t (B, in) = dG_t (B, G) W_ih (G, in)
+            // dx_rows (n, in) = dG (n, G) W_ih (G, in)
             BLAS.gemm(
-                m: batch, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: dxBeta,
-                dx + t * batch * inSize, ldc: inSize)
+                m: n, n: inSize, k: g, dG, lda: g, wih.data, ldb: inSize, beta: dxBeta,
+                dx + first * inSize, ldc: inSize)
         }
     }
 
@@ -142,6 +174,18 @@ func hiddenStepBackward(
     BLAS.gemm(m: batch, n: h, k: g, dG, lda: g, whh, ldb: h, beta: dhBeta, dh, ldc: h)
     BLAS.gemm(transA: true, m: g, n: h, k: batch, dG, lda: g, hPrev, ldb: h, beta: first ? 0 : 1, dWhh, ldc: h)
 }
+
+/// Whether a layer runs its input projection for all steps as one product before the time
+/// loop, and its weight gradients (and dx) as one product over all steps after the backward
+/// loop, instead of step by step. A per-step product with only B rows packs its weights again
+/// every step, and a per-step weight gradient reads and writes all of dW for B rows of work:
+/// with a small batch that dominates; with a large one the per-step operands stay in cache
+/// (a (B, G) buffer, not (T*B, G) that goes out to memory and back) and win.
+func wholeSequenceProducts(batch: Int) -> Bool { batch < wholeSequenceMaxBatch }
+
+/// The batch from which wholeSequenceProducts says no. Tests change it to run the PyTorch
+/// fixtures both ways.
+nonisolated(unsafe) var wholeSequenceMaxBatch = 512
 
 /// Per-block partial sums of a bias gradient (G) over a batch split into fixed row blocks, so a
 /// step's gate kernel can run on the blocks at once and the sums still come out the same

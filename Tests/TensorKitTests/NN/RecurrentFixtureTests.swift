@@ -79,6 +79,16 @@ final class RecurrentFixtureTests: XCTestCase {
         for set in BLAS.supportedKernels { try withKernels(set) { try checkAll() } }
     }
 
+    /// The same parity with the input projection and the weight gradients run step by step
+    /// (what layers with large batches do; the fixtures' small batches take the whole-sequence
+    /// products by default), with every kernel set.
+    func testStepByStepProducts() throws {
+        let saved = wholeSequenceMaxBatch
+        wholeSequenceMaxBatch = 0
+        defer { wholeSequenceMaxBatch = saved }
+        for set in BLAS.supportedKernels { try withKernels(set) { try checkAll() } }
+    }
+
     private func checkAll() throws {
         try testRNNTanhTwoLayers()
         try checkGRU("gru_2layer")

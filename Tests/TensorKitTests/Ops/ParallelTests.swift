@@ -80,12 +80,18 @@ final class ParallelTests: XCTestCase {
     /// The fused RNN, GRU and LSTM layers split each step's rows, and sum their bias gradients
     /// in fixed blocks: outputs and every gradient are bit-identical with one thread, with every
     /// kernel set, at a small width (the small-shape kernel) and a wide one (the packed kernel,
-    /// split by columns, and each step's recurrent product for the whole batch).
+    /// split by columns, and each step's recurrent product for the whole batch), with the input
+    /// projection and weight gradients over the whole sequence (small batches) and step by step.
     func testRecurrentLayersDoNotDependOnThreadCount() {
-        for set in BLAS.supportedKernels {
-            withKernels(set) {
-                recurrentLayersMatchOneThread(batch: 256, hidden: 32, "\(set)")
-                recurrentLayersMatchOneThread(batch: 24, hidden: 384, "\(set)")
+        let saved = wholeSequenceMaxBatch
+        defer { wholeSequenceMaxBatch = saved }
+        for maxBatch in [saved, 0] {
+            wholeSequenceMaxBatch = maxBatch
+            for set in BLAS.supportedKernels {
+                withKernels(set) {
+                    recurrentLayersMatchOneThread(batch: 256, hidden: 32, "\(set), whole-sequence below \(maxBatch)")
+                    recurrentLayersMatchOneThread(batch: 24, hidden: 384, "\(set), whole-sequence below \(maxBatch)")
+                }
             }
         }
     }
