@@ -135,8 +135,58 @@ static float *tk_buffer(float **buf, long *cap, long floats) {
     return *buf;
 }
 
+/// An 8 x 8 block at src (row stride ld) transposed into dst (row stride 8).
+__attribute__((target("avx2,fma")))
+static inline void transpose8(const float *src, long ld, float *dst) {
+    __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + ld);
+    __m256 r2 = _mm256_loadu_ps(src + 2 * ld), r3 = _mm256_loadu_ps(src + 3 * ld);
+    __m256 r4 = _mm256_loadu_ps(src + 4 * ld), r5 = _mm256_loadu_ps(src + 5 * ld);
+    __m256 r6 = _mm256_loadu_ps(src + 6 * ld), r7 = _mm256_loadu_ps(src + 7 * ld);
+    __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+    __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+    __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+    __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    _mm256_storeu_ps(dst, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(dst + 8, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(dst + 16, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(dst + 24, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(dst + 32, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(dst + 40, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(dst + 48, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(dst + 56, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+/// pack_a for 8-row slivers with AVX2 moves (both micro-kernels' CPUs have AVX2): a transposed
+/// A's rows are 8 contiguous floats per q, a plain A's are transposed 8 x 8 at a time.
+__attribute__((target("avx2,fma")))
+static void pack_a8(long m, long kc, long q0, const float *A, long ais, long aqs, float *dst) {
+    for (long i0 = 0; i0 < m; i0 += 8, dst += 8 * kc) {
+        long rows = m - i0 < 8 ? m - i0 : 8;
+        __m256i lanes = tk_lanes_below(rows);
+        if (ais == 1) {
+            const float *src = A + i0 + q0 * aqs;
+            for (long q = 0; q < kc; q++) _mm256_storeu_ps(dst + q * 8, _mm256_maskload_ps(src + q * aqs, lanes));
+            continue;
+        }
+        const float *src = A + i0 * ais + q0;  // aqs == 1
+        long q = 0;
+        if (rows == 8)
+            for (; q + 8 <= kc; q += 8) transpose8(src + q, ais, dst + q * 8);
+        for (; q < kc; q++)
+            for (long r = 0; r < 8; r++) dst[q * 8 + r] = r < rows ? src[r * ais + q] : 0;
+    }
+}
+
 /// Rows [0, m) of op(A), sum indices [q0, q0 + kc), into MR-row slivers (zero rows beyond m).
 static void pack_a(long m, long kc, long q0, const float *A, long ais, long aqs, long mr, float *dst) {
+    if (mr == 8 && (ais == 1 || aqs == 1)) {
+        pack_a8(m, kc, q0, A, ais, aqs, dst);
+        return;
+    }
     for (long i0 = 0; i0 < m; i0 += mr, dst += mr * kc) {
         long rows = m - i0 < mr ? m - i0 : mr;
         if (ais == 1) {
@@ -160,6 +210,17 @@ static void pack_a(long m, long kc, long q0, const float *A, long ais, long aqs,
     }
 }
 
+/// kc rows of `cols` contiguous floats (row stride bqs) into rows of nr (zero beyond cols), with
+/// AVX2 moves (nr is a multiple of 8 for both micro-kernels).
+__attribute__((target("avx2,fma")))
+static void pack_b_rows(long kc, long cols, long nr, const float *src, long bqs, float *dst) {
+    for (long q = 0; q < kc; q++) {
+        float *d = dst + q * nr;
+        const float *p = src + q * bqs;
+        for (long j = 0; j < nr; j += 8) _mm256_storeu_ps(d + j, _mm256_maskload_ps(p + j, tk_lanes_below(cols - j)));
+    }
+}
+
 /// Columns [j0, j0 + nb) of op(B), sum indices [q0, q0 + kc), into NR-column slivers (zero
 /// columns beyond nb).
 static void pack_b(long nb, long kc, long q0, long j0, const float *B, long bqs, long bjs, long nr, float *dst) {
@@ -167,13 +228,7 @@ static void pack_b(long nb, long kc, long q0, long j0, const float *B, long bqs,
         long cols = nb - s < nr ? nb - s : nr;
         const float *src = B + q0 * bqs + (j0 + s) * bjs;
         if (bjs == 1) {
-            for (long q = 0; q < kc; q++) {
-                float *d = dst + q * nr;
-                const float *p = src + q * bqs;
-                long j = 0;
-                for (; j < cols; j++) d[j] = p[j];
-                for (; j < nr; j++) d[j] = 0;
-            }
+            pack_b_rows(kc, cols, nr, src, bqs, dst);
         } else {
             // transposed B: column j of op(B) is contiguous in memory
             for (long j = 0; j < nr; j++) {
