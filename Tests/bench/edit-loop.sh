@@ -48,12 +48,14 @@ edit 's.replace("\n\n", "\n\nA sentence added while measuring the edit loop.\n\n
 measure prose
 cp "$BACKUP" "$CHAPTER"
 
-# The last `predict("...` call: its prefix gains a word.
-edit '(lambda i: s[:i + 9] + "the " + s[i + 9:])(s.rindex("predict(\""))'
+# The last `predict("...` call: its prefix gains a word, a new one each time (the cache keeps
+# the outputs of earlier edits).
+WORD=$(python3 -c 'import random, string; print("".join(random.choices(string.ascii_lowercase, k=5)))')
+edit '(lambda i: s[:i + 9] + "'"$WORD"' " + s[i + 9:])(s.rindex("predict(\""))'
 measure last-cell
 cp "$BACKUP" "$CHAPTER"
 
-edit 's.replace("Book.epochs(500)", "Book.epochs(500 + 0)", 1)'
+edit 's.replace("Book.epochs(500)", "Book.epochs(500 + 0 * '"$RANDOM"')", 1)'
 measure training
 
 cp "$BACKUP" "$CHAPTER"
