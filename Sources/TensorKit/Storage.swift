@@ -22,7 +22,8 @@ final class Storage {
         buffer = BufferPool.allocate(capacity)
     }
 
-    /// Values computed only when first read (or never, by consumers that read `values` itself).
+    /// Values computed only when first read whole (or never: some consumers use the recipe as it
+    /// is, through `Tensor.rows(width:)` or `pendingProduct`).
     init(capacity: Int, pending values: Values) {
         self.capacity = capacity
         self.values = values
@@ -55,7 +56,7 @@ final class Storage {
     }
 
     /// From now on the buffer is written in place (a parameter: SGD, loads); pending values
-    /// are computed first, so that no deferred value refers to it (Values.deferrable).
+    /// are computed first, so that no deferred value refers to it (`Tensor.deferrable`).
     func becomeVariable() {
         _ = pointer
         if case .dense = values { values = .variable }
