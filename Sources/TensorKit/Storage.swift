@@ -1,57 +1,104 @@
 import Foundation
 import TensorKitKernels
 
-/// A reference-counted Float buffer; tensor views share one, and it returns to the pool when freed.
+/// A reference-counted Float buffer and what its values are (`Values`); tensor views share one,
+/// and the buffer returns to the pool when freed.
 final class Storage {
-    /// The buffer; nil until first use for storages created `deferred`.
+    /// The buffer; nil while the values are pending (computed on first read).
     private var buffer: UnsafeMutablePointer<Float>?
     let capacity: Int
-    /// Fills the buffer on first use; set by ops whose data may never be read (one-hot,
-    /// deferred matrix products).
-    var pendingFill: ((UnsafeMutablePointer<Float>) -> Void)?
-    /// Links in PendingValues' list while a deferred product is pending. Unowned: the list must
-    /// not keep storages alive; deinit unlinks.
-    var isRegistered = false
-    /// Set once a parameter (a leaf that requires grad) uses this buffer: SGD writes it in
-    /// place, so a deferred stack must copy it rather than refer to it.
-    var isParameter = false
-    /// The parts of a stack whose copy is deferred (see `Tensor.concat`), each `partCount`
-    /// elements, in order; consumers that know about them read the parts instead.
-    var stackParts: (parts: [Tensor], partCount: Int)?
-    /// For a deferred swap of axes 0 and 1 (see `Tensor.swapAxes`): the (a, b, c) tensor it
-    /// swaps; crossEntropy reads its rows where they are.
-    var swappedFrom: Tensor?
-    unowned(unsafe) var prevPending: Storage?
-    unowned(unsafe) var nextPending: Storage?
+    /// What the values are: the buffer itself, or a recipe for it (see Values.swift).
+    private(set) var values: Values
+    /// Links in the list of pending values that read other tensors late (see `settleAll`).
+    /// Unowned: the list must not keep storages alive; deinit unlinks.
+    private unowned(unsafe) var prevPending: Storage?
+    private unowned(unsafe) var nextPending: Storage?
+    private var isListed = false
 
-    /// A buffer for `capacity` floats; `deferred` allocates it only when first read, for
-    /// values that may never be (a deferred product folded into a sum).
-    init(capacity: Int, deferred: Bool = false) {
+    /// A buffer for `capacity` floats, to be written by the op that makes it.
+    init(capacity: Int) {
         self.capacity = capacity
-        if !deferred { buffer = BufferPool.allocate(capacity) }
+        values = .dense
+        buffer = BufferPool.allocate(capacity)
+    }
+
+    /// Values computed only when first read whole (or never: some consumers use the recipe as it
+    /// is, through `Tensor.rows(width:)` or `pendingProduct`).
+    init(capacity: Int, pending values: Values) {
+        self.capacity = capacity
+        self.values = values
+        if values.readsWritableTensors { list() }
     }
 
     deinit {
-        if isRegistered { PendingValues.unregister(self) }
+        unlist()
         if let buffer { BufferPool.release(buffer, capacity) }
     }
 
-    /// The buffer, after running a pending fill if there is one.
+    /// The buffer, after computing pending values.
     @inline(__always) var pointer: UnsafeMutablePointer<Float> {
-        if let fill = pendingFill {
-            pendingFill = nil
-            if isRegistered { PendingValues.unregister(self) }
-            fill(allocated)
-        }
-        return allocated
+        if let buffer { return buffer }
+        return settle()
     }
 
-    /// The buffer, allocated if need be, without running a pending fill.
-    var allocated: UnsafeMutablePointer<Float> {
-        if let buffer { return buffer }
+    /// Whether the buffer does not hold the values yet.
+    var isPending: Bool { buffer == nil }
+
+    /// Computes the values into a new buffer; a recipe's operands are let go, one-hot indices
+    /// are kept (they stay the cheaper way to read the rows).
+    private func settle() -> UnsafeMutablePointer<Float> {
         let b = BufferPool.allocate(capacity)
         buffer = b
+        unlist()
+        values.fill(b, count: capacity)
+        if case .oneHot = values {} else { values = .dense }
         return b
+    }
+
+    /// From now on the buffer is written in place (a parameter: SGD, loads); pending values
+    /// are computed first, so that no deferred value refers to it (`Tensor.deferrable`).
+    func becomeVariable() {
+        _ = pointer
+        if case .dense = values { values = .variable }
+    }
+
+    // MARK: - The pending list
+
+    /// The pending values that read other tensors late; in-place writers compute them first.
+    /// An intrusive list: listing and unlisting cost two pointer writes.
+    nonisolated(unsafe) private static unowned(unsafe) var head: Storage?
+
+    private func list() {
+        nextPending = Storage.head
+        Storage.head?.prevPending = self
+        Storage.head = self
+        isListed = true
+    }
+
+    private func unlist() {
+        guard isListed else { return }
+        if let p = prevPending { p.nextPending = nextPending } else { Storage.head = nextPending }
+        nextPending?.prevPending = prevPending
+        prevPending = nil
+        nextPending = nil
+        isListed = false
+    }
+
+    /// Computes every listed pending value now, before a buffer is written in place
+    /// (`Tensor.mutableData`).
+    static func settleAll() {
+        while let s = head { withExtendedLifetime(s) { _ = s.pointer } }
+    }
+
+    /// How many listed values are pending (for tests).
+    static var pendingCount: Int {
+        var n = 0
+        var s = head
+        while let x = s {
+            n += 1
+            s = x.nextPending
+        }
+        return n
     }
 }
 

@@ -7,14 +7,19 @@ import Foundation
 //   pushes the output's gradient into the inputs (forward and backward side by side in Ops/).
 //   backward() walks the graph once in reverse topological order and frees it as it goes.
 // - Gradients are lent rather than copied where that is safe (Autograd.swift: `owned`).
-// - matmul results are deferred so `matmul + matmul + bias` fills one buffer (LazyProduct.swift).
+// - What a storage's values are is one enum, `Values` (Values.swift): a buffer, a parameter's
+//   buffer (written in place), or a recipe computed on first read: a pending sum of matrix
+//   products (`matmul + matmul + bias` fills one buffer, LazyProduct.swift), a stack of step
+//   outputs, a swap of axes, one-hot rows. Consumers that can use a recipe as it is read it
+//   through one row reader, `rows(width:)` (products gather one-hot rows and read a stack part
+//   by part, crossEntropy reads swapped logits in place); `data` computes anything else.
+//   In-place writes (SGD, clipping, loads) go through `mutableData`, which computes pending
+//   products first. A new fusion is a new case of `Values`.
 // - Recurrent layers are one op per layer over the whole sequence (NN/).
 // - Hot loops run in AVX-512 kernels chosen at run time (TensorKitKernels/include/tk_kernels.h), with portable Swift
 //   fallbacks; larger products go to OpenBLAS on one thread.
 // - Large operations are split by rows across a small worker pool (Kernels/Parallel.swift);
 //   splits never cut through a sum, so results do not depend on the number of threads.
-// - Stacks of op results are copied only if read whole: an RNN's step outputs are read back
-//   step by step or by one matrix product, straight from the parts (Ops/Shape.swift).
 // - Global state (grad mode, random generator, buffer pool, pending list) assumes that one
 //   thread at a time uses TensorKit, as the book's programs do; the worker threads only run
 //   kernels on buffers the calling thread hands them.
@@ -29,21 +34,17 @@ public final class Tensor {
     /// The buffer this tensor's elements live in, from `offset` on; views share it.
     let storage: Storage
     let offset: Int
-    /// Set when the elements are a one-hot encoding, so matmul can gather rows instead.
-    let oneHot: OneHotIndices?
 
     /// The operation that produced this tensor (nil for leaves and for results made without grad).
     var node: Node?
     var gradStorage: Tensor?
     /// False when `gradStorage` is borrowed from another tensor and must not be written in place.
     var gradOwned = false
-    /// How to compute this tensor's value while it is pending (see LazyProduct).
-    var recipe: LazyProduct?
     /// Traversal mark for `backward()`'s topological sort.
     var visitMark = 0
     /// Whether gradients flow to this tensor.
     public var requiresGrad: Bool {
-        didSet { if requiresGrad && node == nil { storage.isParameter = true } }
+        didSet { if requiresGrad && node == nil { storage.becomeVariable() } }
     }
 
     /// Makes a tensor from row-major scalars.
@@ -56,12 +57,11 @@ public final class Tensor {
         self.count = n
         self.storage = Storage(capacity: n)
         self.offset = 0
-        self.oneHot = nil
         self.requiresGrad = requiresGrad
-        storage.isParameter = requiresGrad
         scalars.withUnsafeBufferPointer { src in
-            if n > 0 { storage.allocated.update(from: src.baseAddress!, count: n) }
+            if n > 0 { storage.pointer.update(from: src.baseAddress!, count: n) }
         }
+        if requiresGrad { storage.becomeVariable() }
     }
 
     /// Makes a 1-D tensor.
@@ -76,21 +76,20 @@ public final class Tensor {
         self.count = checkedCount(shape, op: "Tensor")
         self.storage = Storage(capacity: count)
         self.offset = 0
-        self.oneHot = nil
         self.requiresGrad = false
     }
 
     /// A view of `storage` from `offset` with the given shape (no copy).
-    init(view storage: Storage, offset: Int, shape: [Int], oneHot: OneHotIndices? = nil) {
+    init(view storage: Storage, offset: Int, shape: [Int]) {
         self.shape = shape
         self.count = shape.reduce(1, *)
         self.storage = storage
         self.offset = offset
-        self.oneHot = oneHot
         self.requiresGrad = false
     }
 
-    /// The first element; `storage.pointer` runs any pending fill.
+    /// The first element, to read (or to write a tensor the op is making: in-place writes to
+    /// existing tensors go through `mutableData`); pending values are computed first.
     @inline(__always) var data: UnsafeMutablePointer<Float> { storage.pointer + offset }
 
     /// The number of dimensions.
@@ -118,7 +117,7 @@ public final class Tensor {
     public func zeroGrad() { grad = nil }
 
     /// A tensor sharing these elements, cut from the graph.
-    public func detached() -> Tensor { Tensor(view: storage, offset: offset, shape: shape, oneHot: oneHot) }
+    public func detached() -> Tensor { Tensor(view: storage, offset: offset, shape: shape) }
 
     /// Element `i` in row-major order (no checks; for tests and small loops).
     subscript(flat i: Int) -> Float { data[i] }
@@ -132,14 +131,4 @@ func checkedCount(_ shape: [Int], op: String) -> Int {
         n *= d
     }
     return n
-}
-
-/// The row indices of a one-hot tensor: element (r, c) is 1 exactly when c == indices[r].
-final class OneHotIndices {
-    let indices: [Int32]
-    let numClasses: Int
-    init(indices: [Int32], numClasses: Int) {
-        self.indices = indices
-        self.numClasses = numClasses
-    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The edit loop, measured (./render.sh bench --edit-loop): the time from saving an edit of
 # Chapters/deep-rnn.md to an updated page, for four edits a reader makes:
-#   prose       a sentence added to the prose (nothing runs again)
+#   prose       a sentence added to the prose (nothing runs again); also under `book serve`
 #   last-cell   the prefix of the chapter's last prediction changed (after every training)
 #   training    the chapter's last training cell (the older recipe's 500 epochs) changed: it trains again
 #   undo        that edit undone (the cache has the earlier outputs)
@@ -47,13 +47,17 @@ measure "none (warm-up)"
 edit 's.replace("\n\n", "\n\nA sentence added while measuring the edit loop.\n\n", 1)'
 measure prose
 cp "$BACKUP" "$CHAPTER"
+# The same under `book serve`, which renders only pages (no PDF) into a folder of its own.
+python3 "$HERE/serve_prose.py" "$BOOK" "$CHAPTER"
 
-# The last `predict("...` call: its prefix gains a word.
-edit '(lambda i: s[:i + 9] + "the " + s[i + 9:])(s.rindex("predict(\""))'
+# The last `predict("...` call: its prefix gains a word, a new one each time (the cache keeps
+# the outputs of earlier edits).
+WORD=$(python3 -c 'import random, string; print("".join(random.choices(string.ascii_lowercase, k=5)))')
+edit '(lambda i: s[:i + 9] + "'"$WORD"' " + s[i + 9:])(s.rindex("predict(\""))'
 measure last-cell
 cp "$BACKUP" "$CHAPTER"
 
-edit 's.replace("Book.epochs(500)", "Book.epochs(500 + 0)", 1)'
+edit 's.replace("Book.epochs(500)", "Book.epochs(500 + 0 * '"$RANDOM"')", 1)'
 measure training
 
 cp "$BACKUP" "$CHAPTER"

@@ -22,6 +22,7 @@ with open(log_path, "w") as log:
     for line in process.stderr:
         now = time.time() - start
         log.write(f"{now:7.2f} {line}")
+        log.flush()
         if pages is None and "the pages are in" in line:
             pages = now
         if m := re.match(r"([a-z0-9-]+): runs", line):

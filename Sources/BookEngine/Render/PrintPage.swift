@@ -73,7 +73,8 @@ struct PrintPage {
         var out = ""
         out.reserveCapacity(html.utf8.count + 1024)
         // ` id="` and ` href="`: a space before, so `xlink:href` and `data-id` stay as they are.
-        let attributes = (html.ranges(ofBytes: " id=\"").map { ($0, true) } + html.ranges(ofBytes: " href=\"").map { ($0, false) })
+        let attributes =
+            (html.ranges(ofBytes: " id=\"").map { ($0, true) } + html.ranges(ofBytes: " href=\"").map { ($0, false) })
             .sorted { $0.0.lowerBound < $1.0.lowerBound }
         var done = html.startIndex
         for (range, isID) in attributes where range.lowerBound >= done {

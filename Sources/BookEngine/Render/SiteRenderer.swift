@@ -264,7 +264,8 @@ public struct SiteRenderer {
                     assets: job.assets.map { site.appendingPathComponent($0) })
             } catch {
                 diagnostics.append(
-                    Diagnostic(SourceLocation(file: job.page, line: 0), "\(error); \(job.pdf) is the previous render's"))
+                    Diagnostic(SourceLocation(file: job.page, line: 0), "\(error); \(job.pdf) is the previous render's")
+                )
             }
         }
         return diagnostics

@@ -5,7 +5,7 @@ import TensorKit
 import D2L
 
 Chapter.start(name: "deep-rnn", about: "Deep Recurrent Neural Networks",
-              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "f33b7f8d5928c9f6"],
+              sources: ["Chapters/text-sequences.md": "b20acbdd6bf018ad", "Chapters/rnn-scratch.md": "91ea7a6e8aceaa33", "Chapters/gru.md": "fac9056917944ed5", "Chapters/lstm.md": "42f14b28459b9d1a", "Chapters/deep-rnn.md": "672405db9cfeb647"],
               generatedFile: "Sources/Programs/deep-rnn/main.swift")
 manualSeed(Book.seed)
 Book.keepInCheckpoints(save: randomState, restore: setRandomState)
@@ -305,12 +305,17 @@ struct RecipeResult: Codable {
     var history: TrainingHistory
     var parameters: [[Float]]       // the trained model, for the prediction below
     var stateChangeRates: [Double]  // per layer, see the time-scale measurement below
+    var controlRates: [Double]      // the same for an untrained network of the same shape
 }
 let recipeResult = Book.checkpoint("recipe") { () -> RecipeResult in
     let history = SequentialTrainer(maxEpochs: Book.epochs(500), gradientClipVal: 1)
         .fit(recipe, seqData)
+    let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
+                          vocabSize: seqData.vocab.count, lr: 2)
+    let text = seqData.corpus.prefix(2000)
     return RecipeResult(history: history, parameters: recipe.parameterValues(),
-                        stateChangeRates: stateChangeRates(recipe, text: seqData.corpus.prefix(2000)))
+                        stateChangeRates: stateChangeRates(recipe, text: text),
+                        controlRates: stateChangeRates(untrained, text: text))
 }
 recipe.loadParameterValues(recipeResult.parameters)
 let recipeHistory = recipeResult.history
@@ -331,14 +336,14 @@ Book.record("recipe-epochs", recipeEpochs)
 #sourceLocation()
 
 Chapter.cell(18)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 879)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 884)
 let recipeText = recipe.predict("time traveller", 50, vocab: seqData.vocab)
 print(recipeText)
 Book.record("recipe-prediction", String(recipeText.dropFirst("time traveller".count)))
 #sourceLocation()
 
 Chapter.cell(19)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 885)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 890)
 // Where the prediction comes from: the training text after "time traveller", and how
 // many of the 50 predicted characters agree with it, position by position.
 let found = sourceText.range(of: "time traveller")!
@@ -351,13 +356,12 @@ Book.record("recipe-agree", agreeing)
 #sourceLocation()
 
 Chapter.cell(20)
-#sourceLocation(file: "Chapters/deep-rnn.md", line: 928)
-// The trained model's rates were measured right after training (in the checkpoint);
-// the control is a fresh network of the same shape, on the same 2,000 characters.
-let untrained = RNNLM(LSTM(inputSize: seqData.vocab.count, hiddenSize: 256, numLayers: 2),
-                      vocabSize: seqData.vocab.count, lr: 2)
+#sourceLocation(file: "Chapters/deep-rnn.md", line: 933)
+// Both were measured right after training (in the checkpoint): the trained model's
+// rates, and as the control those of a fresh network of the same shape, on the same
+// 2,000 characters.
 let trainedRates = recipeResult.stateChangeRates
-let untrainedRates = stateChangeRates(untrained, text: seqData.corpus.prefix(2000))
+let untrainedRates = recipeResult.controlRates
 print(Book.table(["layer", "change per step / spread, trained", "untrained"],
                  zip(trainedRates, untrainedRates).enumerated().map {
                      [String($0.offset + 1), format($0.element.0), format($0.element.1)]

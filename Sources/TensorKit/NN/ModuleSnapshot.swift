@@ -4,8 +4,7 @@
 extension Module {
     /// Every parameter's values, row-major, in `parameters`' order.
     public func parameterValues() -> [[Float]] {
-        PendingValues.computeAll()
-        return parameters.map(\.scalars)
+        parameters.map(\.scalars)
     }
 
     /// Sets every parameter from `parameterValues()` of a module of the same shape.
@@ -14,9 +13,8 @@ extension Module {
         precondition(
             values.count == parameters.count && zip(values, parameters).allSatisfy { $0.count == $1.count },
             "loadParameterValues: the snapshot's shapes do not match the module's parameters")
-        PendingValues.computeAll()  // deferred products must read the old weights first
         for (p, v) in zip(parameters, values) {
-            v.withUnsafeBufferPointer { p.data.update(from: $0.baseAddress!, count: p.count) }
+            v.withUnsafeBufferPointer { p.mutableData.update(from: $0.baseAddress!, count: p.count) }
         }
     }
 }

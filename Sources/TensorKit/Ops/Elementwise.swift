@@ -162,7 +162,7 @@ func scaled(_ g: Tensor, _ s: Float) -> Tensor {
 /// Elementwise hyperbolic tangent.
 public func tanh(_ x: Tensor) -> Tensor {
     let out = Tensor(uninitialized: x.shape)
-    if let recipe = x.pendingRecipe {
+    if let recipe = x.pendingProduct {
         // tanh(X W + H U + b), the RNN step: the sum is computed into out and never stored
         let y = out.data, cols = recipe.cols
         recipe.computeInParallel(into: y) { rows in

@@ -2,12 +2,11 @@
 // RNN step) runs as ONE output buffer: bias rows, then each product accumulated into it by
 // the gemm (beta = 1), instead of three buffers and two extra elementwise passes.
 //
-// A matmul result starts out pending: its storage has a fill that computes it on first read.
-// `+` of pending products (and of a pending result and a bias row) makes a new pending sum and
-// leaves its operands unread. The graph is recorded exactly as without deferral, and no
-// backward step reads a matmul's or a sum's own output, so gradients are unchanged.
-// Pending results read their operands late, so every in-place write to tensor data (SGD.step,
-// clipGradNorm) first computes whatever is still pending.
+// A matmul result starts out pending (Values.product): computed on first read. `+` of pending
+// products (and of a pending result and a bias row) makes a new pending sum and leaves its
+// operands unread. The graph is recorded exactly as without deferral, and no backward step
+// reads a matmul's or a sum's own output, so gradients are unchanged. Pending results read
+// their operands late, so in-place writes (`Tensor.mutableData`) compute them first.
 
 /// out (rows, cols) = sum of bias rows + sum of products a_i (rows, k_i) b_i (k_i, cols).
 final class LazyProduct {
@@ -43,13 +42,10 @@ final class LazyProduct {
         // read part by part)
         let terms: [Term] = products.map { a, b in
             let k = b.shape[0], bp = UnsafePointer(b.data)
-            if let hot = a.oneHot {
-                return Term(a: bp, parts: [], partRows: 0, b: bp, k: k, hot: hot, row0: a.offset / k)
+            if let (hot, first) = a.oneHotRows(width: k) {
+                return Term(rows: nil, b: bp, k: k, hot: hot, row0: first)
             }
-            if let (parts, partRows) = a.stackedRows(width: k) {
-                return Term(a: parts[0], parts: parts, partRows: partRows, b: bp, k: k, hot: nil, row0: 0)
-            }
-            return Term(a: UnsafePointer(a.data), parts: [], partRows: 0, b: bp, k: k, hot: nil, row0: 0)
+            return Term(rows: StoredRows(a, width: k), b: bp, k: k, hot: nil, row0: 0)
         }
         let bias = biases.map { UnsafePointer($0.data) }
         let work = rows * cols * (terms.reduce(1) { $0 + ($1.hot == nil ? $1.k : 1) })
@@ -58,7 +54,7 @@ final class LazyProduct {
             while lo < r.upperBound {
                 // rows lo..<hi lie within one part of every stacked operand
                 var hi = r.upperBound
-                for t in terms where t.partRows > 0 { hi = min(hi, (lo / t.partRows + 1) * t.partRows) }
+                for t in terms { hi = t.rows?.runEnd(from: lo, limit: hi) ?? hi }
                 compute(terms.map { $0.from(row: lo) }, bias, rows: lo..<hi, into: out)
                 lo = hi
             }
@@ -66,28 +62,22 @@ final class LazyProduct {
         }
     }
 
-    /// One product's left operand: dense rows from `a`, the parts of a deferred stack, or
-    /// one-hot indices (rows from row0 on); b is (k, cols).
+    /// One product's left operand: rows in memory (a buffer or a stack's parts) or one-hot
+    /// indices (rows from row0 on); b is (k, cols).
     private struct Term {
-        var a: UnsafePointer<Float>
-        var parts: [UnsafePointer<Float>]
-        var partRows: Int
+        let rows: StoredRows?
         let b: UnsafePointer<Float>
         let k: Int
         let hot: OneHotIndices?
         var row0: Int
+        /// The first row, once `from(row:)` has placed the operand.
+        var a: UnsafePointer<Float>? = nil
 
-        /// The same operand with `a` pointing at row `r` (one-hot: row0 moved on by r).
+        /// The same operand from row `r` on (one-hot: row0 moved on by r).
         func from(row r: Int) -> Term {
             var t = self
-            if hot != nil {
-                t.row0 += r
-            } else if partRows > 0 {
-                let p = r / partRows
-                t.a = parts[p] + (r - p * partRows) * k
-            } else {
-                t.a = a + r * k
-            }
+            t.row0 += r
+            t.a = rows?.row(r)
             return t
         }
     }
@@ -103,7 +93,7 @@ final class LazyProduct {
         if let b0 = biases.first {
             if biases.count == 1, let t = terms.first, t.hot == nil {
                 // the common case: one bias folded into the first gemm's initial values
-                BLAS.gemmBias(m: n, n: m, k: t.k, t.a, lda: t.k, t.b, ldb: m, bias: b0, out, ldc: m)
+                BLAS.gemmBias(m: n, n: m, k: t.k, t.a!, lda: t.k, t.b, ldb: m, bias: b0, out, ldc: m)
                 accumulate(terms.dropFirst(), rows: n, into: out, written: true)
                 return
             }
@@ -133,7 +123,7 @@ final class LazyProduct {
                     oneHotGather(hot, rowOffset: t.row0, rows: n, t.b, m, out)
                 }
             } else {
-                BLAS.gemm(m: n, n: m, k: t.k, t.a, lda: t.k, t.b, ldb: m, beta: written ? 1 : 0, out, ldc: m)
+                BLAS.gemm(m: n, n: m, k: t.k, t.a!, lda: t.k, t.b, ldb: m, beta: written ? 1 : 0, out, ldc: m)
             }
             written = true
         }
@@ -156,80 +146,23 @@ final class LazyProduct {
     }
 }
 
-/// The storages whose values are still pending, so in-place writers can compute them first.
-/// An intrusive list: registering and unregistering cost two pointer writes.
-enum PendingValues {
-    nonisolated(unsafe) static unowned(unsafe) var head: Storage?
-
-    static func register(_ s: Storage) {
-        s.nextPending = head
-        head?.prevPending = s
-        head = s
-        s.isRegistered = true
-    }
-
-    static func unregister(_ s: Storage) {
-        guard s.isRegistered else { return }
-        if let p = s.prevPending { p.nextPending = s.nextPending } else { head = s.nextPending }
-        s.nextPending?.prevPending = s.prevPending
-        s.prevPending = nil
-        s.nextPending = nil
-        s.isRegistered = false
-    }
-
-    /// Computes every pending value now (before tensor data is overwritten in place).
-    static func computeAll() {
-        while let s = head {
-            withExtendedLifetime(s) {
-                _ = s.pointer  // runs the fill, which unregisters it
-                if head === s { unregister(s) }
-            }
-        }
-    }
-
-    /// How many values are pending (for tests).
-    static var count: Int {
-        var n = 0
-        var s = head
-        while let x = s {
-            n += 1
-            s = x.nextPending
-        }
-        return n
-    }
-}
-
 extension Tensor {
-    /// A pending (rows, cols)-shaped result of `recipe`, with the given shape.
-    static func pending(_ recipe: LazyProduct, shape: [Int]) -> Tensor {
-        let storage = Storage(capacity: recipe.rows * recipe.cols, deferred: true)
-        storage.pendingFill = { p in recipe.materialize(into: p) }
-        PendingValues.register(storage)
-        let t = Tensor(view: storage, offset: 0, shape: shape)
-        t.recipe = recipe
-        return t
-    }
-
-    /// This tensor's recipe if its value is still pending (never for views).
-    var pendingRecipe: LazyProduct? {
-        guard let r = recipe, storage.pendingFill != nil, offset == 0, count == storage.capacity else { return nil }
-        return r
-    }
-
     /// a + b as a pending sum when both are pending products, or one is and the other is a bias
     /// row (m) or (1, m) for its (n, m); nil otherwise.
     static func fusedSum(_ a: Tensor, _ b: Tensor) -> Tensor? {
-        if let ra = a.pendingRecipe {
-            if let rb = b.pendingRecipe, a.shape == b.shape, let r = ra.adding(rb) { return pending(r, shape: a.shape) }
-            if isBiasRow(b, for: ra) { return pending(ra.adding(bias: b), shape: a.shape) }
-        } else if let rb = b.pendingRecipe, isBiasRow(a, for: rb) {
-            return pending(rb.adding(bias: a), shape: b.shape)
+        if let ra = a.pendingProduct {
+            if let rb = b.pendingProduct, a.shape == b.shape, let r = ra.adding(rb) {
+                return Tensor(pending: .product(r), shape: a.shape)
+            }
+            if isBiasRow(b, for: ra) { return Tensor(pending: .product(ra.adding(bias: b)), shape: a.shape) }
+        } else if let rb = b.pendingProduct, isBiasRow(a, for: rb) {
+            return Tensor(pending: .product(rb.adding(bias: a)), shape: b.shape)
         }
         return nil
     }
 
     private static func isBiasRow(_ t: Tensor, for r: LazyProduct) -> Bool {
-        (t.shape == [r.cols] || t.shape == [1, r.cols]) && t.pendingRecipe == nil
+        (t.shape == [r.cols] || t.shape == [1, r.cols]) && t.pendingProduct == nil
     }
 }
 

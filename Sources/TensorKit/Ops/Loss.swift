@@ -82,16 +82,15 @@ public func crossEntropy(_ logits: Tensor, _ targets: IntTensor) -> Tensor {
     // Logits that are a deferred swapAxes(0, 1) of time-major (a, b, c) logits, flattened (a
     // language model's): read the rows where they are, in that order, so the swap is never
     // copied either way. Source row q is logits row (q % b) * a + q / b.
-    var source: Tensor?
-    if let s = logits.storage.swappedFrom, logits.storage.pendingFill != nil, logits.offset == 0,
-        logits.count == logits.storage.capacity, s.rank == 3, s.shape[2] == c
-    {
-        source = s
+    let x: UnsafePointer<Float>, source: Tensor?
+    switch logits.rows(width: c) {
+    case .swapped(let s): (x, source) = (UnsafePointer(s.data), s)
+    default: (x, source) = (UnsafePointer(logits.data), nil)
     }
     let a = source?.shape[0] ?? 1, b = source?.shape[1] ?? n
     let probs = Tensor(uninitialized: [n, c])  // in the rows' own order; kept for backward
     let lseTensor = Tensor(uninitialized: [n])
-    let lse = lseTensor.data, x = UnsafePointer((source ?? logits).data)
+    let lse = lseTensor.data
     let recording = Tensor.recording(logits)
     let p = probs.data, invN = 1 / Float(max(n, 1))
     // One pass over row blocks: the block's softmax, its share of the loss (added up in block
@@ -144,15 +143,9 @@ public func oneHot(_ indices: IntTensor, _ numClasses: Int) -> Tensor {
         if v < 0 || v >= numClasses { fatalError("oneHot: index \(v) is out of range for \(numClasses) classes") }
         idx[i] = Int32(v)
     }
-    let hot = OneHotIndices(indices: idx, numClasses: numClasses)
-    let shape = indices.shape + [numClasses]
-    let storage = Storage(capacity: indices.count * numClasses)
-    // Written only if someone reads the dense elements.
-    storage.pendingFill = { p in
-        p.initialize(repeating: 0, count: idx.count * numClasses)
-        for (r, v) in idx.enumerated() { p[r * numClasses + Int(v)] = 1 }
-    }
-    return Tensor(view: storage, offset: 0, shape: shape, oneHot: hot)
+    // the dense elements are written only if someone reads them
+    return Tensor(
+        pending: .oneHot(OneHotIndices(indices: idx, numClasses: numClasses)), shape: indices.shape + [numClasses])
 }
 
 /// Rows of `weight` (V, D) picked by `indices`: shape indices.shape + [D]; differentiable in weight.

@@ -8,16 +8,14 @@ public func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
     let n = a.count / max(k, 1)
     // out: (n, m), computed when first read, so that a following `+` can accumulate into it
     // (LazyProduct). A one-hot row of a selects one row of b: a gather, not an n*k*m product.
-    let out = Tensor.pending(
-        LazyProduct(products: [(a, b)], biases: [], rows: n, cols: m),
+    let out = Tensor(
+        pending: .product(LazyProduct(products: [(a, b)], biases: [], rows: n, cols: m)),
         shape: Array(a.shape.dropLast()) + [m])
     if Tensor.recording(a, b) {
         out.record([a, b]) { g in
             // g: (n, m); da = g b^T (n, k); db = a^T g (k, m)
-            if let hot = a.oneHot {
-                b.withZeroedGradBuffer { db in
-                    oneHotScatterAdd(hot, rowOffset: a.offset / k, rows: n, g.data, m, db)
-                }
+            if let (hot, first) = a.oneHotRows(width: k) {
+                b.withZeroedGradBuffer { db in oneHotScatterAdd(hot, rowOffset: first, rows: n, g.data, m, db) }
                 return
             }
             productBackward(rows: n, k: k, m: m, a: a, b: b, g: g)
@@ -71,24 +69,15 @@ func productBackward(rows n: Int, k: Int, m: Int, a: Tensor, b: Tensor, g: Tenso
     if da == nil && db == nil { return }
     let bp = UnsafePointer(b.data), gp = UnsafePointer(g.data)
     // a is read only for db; a deferred stack is read part by part, where its rows are
-    let stacked = db == nil ? nil : a.stackedRows(width: k)
-    let ap: UnsafePointer<Float>? = db == nil || stacked != nil ? nil : UnsafePointer(a.data)
+    let aRows = db == nil ? nil : StoredRows(a, width: k)
     /// c (k, m) = beta c + a[rows]^T g[rows]; split at part boundaries the sum runs in the same order.
     func addATG(_ rows: Range<Int>, into c: UnsafeMutablePointer<Float>, beta: Float) {
-        guard let (parts, partRows) = stacked else {
+        var beta = beta
+        aRows!.forEachRun(rows) { run, ap in
             BLAS.gemm(
-                transA: true, m: k, n: m, k: rows.count, ap! + rows.lowerBound * k, lda: k,
-                gp + rows.lowerBound * m, ldb: m, beta: beta, c, ldc: m)
-            return
-        }
-        var lo = rows.lowerBound, beta = beta
-        while lo < rows.upperBound {
-            let p = lo / partRows, hi = min(rows.upperBound, (p + 1) * partRows)
-            BLAS.gemm(
-                transA: true, m: k, n: m, k: hi - lo, parts[p] + (lo - p * partRows) * k, lda: k,
-                gp + lo * m, ldb: m, beta: beta, c, ldc: m)
+                transA: true, m: k, n: m, k: run.count, ap, lda: k, gp + run.lowerBound * m, ldb: m, beta: beta, c,
+                ldc: m)
             beta = 1
-            lo = hi
         }
     }
     let blockRows = productBlockRows(n)

@@ -4,11 +4,7 @@ import TensorKitKernels
 
 extension Tensor {
     /// A view of `self` as `shape` (same storage, no graph).
-    func viewAs(_ newShape: [Int]) -> Tensor {
-        // one-hot structure survives as long as rows stay rows
-        let hot = (oneHot != nil && newShape.last == shape.last) ? oneHot : nil
-        return Tensor(view: storage, offset: offset, shape: newShape, oneHot: hot)
-    }
+    func viewAs(_ newShape: [Int]) -> Tensor { Tensor(view: storage, offset: offset, shape: newShape) }
 
     /// The same elements with a new shape; one dimension may be -1. Shares storage.
     public func reshaped(_ newShape: [Int]) -> Tensor {
@@ -33,12 +29,10 @@ extension Tensor {
         var perm = Array(0..<rank)
         perm.swapAt(a, b)
         let out: Tensor
-        if perm == [1, 0, 2] && node != nil && !storage.isParameter {
+        if perm == [1, 0, 2] && deferrable {
             // A recorded result (never written again), time-major logits turned batch-major: the
             // copy is deferred until someone reads it, and crossEntropy reads the rows in place.
-            out = Tensor(view: Storage(capacity: count, deferred: true), offset: 0, shape: perm.map { shape[$0] })
-            out.storage.swappedFrom = self
-            out.storage.pendingFill = { [self] p in permute(self, perm, into: p) }
+            out = Tensor(pending: .swapped(self), shape: perm.map { shape[$0] })
         } else {
             out = permuted(self, perm)
         }
@@ -71,21 +65,17 @@ extension Tensor {
 
     /// The contiguous elements [start, start+n) as `newShape`, differentiable.
     private func sliceRows(_ start: Int, _ n: Int, _ newShape: [Int]) -> Tensor {
-        let hot = (oneHot != nil && newShape.last == shape.last) ? oneHot : nil
-        if let (parts, partCount) = storage.stackParts, storage.pendingFill != nil, partCount == n,
-            (offset + start) % n == 0
-        {
+        if let part = stackPart(elements: offset + start, count: n) {
             // Exactly one part of a deferred stack: a view of that part, so the stack is never
             // copied, and its gradient goes straight to the part (the stack's own backward, which
             // comes later, hands the part only what other readers of the whole sent).
-            let part = parts[(offset + start) / n]
             let out = Tensor(view: part.storage, offset: part.offset, shape: newShape)
             if Tensor.recording(self) {
                 out.record([self]) { g in part.accumulateGrad(g.viewAs(part.shape), owned: GradMode.incomingOwned) }
             }
             return out
         }
-        let out = Tensor(view: storage, offset: offset + start, shape: newShape, oneHot: hot)
+        let out = Tensor(view: storage, offset: offset + start, shape: newShape)
         if Tensor.recording(self) {
             out.record([self]) { [self] g in
                 let gp = g.data
@@ -164,20 +154,13 @@ extension Tensor {
         }
         let out: Tensor
         if outer == 1 && tensors.count > 1
-            && tensors.allSatisfy({
-                $0.count == first.count && $0.node != nil
-                    && !$0.storage.isParameter
-            })
+            && tensors.allSatisfy({ $0.count == first.count && $0.deferrable })
         {
             // Equal parts along axis 0 that are results of recorded ops (never written again): the
             // copy is deferred until someone reads the whole. An RNN's stacked step outputs are
             // read back one step at a time (sliceRows) or by one matrix product (LazyProduct),
             // which read the parts where they are.
-            out = Tensor(view: Storage(capacity: total * inner, deferred: true), offset: 0, shape: outShape)
-            out.storage.stackParts = (tensors, first.count)
-            out.storage.pendingFill = { y in
-                copyParts(tensors, into: y, axis: ax, outer: 1, inner: inner, total: total, starts: starts)
-            }
+            out = Tensor(pending: .stack(tensors), shape: outShape)
         } else {
             out = Tensor(uninitialized: outShape)
             copyParts(tensors, into: out.data, axis: ax, outer: outer, inner: inner, total: total, starts: starts)
@@ -219,18 +202,6 @@ private func copyParts(
             let d = tensors[p].shape[ax], x = sources[p], s = starts[p]
             for o in 0..<outer { copyFloats(x + o * d * inner, y + (o * total + s) * inner, d * inner) }
         }
-    }
-}
-
-extension Tensor {
-    /// When this tensor is a whole deferred stack (see concat) whose parts are whole rows of
-    /// width `rowWidth`: each part's first element and the rows per part. Reading the parts
-    /// here may compute pending values, so call it on the thread that owns the tensors.
-    func stackedRows(width rowWidth: Int) -> (parts: [UnsafePointer<Float>], rowsPerPart: Int)? {
-        guard let (parts, partCount) = storage.stackParts, storage.pendingFill != nil, offset == 0,
-            count == storage.capacity, rowWidth > 0, partCount % rowWidth == 0
-        else { return nil }
-        return (parts.map { UnsafePointer($0.data) }, partCount / rowWidth)
     }
 }
 

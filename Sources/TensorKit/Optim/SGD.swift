@@ -21,10 +21,9 @@ public final class SGD {
 
     /// p -= lr * (grad + weightDecay * p), through momentum if set; skips parameters without grad.
     public func step() {
-        PendingValues.computeAll()  // deferred products must read the weights before they change
         for (k, p) in parameters.enumerated() {
             guard let grad = p.grad else { continue }
-            let w = p.data, g = grad.data, n = p.count
+            let w = p.mutableData, g = grad.data, n = p.count
             let lr = lr, wd = weightDecay, mu = momentum
             if mu == 0 {
                 if wd == 0 {
@@ -65,12 +64,11 @@ public func clipGradNorm(_ parameters: [Tensor], maxNorm: Float) -> Float {
     }
     let norm = Float(sum.squareRoot())
     if norm > maxNorm {
-        PendingValues.computeAll()
         let scale = maxNorm / norm
         for p in parameters {
             guard let g = p.grad else { continue }
             // grads are owned by leaves, so scaling in place touches no other tensor
-            let gp = g.data
+            let gp = g.mutableData
             for i in 0..<g.count { gp[i] *= scale }
         }
     }

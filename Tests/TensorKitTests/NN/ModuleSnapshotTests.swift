@@ -11,7 +11,7 @@ final class ModuleSnapshotTests: XCTestCase {
         let before = gru(x).output.scalars
         let snapshot = gru.parameterValues()
         XCTAssertEqual(snapshot.map(\.count), gru.parameters.map(\.count))
-        for p in gru.parameters { p.data.update(repeating: 0.5, count: p.count) }
+        for p in gru.parameters { p.mutableData.update(repeating: 0.5, count: p.count) }
         XCTAssertNotEqual(gru(x).output.scalars, before)
         gru.loadParameterValues(snapshot)
         XCTAssertEqual(gru(x).output.scalars, before)

@@ -42,7 +42,7 @@ final class MatmulTests: XCTestCase {
         checkGradients([x, w, h, u, b]) { tanh(matmul(x, w) + matmul(h, u) + b) }
         let ids = IntTensor([2, 0, 3], shape: [3])
         checkGradients([w, h, u, b]) { matmul(oneHot(ids, 4), w) + matmul(h, u) + b }
-        XCTAssertEqual(PendingValues.count, 0, "no pending value outlives its tensors")
+        XCTAssertEqual(Storage.pendingCount, 0, "no pending value outlives its tensors")
     }
 
     /// A pending product reads its operands before SGD changes them in place.

@@ -47,7 +47,8 @@ struct Fixture {
         let values = doubles("params", name)
         XCTAssertEqual(t.shape, shape("params", name), name, file: file, line: line)
         guard values.count == t.count else { return }
-        for i in 0..<t.count { t.data[i] = Float(values[i]) }
+        let p = t.mutableData
+        for i in 0..<t.count { p[i] = Float(values[i]) }
     }
 
     /// Asserts `actual` matches the named reference to 1e-4 relative / 1e-5 absolute.

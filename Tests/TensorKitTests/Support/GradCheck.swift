@@ -33,11 +33,11 @@ func checkGradients(
         var worst: Float = 0
         for i in 0..<x.count {
             let saved = x.data[i]
-            x.data[i] = saved + eps
+            x.mutableData[i] = saved + eps
             let up = loss()
-            x.data[i] = saved - eps
+            x.mutableData[i] = saved - eps
             let down = loss()
-            x.data[i] = saved
+            x.mutableData[i] = saved
             let numeric = Float((up - down) / Double(2 * eps))
             let diff = abs(numeric - grad[i])
             worst = max(worst, diff)
