@@ -82,13 +82,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             let o = rows.lowerBound, n = rows.count
             let hPrev = hsP + t * bh + o * h, hNext = hsP + (t + 1) * bh + o * h
             let gt = gatesP + t * bg + o * g, nt = nsP + t * bh + o * h
-            let gi: UnsafePointer<Float>
-            if let projectedP {
-                gi = projectedP + (t * batch + o) * g
-            } else {
-                input.project(step: t, rows: rows, into: giP + o * g)
-                gi = UnsafePointer(giP + o * g)
-            }
+            let gi = input.projection(step: t, rows: rows, projected: projectedP, scratch: giP + o * g)
             // gt (rows, 3H) = h_{t-1} W_hh^T
             if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, gt, ldc: g) }
             if BLAS.avx512 {

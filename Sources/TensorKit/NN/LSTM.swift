@@ -96,13 +96,7 @@ func lstmLayer(
             let hPrev = ysP + t * bh + o * h, hNext = ysP + (t + 1) * bh + o * h
             let cPrev = csP + t * bh + o * h, cNext = csP + (t + 1) * bh + o * h
             let at = actsP + t * bg + o * g, tc = tcsP + t * bh + o * h
-            let gi: UnsafePointer<Float>
-            if let projectedP {
-                gi = projectedP + (t * batch + o) * g
-            } else {
-                input.project(step: t, rows: rows, into: giP + o * g)
-                gi = UnsafePointer(giP + o * g)
-            }
+            let gi = input.projection(step: t, rows: rows, projected: projectedP, scratch: giP + o * g)
             // at (rows, 4H) = h_{t-1} W_hh^T, then gi_t + b_hh and the gate activations
             if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, at, ldc: g) }
             if BLAS.avx512 {

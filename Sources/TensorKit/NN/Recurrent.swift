@@ -108,6 +108,16 @@ struct StepInput {
         return out
     }
 
+    /// Rows `rows` of step t's projection: in `projected` (projectAll's result) when there is
+    /// one, else computed into `scratch` (for the first of the rows).
+    func projection(
+        step t: Int, rows: Range<Int>, projected: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>
+    ) -> UnsafePointer<Float> {
+        if let projected { return projected + (t * batch + rows.lowerBound) * gates }
+        project(step: t, rows: rows, into: scratch)
+        return UnsafePointer(scratch)
+    }
+
     /// Accumulates step t's input-side gradients from dG_t (B, G) into the given buffers:
     /// dW (G, in) unless nil or, for one-hot x, dWT (in, G); db (G) unless nil; dx_t (B, in)
     /// unless nil.
@@ -116,7 +126,9 @@ struct StepInput {
         dWT: UnsafeMutablePointer<Float>?, db: UnsafeMutablePointer<Float>?,
         dx: UnsafeMutablePointer<Float>?, dxBeta: Float
     ) {
-        backward(rows: t * batch..<(t + 1) * batch, dG, dW: dW, dWBeta: dWBeta, dWT: dWT, db: db, dx: dx, dxBeta: dxBeta)
+        backward(
+            rows: t * batch..<(t + 1) * batch, dG, dW: dW, dWBeta: dWBeta, dWT: dWT, db: db, dx: dx,
+            dxBeta: dxBeta)
     }
 
     /// The same for every step at once from dG (T*B, G): one product for dW over all T*B rows
