@@ -263,9 +263,10 @@ void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
         isa == TK_GEMM_AVX512 ? ukernel_avx512 : ukernel_avx2;
     const long mPadded = (m + mr - 1) / mr * mr;
     // B in place when it is row-major and each packed column would serve few rows of C: up to
-    // 8 slivers of A (64 rows with AVX-512), where packing cost ~10% on a recurrent step's
-    // (64, 256) x (256, 768) product and B (a weight, read every step) stays in cache anyway
-    const int inPlace = bjs == 1 && m <= 8 * mr;
+    // 4 slivers of A, or 8 (64 rows with AVX-512) when B is at most 1 MB and so stays in cache
+    // (packing cost ~10% on a recurrent step's (64, 256) x (256, 768) product; with a 6 MB B,
+    // read from L3 every step, packing wins by ~5%)
+    const int inPlace = bjs == 1 && (m <= 4 * mr || (m <= 8 * mr && k * n <= 262144));
     float *pa = tk_buffer(&tk_pack_a, &tk_pack_a_cap, mPadded * KC);
     float *pb = inPlace ? NULL : tk_buffer(&tk_pack_b, &tk_pack_b_cap, KC * ((NB + nr - 1) / nr * nr));
     for (long q0 = 0; q0 < k; q0 += KC) {
