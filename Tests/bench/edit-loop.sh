@@ -16,7 +16,8 @@ CHAPTER=Chapters/deep-rnn.md
 BACKUP=$(mktemp)
 LOG=$(mktemp)
 cp "$CHAPTER" "$BACKUP"
-trap 'cp "$BACKUP" "$CHAPTER"; rm -f "$BACKUP" "$LOG"' EXIT
+# At the end the chapter is as it was, and so are the sources generated from it.
+trap 'cp "$BACKUP" "$CHAPTER"; rm -f "$BACKUP" "$LOG"; "$BOOK" tangle >/dev/null' EXIT
 HERE=$(dirname "$0")
 
 # measure NAME: one `book render`, its log lines stamped with the seconds since it started
