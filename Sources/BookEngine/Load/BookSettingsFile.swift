@@ -6,7 +6,6 @@ import Foundation
 enum BookSettingsFile {
     static let path = "\(BookLoader.chaptersFolder)/book.json"
 
-    /// The settings, and the problems found (the default settings if the file is unusable).
     /// The file is not JSON at all: where the parser stopped, and why.
     private static func notJSON(_ error: Error, text: String) -> Diagnostic {
         Diagnostic(
@@ -14,6 +13,7 @@ enum BookSettingsFile {
             "not valid JSON: \(syntaxErrorMessage(error))")
     }
 
+    /// The settings, and the problems found (the default settings if the file is unusable).
     static func read(_ data: Data, root: URL) -> (BookConfig, [Diagnostic]) {
         let text = String(decoding: data, as: UTF8.self)
         do {

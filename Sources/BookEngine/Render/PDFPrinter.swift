@@ -48,9 +48,9 @@ public struct PDFPrinter: Sendable {
     }
 
     /// Prints the HTML file `page` to `pdf` (written beside it under a temporary name first), or
-    /// copies the PDF printed before from the same page and the same files under `assets`.
-    func print(_ page: URL, to pdf: URL, assets: [URL]) throws {
-        let cached = try cacheFile(page, assets: assets)
+    /// copies `cached` (`cacheFile`: the PDF printed before from the same page and assets) if it
+    /// exists; a new print is kept there.
+    func print(_ page: URL, to pdf: URL, cachedAs cached: URL?) throws {
         if let cached, try copy(cached, to: pdf) { return }
         try print(page, to: pdf)
         if let cached, let folder = cacheFolder {
@@ -62,14 +62,8 @@ public struct PDFPrinter: Sendable {
         }
     }
 
-    /// Copies the PDF printed before from the same page and assets to `pdf`; false if there is none.
-    func copyCached(_ page: URL, to pdf: URL, assets: [URL]) throws -> Bool {
-        guard let cached = try cacheFile(page, assets: assets) else { return false }
-        return try copy(cached, to: pdf)
-    }
-
     /// Puts a copy of `cached` at `pdf` (complete or not at all); false if `cached` does not exist.
-    private func copy(_ cached: URL, to pdf: URL) throws -> Bool {
+    func copy(_ cached: URL, to pdf: URL) throws -> Bool {
         let fm = FileManager.default
         guard fm.fileExists(atPath: cached.path) else { return false }
         let partial = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent).partial")
@@ -81,7 +75,7 @@ public struct PDFPrinter: Sendable {
     }
 
     /// Where the cache keeps the PDF of `page` with these assets; nil without a cache.
-    private func cacheFile(_ page: URL, assets: [URL]) throws -> URL? {
+    func cacheFile(_ page: URL, assets: [URL]) throws -> URL? {
         guard let cacheFolder else { return nil }
         var hash = ContentHash()
         hash.add(chromium.path)

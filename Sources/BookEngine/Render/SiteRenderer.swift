@@ -213,8 +213,9 @@ public struct SiteRenderer {
     struct PendingPDF {
         var page: String
         var pdf: String
-        var assets: [String]
         var language: SiteLanguage
+        /// Where the printer's cache keeps it (the hash of the page and its assets, taken once).
+        var cache: URL?
     }
 
     /// Gives each language its PDF in the new site. A PDF printed before from the same page
@@ -228,21 +229,22 @@ public struct SiteRenderer {
         var pending: [PendingPDF] = []
         for context in contexts {
             let language = context.language
-            let job = PendingPDF(
+            var job = PendingPDF(
                 page: language.path(PrintPage.pageName), pdf: language.path(PrintPage.pdfName(of: language)),
-                // What the page loads: the theme, KaTeX and the figures (the plots are in the page).
-                assets: ["theme", "katex", "img", language.path("img")], language: language)
+                language: language)
             let page = fresh.appendingPathComponent(job.page), pdf = fresh.appendingPathComponent(job.pdf)
-            let assets = job.assets.map { fresh.appendingPathComponent($0) }
+            // What the page loads: the theme, KaTeX and the figures (the plots are in the page).
+            let assets = ["theme", "katex", "img", language.path("img")].map { fresh.appendingPathComponent($0) }
             let old = site.appendingPathComponent(job.pdf)
             do {
-                if try printer.copyCached(page, to: pdf, assets: assets) { continue }
+                job.cache = try printer.cacheFile(page, assets: assets)
+                if let cache = job.cache, try printer.copy(cache, to: pdf) { continue }
                 if fm.fileExists(atPath: old.path) {
                     try fm.copyItem(at: old, to: pdf)
                     pending.append(job)
                     continue
                 }
-                try printer.print(page, to: pdf, assets: assets)
+                try printer.print(page, to: pdf, cachedAs: job.cache)
             } catch {
                 context.error(SourceLocation(file: job.page, line: 0), "\(error)")
             }
@@ -260,8 +262,8 @@ public struct SiteRenderer {
         for job in pending {
             do {
                 try printer.print(
-                    site.appendingPathComponent(job.page), to: site.appendingPathComponent(job.pdf),
-                    assets: job.assets.map { site.appendingPathComponent($0) })
+                    site.appendingPathComponent(job.page), to: site.appendingPathComponent(job.pdf), cachedAs: job.cache
+                )
             } catch {
                 diagnostics.append(
                     Diagnostic(SourceLocation(file: job.page, line: 0), "\(error); \(job.pdf) is the previous render's")

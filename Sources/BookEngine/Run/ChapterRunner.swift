@@ -131,9 +131,8 @@ public final class ChapterRunner {
 
     /// The seconds a chapter may run: its own limit in `book.json`, else the default.
     public func timeLimit(_ chapter: Chapter) -> Double {
-        usesBookLimit ? book.config.timeLimits[chapter.name] ?? settings.timeout : settings.timeout
+        settings.usesBookTimeLimits ? book.config.timeLimits[chapter.name] ?? settings.timeout : settings.timeout
     }
-    private var usesBookLimit: Bool { settings.usesBookTimeLimits }
 
     /// Where a chapter's program keeps its checkpoints.
     func checkpointFolder(_ chapter: Chapter) -> URL {
