@@ -181,14 +181,16 @@ enum BLAS {
         let ais = transA ? 1 : lda, aqs = transA ? lda : 1
         let bqs = transB ? 1 : ldb, bjs = transB ? ldb : 1
         let mr = tk_gemm_mr(isa), nr = tk_gemm_nr(isa)
-        if n < 8 * nr && m >= 2 * mr {
-            Parallel.forRanges(m, align: mr, work: m * n * k) { rows in
+        // Each part packs all of the operand that is not split: split the larger of m and n
+        // (a part of C then repacks the smaller operand), one part per thread.
+        if m >= 2 * mr && (n < 8 * nr || m > n) {
+            Parallel.forRanges(m, align: mr, work: m * n * k, chunksPerThread: 1) { rows in
                 tk_sgemm_packed(
                     isa, rows.count, n, k, a + rows.lowerBound * ais, ais, aqs, b, bqs, bjs,
                     beta, bias, c + rows.lowerBound * ldc, ldc)
             }
         } else {
-            Parallel.forRanges(n, align: nr, work: m * n * k) { cols in
+            Parallel.forRanges(n, align: nr, work: m * n * k, chunksPerThread: 1) { cols in
                 tk_sgemm_packed(
                     isa, m, cols.count, k, a, ais, aqs, b + cols.lowerBound * bjs, bqs, bjs,
                     beta, bias.map { $0 + cols.lowerBound }, c + cols.lowerBound, ldc)

@@ -177,7 +177,9 @@ enum Parallel {
     /// Calls body on contiguous ranges that cover 0..<count, in parallel when `work` (the
     /// whole operation's cost) is worth it. Range bounds are multiples of `align`.
     @inline(__always)
-    static func forRanges(_ count: Int, align: Int = 1, work: Int, _ body: (Range<Int>) -> Void) {
+    static func forRanges(
+        _ count: Int, align: Int = 1, work: Int, chunksPerThread: Int = 2, _ body: (Range<Int>) -> Void
+    ) {
         let threads = WorkerPool.shared.activeThreads
         let units = (count + align - 1) / align
         if threads <= 1 || work < minimumWork || units < 2 {
@@ -185,7 +187,7 @@ enum Parallel {
             return
         }
         // two chunks per thread, so a late helper leaves less for the caller to wait on
-        let chunks = min(units, work >= 8 * minimumWork ? 2 * threads : threads)
+        let chunks = min(units, work >= 8 * minimumWork ? chunksPerThread * threads : threads)
         let per = (units + chunks - 1) / chunks
         WorkerPool.shared.run(chunks) { c in
             let lo = min(c * per * align, count), hi = min((c + 1) * per * align, count)
