@@ -246,9 +246,17 @@ static void pack_b(long nb, long kc, long q0, long j0, const float *B, long bqs,
 long tk_gemm_mr(tk_gemm_isa isa) { return isa == TK_GEMM_AVX512 ? MR512 : MR256; }
 long tk_gemm_nr(tk_gemm_isa isa) { return isa == TK_GEMM_AVX512 ? NR512 : NR256; }
 
-void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
-                     const float *A, long ais, long aqs, const float *B, long bqs, long bjs,
-                     float beta, const float *bias, float *C, long ldc) {
+/// Where the loop nest finds B's slivers: read in place, packed block by block into a
+/// per-thread buffer, or packed already for the whole matrix (tk_gemm_pack_b).
+typedef struct {
+    const float *B;      // op(B)'s element (0, 0) for in place and per-block packing
+    long bqs, bjs;
+    const float *whole;  // tk_gemm_pack_b's buffer, or NULL
+    long j0, nPad;       // with `whole`: C's first column within it, and its padded width
+} b_source;
+
+static void gemm_loop(tk_gemm_isa isa, long m, long n, long k, const float *A, long ais, long aqs,
+                      b_source src, float beta, const float *bias, float *C, long ldc) {
     if (m <= 0 || n <= 0) return;
     if (beta == 0) {
         // C starts at the bias (or zero) and every slice of the sum adds into it
@@ -266,27 +274,58 @@ void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
     // 4 slivers of A, or 8 (64 rows with AVX-512) when B is at most 1 MB and so stays in cache
     // (packing cost ~10% on a recurrent step's (64, 256) x (256, 768) product; with a 6 MB B,
     // read from L3 every step, packing wins by ~5%)
-    const int inPlace = bjs == 1 && (m <= 4 * mr || (m <= 8 * mr && k * n <= 262144));
+    const int inPlace = !src.whole && src.bjs == 1 && (m <= 4 * mr || (m <= 8 * mr && k * n <= 262144));
+    const int packBlocks = !src.whole && !inPlace;
     float *pa = tk_buffer(&tk_pack_a, &tk_pack_a_cap, mPadded * KC);
-    float *pb = inPlace ? NULL : tk_buffer(&tk_pack_b, &tk_pack_b_cap, KC * ((NB + nr - 1) / nr * nr));
+    float *pb = packBlocks ? tk_buffer(&tk_pack_b, &tk_pack_b_cap, KC * ((NB + nr - 1) / nr * nr)) : NULL;
     for (long q0 = 0; q0 < k; q0 += KC) {
         long kc = k - q0 < KC ? k - q0 : KC;
         pack_a(m, kc, q0, A, ais, aqs, mr, pa);
         for (long j0 = 0; j0 < n; j0 += NB) {
             long nb = n - j0 < NB ? n - j0 : NB;
-            if (!inPlace) pack_b(nb, kc, q0, j0, B, bqs, bjs, nr, pb);
+            if (packBlocks) pack_b(nb, kc, q0, j0, src.B, src.bqs, src.bjs, nr, pb);
+            // the block's first sliver, and the distance from one sliver to the next
+            const float *b = src.whole ? src.whole + q0 * src.nPad + (src.j0 + j0) * kc
+                : inPlace ? src.B + q0 * src.bqs + j0 : pb;
+            long ldb = inPlace ? src.bqs : nr, step = inPlace ? 1 : kc;
             for (long i0 = 0; i0 < m; i0 += mr) {
                 long rows = m - i0 < mr ? m - i0 : mr;
                 const float *a = pa + i0 * kc;
                 for (long s = 0; s < nb; s += nr) {
                     long cols = nb - s < nr ? nb - s : nr;
-                    float *c = C + i0 * ldc + j0 + s;
-                    if (inPlace) kernel(kc, a, B + q0 * bqs + j0 + s, bqs, c, ldc, rows, cols);
-                    else kernel(kc, a, pb + s * kc, nr, c, ldc, rows, cols);
+                    kernel(kc, a, b + s * step, ldb, C + i0 * ldc + j0 + s, ldc, rows, cols);
                 }
             }
         }
     }
+}
+
+void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
+                     const float *A, long ais, long aqs, const float *B, long bqs, long bjs,
+                     float beta, const float *bias, float *C, long ldc) {
+    b_source src = {B, bqs, bjs, NULL, 0, 0};
+    gemm_loop(isa, m, n, k, A, ais, aqs, src, beta, bias, C, ldc);
+}
+
+long tk_gemm_packed_b_floats(tk_gemm_isa isa, long k, long n) {
+    long nr = tk_gemm_nr(isa);
+    return k * ((n + nr - 1) / nr * nr);
+}
+
+void tk_gemm_pack_b(tk_gemm_isa isa, long k, long n, const float *B, long bqs, long bjs, float *dst) {
+    long nr = tk_gemm_nr(isa), nPad = (n + nr - 1) / nr * nr;
+    for (long q0 = 0; q0 < k; q0 += KC) {
+        long kc = k - q0 < KC ? k - q0 : KC;
+        pack_b(n, kc, q0, 0, B, bqs, bjs, nr, dst + q0 * nPad);
+    }
+}
+
+void tk_sgemm_prepacked(tk_gemm_isa isa, long m, long n, long k, const float *A, long ais, long aqs,
+                        const float *packed, long j0, long nTotal,
+                        float beta, const float *bias, float *C, long ldc) {
+    long nr = tk_gemm_nr(isa);
+    b_source src = {NULL, 0, 0, packed, j0, (nTotal + nr - 1) / nr * nr};
+    gemm_loop(isa, m, n, k, A, ais, aqs, src, beta, bias, C, ldc);
 }
 
 #else
@@ -294,6 +333,18 @@ void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
 int tk_cpu_has_avx2_fma(void) { return 0; }
 long tk_gemm_mr(tk_gemm_isa isa) { (void)isa; return 1; }
 long tk_gemm_nr(tk_gemm_isa isa) { (void)isa; return 1; }
+long tk_gemm_packed_b_floats(tk_gemm_isa isa, long k, long n) { (void)isa; (void)k; (void)n; abort(); }
+void tk_gemm_pack_b(tk_gemm_isa isa, long k, long n, const float *B, long bqs, long bjs, float *dst) {
+    (void)isa; (void)k; (void)n; (void)B; (void)bqs; (void)bjs; (void)dst;
+    abort();
+}
+void tk_sgemm_prepacked(tk_gemm_isa isa, long m, long n, long k, const float *A, long ais, long aqs,
+                        const float *packed, long j0, long nTotal,
+                        float beta, const float *bias, float *C, long ldc) {
+    (void)isa; (void)m; (void)n; (void)k; (void)A; (void)ais; (void)aqs; (void)packed; (void)j0;
+    (void)nTotal; (void)beta; (void)bias; (void)C; (void)ldc;
+    abort();
+}
 void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
                      const float *A, long ais, long aqs, const float *B, long bqs, long bjs,
                      float beta, const float *bias, float *C, long ldc) {

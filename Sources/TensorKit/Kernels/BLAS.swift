@@ -91,6 +91,9 @@ enum BLAS {
     }()
 
     /// The matrix-product kernel in use, in words.
+    /// The packed kernel's micro-kernels, when the product runs TensorKit's packed kernel.
+    static var packedISA: tk_gemm_isa { kernels == .avx512 ? TK_GEMM_AVX512 : TK_GEMM_AVX2 }
+
     static var kernelDescription: String {
         switch kernels {
         case .avx512:
@@ -170,31 +173,34 @@ enum BLAS {
     }
 
     /// TensorKit's packed kernel (gemm.c) with the AVX-512 or AVX2 micro-kernel, C split across
-    /// the worker pool by columns when it is wide (each thread then packs only its part of B),
-    /// else by rows; whole micro-tiles either way, and the same bits for any split.
+    /// the worker pool by splitPacked; the same bits for any split.
     static func packedGemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, lda: Int,
         _ b: UnsafePointer<Float>, ldb: Int, beta: Float, bias: UnsafePointer<Float>?,
         _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        let isa = kernels == .avx512 ? TK_GEMM_AVX512 : TK_GEMM_AVX2
+        let isa = packedISA
         let ais = transA ? 1 : lda, aqs = transA ? lda : 1
         let bqs = transB ? 1 : ldb, bjs = transB ? ldb : 1
+        splitPacked(isa, m: m, n: n, k: k) { rows, cols in
+            tk_sgemm_packed(
+                isa, rows.count, cols.count, k, a + rows.lowerBound * ais, ais, aqs, b + cols.lowerBound * bjs,
+                bqs, bjs, beta, bias.map { $0 + cols.lowerBound }, c + rows.lowerBound * ldc + cols.lowerBound,
+                ldc)
+        }
+    }
+
+    /// Splits a packed product's C across the worker pool: along the larger of m and n, in whole
+    /// micro-tiles, one part per thread (each part packs all of the operand it does not split, so
+    /// more parts would only pack it again). body(rows, cols) computes that block of C.
+    static func splitPacked(
+        _ isa: tk_gemm_isa, m: Int, n: Int, k: Int, _ body: (Range<Int>, Range<Int>) -> Void
+    ) {
         let mr = tk_gemm_mr(isa), nr = tk_gemm_nr(isa)
-        // Each part packs all of the operand that is not split: split the larger of m and n
-        // (a part of C then repacks the smaller operand), one part per thread.
         if m >= 2 * mr && (n < 8 * nr || m > n) {
-            Parallel.forRanges(m, align: mr, work: m * n * k, chunksPerThread: 1) { rows in
-                tk_sgemm_packed(
-                    isa, rows.count, n, k, a + rows.lowerBound * ais, ais, aqs, b, bqs, bjs,
-                    beta, bias, c + rows.lowerBound * ldc, ldc)
-            }
+            Parallel.forRanges(m, align: mr, work: m * n * k, chunksPerThread: 1) { rows in body(rows, 0..<n) }
         } else {
-            Parallel.forRanges(n, align: nr, work: m * n * k, chunksPerThread: 1) { cols in
-                tk_sgemm_packed(
-                    isa, m, cols.count, k, a, ais, aqs, b + cols.lowerBound * bjs, bqs, bjs,
-                    beta, bias.map { $0 + cols.lowerBound }, c + cols.lowerBound, ldc)
-            }
+            Parallel.forRanges(n, align: nr, work: m * n * k, chunksPerThread: 1) { cols in body(0..<m, cols) }
         }
     }
 

@@ -66,6 +66,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let ns = Tensor(uninitialized: [steps, batch, h])  // saved n
     let hsP = hs.data, gatesP = gates.data, nsP = ns.data, giP = gi.data, bhhP = bhh.data
     let whhTP = UnsafePointer(whhT.data)
+    let whhTPacked = PackedOperand(k: h, n: g, whhTP, ldb: g)  // every step multiplies it
     loadInitialState(h0, hsP, bh)
     let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
     let whole = wholeSequenceProducts(batch: batch)
@@ -74,7 +75,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     for t in 0..<steps {
         if productPerStep {
             // gt (B, 3H) = h_{t-1} W_hh^T for the whole batch first
-            BLAS.gemm(m: batch, n: g, k: h, hsP + t * bh, lda: h, whhTP, ldb: g, beta: 0, gatesP + t * bg, ldc: g)
+            whhTPacked.product(m: batch, hsP + t * bh, lda: h, beta: 0, gatesP + t * bg, ldc: g)
         }
         // one pass over blocks of rows (across the worker pool): a row's projection, recurrent
         // product and gates need nothing from the other rows
@@ -84,7 +85,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
             let gt = gatesP + t * bg + o * g, nt = nsP + t * bh + o * h
             let gi = input.projection(step: t, rows: rows, projected: projectedP, scratch: giP + o * g)
             // gt (rows, 3H) = h_{t-1} W_hh^T
-            if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, gt, ldc: g) }
+            if !productPerStep { whhTPacked.product(m: n, hPrev, lda: h, beta: 0, gt, ldc: g) }
             if BLAS.avx512 {
                 tk_gru_forward_avx512(n, h, gt, gi, bhhP, hPrev, nt, hNext)
                 return
@@ -111,6 +112,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     if let h0 { inputs.append(h0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
+            let whhPacked = PackedOperand(k: g, n: h, whh.data, ldb: h)  // every step's dh multiplies it
             // gOut: (T, B, H). Per step, dGi and dGh (B, 3H) are the gradients of W_i x + b_i and
             // W_h h + b_h; every weight gradient is accumulated step by step from them.
             let hsP = hs.data, gatesP = gates.data, nsP = ns.data  // through the tensors the closure keeps
@@ -145,11 +147,11 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
                 // the step kernel left z * dL/dh_t in dh (the path through h_{t-1} directly); add dGh_t W_hh
                 if whole {
                     // the weight gradients wait for all the steps
-                    BLAS.gemm(m: batch, n: h, k: g, dGhP, lda: g, whh.data, ldb: h, beta: 1, dhP, ldc: h)
+                    whhPacked.product(m: batch, dGhP, lda: g, beta: 1, dhP, ldc: h)
                     continue
                 }
                 hiddenStepBackward(
-                    batch: batch, hidden: h, gates: g, dGhP, whh: whh.data, hPrev: hPrev,
+                    batch: batch, hidden: h, gates: g, dGhP, whh: whhPacked, hPrev: hPrev,
                     dh: dhP, dhBeta: 1, dWhh: dWhh.data, first: first)
                 input.backward(
                     step: t, dGiP, dW: dWih?.data, dWBeta: first ? 0 : 1,

@@ -81,6 +81,7 @@ func lstmLayer(
     loadInitialState(h0, ysP, bh)
     loadInitialState(c0, csP, bh)
     let whhTP = UnsafePointer(whhT.data)
+    let whhTPacked = PackedOperand(k: h, n: g, whhTP, ldb: g)  // every step multiplies it
     let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
     let whole = wholeSequenceProducts(batch: batch)
     let projected = whole ? input.projectAll() : nil  // (T*B, 4H): dense x only
@@ -88,7 +89,7 @@ func lstmLayer(
     for t in 0..<steps {
         if productPerStep {
             // at (B, 4H) = h_{t-1} W_hh^T for the whole batch first
-            BLAS.gemm(m: batch, n: g, k: h, ysP + t * bh, lda: h, whhTP, ldb: g, beta: 0, actsP + t * bg, ldc: g)
+            whhTPacked.product(m: batch, ysP + t * bh, lda: h, beta: 0, actsP + t * bg, ldc: g)
         }
         // one pass over blocks of rows (across the worker pool): rows are independent
         Parallel.forFixedBlocks(batch, align: 8, work: batch * g * (h + input.inSize + 16)) { rows in
@@ -98,7 +99,7 @@ func lstmLayer(
             let at = actsP + t * bg + o * g, tc = tcsP + t * bh + o * h
             let gi = input.projection(step: t, rows: rows, projected: projectedP, scratch: giP + o * g)
             // at (rows, 4H) = h_{t-1} W_hh^T, then gi_t + b_hh and the gate activations
-            if !productPerStep { BLAS.gemm(m: n, n: g, k: h, hPrev, lda: h, whhTP, ldb: g, beta: 0, at, ldc: g) }
+            if !productPerStep { whhTPacked.product(m: n, hPrev, lda: h, beta: 0, at, ldc: g) }
             if BLAS.avx512 {
                 tk_lstm_forward_avx512(n, h, at, gi, bhhP, cPrev, cNext, tc, hNext)
                 return
@@ -126,6 +127,7 @@ func lstmLayer(
     if let c0 { inputs.append(c0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
+            let whhPacked = PackedOperand(k: g, n: h, whh.data, ldb: h)  // every step's dh multiplies it
             // gOut: (T+1, B, H) = dL/dh_t for each step, then dL/dc_T. Per step, dG (B, 4H) is the
             // gradient of the gate pre-activations, shared by both projections.
             let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data  // kept alive by the closure
@@ -155,11 +157,11 @@ func lstmLayer(
                 }
                 if whole {
                     // dh_{t-1} = dG_t W_hh; the weight gradients wait for all the steps
-                    BLAS.gemm(m: batch, n: h, k: g, dGP, lda: g, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                    whhPacked.product(m: batch, dGP, lda: g, beta: 0, dhP, ldc: h)
                     continue
                 }
                 hiddenStepBackward(
-                    batch: batch, hidden: h, gates: g, dGP, whh: whh.data, hPrev: hPrev,
+                    batch: batch, hidden: h, gates: g, dGP, whh: whhPacked, hPrev: hPrev,
                     dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
                 input.backward(
                     step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,

@@ -74,6 +74,7 @@ func rnnLayer(
     let hsP = hs.data, bhhP = bhh.data
     loadInitialState(h0, hsP, bh)
     let whhTP = UnsafePointer(whhT.data)
+    let whhTPacked = PackedOperand(k: h, n: h, whhTP, ldb: h)  // every step multiplies it
     let productPerStep = recurrentProductPerStep(hidden: h, gates: h)
     let work = batch * h * (h + input.inSize + 8)
     let whole = wholeSequenceProducts(batch: batch)
@@ -93,7 +94,7 @@ func rnnLayer(
                     input.project(step: t, rows: rows, into: hsP + (t + 1) * bh + rows.lowerBound * h)
                 }
             }
-            BLAS.gemm(m: batch, n: h, k: h, hsP + t * bh, lda: h, whhTP, ldb: h, beta: 1, hsP + (t + 1) * bh, ldc: h)
+            whhTPacked.product(m: batch, hsP + t * bh, lda: h, beta: 1, hsP + (t + 1) * bh, ldc: h)
         }
         // one pass over blocks of rows (across the worker pool): rows are independent
         Parallel.forFixedBlocks(batch, align: 8, work: work) { rows in
@@ -102,7 +103,7 @@ func rnnLayer(
             // hNext = (W_ih x_t + b_ih) + h_{t-1} W_hh^T + b_hh, then φ
             if !productPerStep {
                 if !projectedAll { input.project(step: t, rows: rows, into: hNext) }
-                BLAS.gemm(m: n, n: h, k: h, hPrev, lda: h, whhTP, ldb: h, beta: 1, hNext, ldc: h)
+                whhTPacked.product(m: n, hPrev, lda: h, beta: 1, hNext, ldc: h)
             }
             for b in 0..<n {
                 let row = hNext + b * h
@@ -116,6 +117,7 @@ func rnnLayer(
     if let h0 { inputs.append(h0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
+            let whhPacked = PackedOperand(k: h, n: h, whh.data, ldb: h)  // every step's dh multiplies it
             // Per step, dG (B, H) is the gradient of the pre-activation, shared by both projections.
             let hsP = hs.data  // through the tensor, which the closure keeps alive
             // per step (B, H), or all steps (T, B, H) for the whole-sequence products
@@ -139,11 +141,11 @@ func rnnLayer(
                 addColumnSums(dGP, rows: batch, cols: h, into: db.data)
                 if whole {
                     // dh_{t-1} = dG_t W_hh; the weight gradients wait for all the steps
-                    BLAS.gemm(m: batch, n: h, k: h, dGP, lda: h, whh.data, ldb: h, beta: 0, dhP, ldc: h)
+                    whhPacked.product(m: batch, dGP, lda: h, beta: 0, dhP, ldc: h)
                     continue
                 }
                 hiddenStepBackward(
-                    batch: batch, hidden: h, gates: h, dGP, whh: whh.data, hPrev: hPrev,
+                    batch: batch, hidden: h, gates: h, dGP, whh: whhPacked, hPrev: hPrev,
                     dh: dhP, dhBeta: 0, dWhh: dWhh.data, first: first)
                 input.backward(
                     step: t, dGP, dW: dWih.data, dWBeta: first ? 0 : 1, dWT: dWihT?.data, db: nil,

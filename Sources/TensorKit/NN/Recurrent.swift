@@ -179,11 +179,11 @@ struct StepInput {
 /// dh_{t-1} = dhBeta * dh + dG_t W_hh, (B, G) x (G, H); dW_hh = (first ? 0 : dW_hh) + dG_t^T h_{t-1}.
 func hiddenStepBackward(
     batch: Int, hidden h: Int, gates g: Int, _ dG: UnsafePointer<Float>,
-    whh: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    whh: PackedOperand, hPrev: UnsafePointer<Float>,
     dh: UnsafeMutablePointer<Float>, dhBeta: Float,
     dWhh: UnsafeMutablePointer<Float>, first: Bool
 ) {
-    BLAS.gemm(m: batch, n: h, k: g, dG, lda: g, whh, ldb: h, beta: dhBeta, dh, ldc: h)
+    whh.product(m: batch, dG, lda: g, beta: dhBeta, dh, ldc: h)
     BLAS.gemm(transA: true, m: g, n: h, k: batch, dG, lda: g, hPrev, ldb: h, beta: first ? 0 : 1, dWhh, ldc: h)
 }
 

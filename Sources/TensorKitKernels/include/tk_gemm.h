@@ -20,6 +20,18 @@ void tk_sgemm_packed(tk_gemm_isa isa, long m, long n, long k,
                      const float *A, long ais, long aqs, const float *B, long bqs, long bjs,
                      float beta, const float *bias, float *C, long ldc);
 
+/// For a B that many products share (a recurrent layer's weights over the steps of a sequence):
+/// the floats tk_gemm_pack_b writes for op(B) (k x n), and the packing itself, into dst.
+long tk_gemm_packed_b_floats(tk_gemm_isa isa, long k, long n);
+void tk_gemm_pack_b(tk_gemm_isa isa, long k, long n, const float *B, long bqs, long bjs, float *dst);
+
+/// tk_sgemm_packed with op(B) packed already by tk_gemm_pack_b (nTotal columns in all): C's
+/// columns are the packed matrix's columns [j0, j0 + n), j0 a multiple of tk_gemm_nr, and C and
+/// bias point at column j0. The same bits as tk_sgemm_packed on the unpacked B.
+void tk_sgemm_prepacked(tk_gemm_isa isa, long m, long n, long k, const float *A, long ais, long aqs,
+                        const float *packed, long j0, long nTotal,
+                        float beta, const float *bias, float *C, long ldc);
+
 /// The micro-kernel's tile (rows x columns of C) for isa.
 long tk_gemm_mr(tk_gemm_isa isa);
 long tk_gemm_nr(tk_gemm_isa isa);

@@ -74,6 +74,50 @@ final class PackedGemmTests: XCTestCase {
         }
     }
 
+    /// A right-hand operand packed once (a recurrent layer's weights) gives the bits of the same
+    /// product packed on every call, whole or in column pieces at any tile, for every kernel set
+    /// and shape: partial tiles, sums beyond one 256 slice, more columns than one 384 block, a
+    /// transposed B, and a small shape that another kernel runs.
+    func testPrepackedOperandGivesTheSameBits() throws {
+        for set in BLAS.supportedKernels {
+            for (m, n, k) in [(64, 800, 600), (13, 100, 40), (130, 1024, 256), (32, 96, 32)] {
+                for transB in [false, true] {
+                    for beta: Float in [0, 1] {
+                        let a = sample([m * k], 51), b = sample([k * n], 52), start = sample([m * n], 53)
+                        let ldb = transB ? k : n
+                        let expected = Tensor(start.scalars), got = Tensor(start.scalars)
+                        withKernels(set) {
+                            BLAS.gemm(
+                                transB: transB, m: m, n: n, k: k, a.data, lda: k, b.data, ldb: ldb, beta: beta,
+                                expected.data, ldc: n)
+                            PackedOperand(transB: transB, k: k, n: n, b.data, ldb: ldb)
+                                .product(m: m, a.data, lda: k, beta: beta, got.data, ldc: n)
+                        }
+                        let differing = zip(expected.scalars, got.scalars).filter { $0.bitPattern != $1.bitPattern }
+                        XCTAssertEqual(
+                            differing.count, 0, "\(set) m\(m) n\(n) k\(k) transB \(transB) beta \(beta)")
+                    }
+                }
+            }
+        }
+        // column pieces of a prepacked B, each starting at a tile, as the worker pool splits it
+        for (name, isa) in isas {
+            let (m, n, k) = (40, 800, 300), nr = tk_gemm_nr(isa)
+            let a = sample([m * k], 61), b = sample([k * n], 62)
+            let whole = Tensor.zeros([m * n]), pieces = Tensor.zeros([m * n])
+            tk_sgemm_packed(isa, m, n, k, a.data, k, 1, b.data, n, 1, 0, nil, whole.data, n)
+            let packed = Tensor.zeros([tk_gemm_packed_b_floats(isa, k, n)])
+            tk_gemm_pack_b(isa, k, n, b.data, n, 1, packed.data)
+            for c0 in stride(from: 0, to: n, by: 3 * nr) {
+                tk_sgemm_prepacked(
+                    isa, m, min(3 * nr, n - c0), k, a.data, k, 1, packed.data, c0, n, 0, nil,
+                    pieces.data + c0, n)
+            }
+            let differing = zip(whole.scalars, pieces.scalars).filter { $0.bitPattern != $1.bitPattern }.count
+            XCTAssertEqual(differing, 0, "\(name): \(differing) of \(m * n) values differ")
+        }
+    }
+
     /// Through BLAS.gemm with each kernel set: the same product as OpenBLAS's, within rounding.
     func testEveryKernelSetAgreesWithOpenBLAS() {
         let (m, n, k) = (70, 300, 90)

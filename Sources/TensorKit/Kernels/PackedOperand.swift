@@ -1,0 +1,53 @@
+import TensorKitKernels
+
+/// The right-hand operand of many products, packed once for TensorKit's packed kernel: a
+/// recurrent layer's W_hh^T (forward) or W_hh (backward), which every step of a sequence
+/// multiplies. Without it each step's product packs the same weights again (up to 12 MB a step
+/// for a 1024-unit GRU). Shapes that another kernel runs (the small-shape AVX-512 kernel, the
+/// portable path) keep B as it is; either way `product` gives the bits BLAS.gemm gives.
+final class PackedOperand {
+    /// op(B) is k x n.
+    let k: Int, n: Int
+    private let b: UnsafePointer<Float>, ldb: Int, transB: Bool
+    private let packed: UnsafeMutablePointer<Float>?
+    private let isa: tk_gemm_isa
+
+    /// op(B) = B (k x n, row stride ldb), or B^T when transB; B must outlive this operand and
+    /// not change while it is used.
+    init(transB: Bool = false, k: Int, n: Int, _ b: UnsafePointer<Float>, ldb: Int) {
+        self.k = k
+        self.n = n
+        self.b = b
+        self.ldb = ldb
+        self.transB = transB
+        isa = BLAS.packedISA
+        if BLAS.kernels == .portable || k == 0 || n == 0
+            || BLAS.avx512Eligible(transA: false, transB: transB, n: n, k: k)
+        {
+            packed = nil
+            return
+        }
+        let floats = tk_gemm_packed_b_floats(isa, k, n)
+        packed = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+        tk_gemm_pack_b(isa, k, n, b, transB ? 1 : ldb, transB ? ldb : 1, packed)
+    }
+
+    deinit { packed?.deallocate() }
+
+    /// C (m x n, row stride ldc) = A (m x k, row stride lda) op(B) + beta * C, beta 0 or 1.
+    func product(
+        m: Int, _ a: UnsafePointer<Float>, lda: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard let packed else {
+            BLAS.gemm(transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+            return
+        }
+        if m == 0 { return }
+        let (isa, n, k) = (isa, n, k)
+        BLAS.splitPacked(isa, m: m, n: n, k: k) { rows, cols in
+            tk_sgemm_prepacked(
+                isa, rows.count, cols.count, k, a + rows.lowerBound * lda, lda, 1, packed, cols.lowerBound, n,
+                beta, nil, c + rows.lowerBound * ldc + cols.lowerBound, ldc)
+        }
+    }
+}
