@@ -160,6 +160,23 @@ static inline void transpose8(const float *src, long ld, float *dst) {
     _mm256_storeu_ps(dst + 56, _mm256_permute2f128_ps(u3, u7, 0x31));
 }
 
+void tk_transpose_avx2(long rows, long cols, const float *src, float *dst, long c0, long c1) {
+    // dst (cols x rows) rows [c0, c1) = src (rows x cols) columns [c0, c1), 8 x 8 blocks at a time
+    long c = c0;
+    for (; c + 8 <= c1; c += 8) {
+        long r = 0;
+        for (; r + 8 <= rows; r += 8) {
+            float block[64];
+            transpose8(src + r * cols + c, cols, block);
+            for (long i = 0; i < 8; i++) memcpy(dst + (c + i) * rows + r, block + i * 8, 8 * sizeof(float));
+        }
+        for (; r < rows; r++)
+            for (long i = 0; i < 8; i++) dst[(c + i) * rows + r] = src[r * cols + c + i];
+    }
+    for (; c < c1; c++)
+        for (long r = 0; r < rows; r++) dst[c * rows + r] = src[r * cols + c];
+}
+
 /// pack_a for 8-row slivers with AVX2 moves (both micro-kernels' CPUs have AVX2): a transposed
 /// A's rows are 8 contiguous floats per q, a plain A's are transposed 8 x 8 at a time.
 __attribute__((target("avx2,fma")))
@@ -334,6 +351,10 @@ int tk_cpu_has_avx2_fma(void) { return 0; }
 long tk_gemm_mr(tk_gemm_isa isa) { (void)isa; return 1; }
 long tk_gemm_nr(tk_gemm_isa isa) { (void)isa; return 1; }
 long tk_gemm_packed_b_floats(tk_gemm_isa isa, long k, long n) { (void)isa; (void)k; (void)n; abort(); }
+void tk_transpose_avx2(long rows, long cols, const float *src, float *dst, long c0, long c1) {
+    (void)rows; (void)cols; (void)src; (void)dst; (void)c0; (void)c1;
+    abort();
+}
 void tk_gemm_pack_b(tk_gemm_isa isa, long k, long n, const float *B, long bqs, long bjs, float *dst) {
     (void)isa; (void)k; (void)n; (void)B; (void)bqs; (void)bjs; (void)dst;
     abort();

@@ -32,6 +32,10 @@ void tk_sgemm_prepacked(tk_gemm_isa isa, long m, long n, long k, const float *A,
                         const float *packed, long j0, long nTotal,
                         float beta, const float *bias, float *C, long ldc);
 
+/// dst (cols x rows) = src (rows x cols)^T, only dst's rows [c0, c1) (src's columns), in 8 x 8
+/// blocks with AVX2 moves: a weight's transpose that every forward pass makes.
+void tk_transpose_avx2(long rows, long cols, const float *src, float *dst, long c0, long c1);
+
 /// The micro-kernel's tile (rows x columns of C) for isa.
 long tk_gemm_mr(tk_gemm_isa isa);
 long tk_gemm_nr(tk_gemm_isa isa);

@@ -24,6 +24,22 @@ final class ShapeTests: XCTestCase {
         XCTAssertEqual(Tensor.concat([x, x[0..<1]]).shape, [3, 3])
     }
 
+    /// A matrix's transpose with every kernel set (8 x 8 blocks, edges, split across threads):
+    /// out[j][i] is x[i][j], at shapes with and without partial blocks.
+    func testTransposeEveryKernelSet() {
+        for set in BLAS.supportedKernels {
+            for (rows, cols) in [(1, 1), (7, 13), (16, 24), (33, 9), (100, 257), (1024, 3072)] {
+                let x = Tensor((0..<rows * cols).map(Float.init), shape: [rows, cols])
+                withKernels(set) {
+                    let t = x.transposed()
+                    XCTAssertEqual(t.shape, [cols, rows])
+                    let wrong = (0..<rows * cols).filter { t.data[($0 % cols) * rows + $0 / cols] != x.data[$0] }
+                    XCTAssertEqual(wrong.count, 0, "\(set) \(rows)x\(cols)")
+                }
+            }
+        }
+    }
+
     func testGradients() {
         let x = sample([2, 3, 4], 1), y = sample([2, 3, 4], 2), z = sample([2, 1, 4], 3)
         checkGradients([x]) { x.reshaped([4, -1]) }
