@@ -78,14 +78,8 @@ func rnnLayer(
     let productPerStep = recurrentProductPerStep(hidden: h, gates: h)
     let work = batch * h * (h + input.inSize + 8)
     let whole = wholeSequenceProducts(batch: batch)
-    let projectedAll = whole && x.oneHot == nil  // one-hot x: a row gather per step
-    if projectedAll {
-        // every step's W_ih x_t + b_ih at once, straight into h_1...h_T (T*B, H)
-        let xP = x.data
-        BLAS.gemmBias(
-            m: steps * batch, n: h, k: input.inSize, xP, lda: input.inSize, input.wT.data, ldb: h,
-            bias: bih.data, hsP + bh, ldc: h)
-    }
+    // dense x: every step's W_ih x_t + b_ih at once, straight into h_1...h_T (T*B, H)
+    let projectedAll = whole && input.projectAll(into: hsP + bh)
     for t in 0..<steps {
         if productPerStep {
             // the projections (unless done), then h_{t-1} W_hh^T added for the whole batch at once

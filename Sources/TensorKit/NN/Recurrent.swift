@@ -100,12 +100,18 @@ struct StepInput {
     /// product that packs W_ih once rather than once per step; nil for one-hot x (whose
     /// projection is a row gather, as cheap per step).
     func projectAll() -> Tensor? {
-        guard let xP else { return nil }
-        let rows = x.shape[0] * batch
-        let out = Tensor(uninitialized: [rows, gates])
-        BLAS.gemmBias(
-            m: rows, n: gates, k: inSize, xP, lda: inSize, wTP, ldb: gates, bias: bP, out.data, ldc: gates)
+        guard xP != nil else { return nil }
+        let out = Tensor(uninitialized: [x.shape[0] * batch, gates])
+        _ = projectAll(into: out.data)
         return out
+    }
+
+    /// The same into out (T*B rows of G); false, writing nothing, for one-hot x.
+    func projectAll(into out: UnsafeMutablePointer<Float>) -> Bool {
+        guard let xP else { return false }
+        BLAS.gemmBias(
+            m: x.shape[0] * batch, n: gates, k: inSize, xP, lda: inSize, wTP, ldb: gates, bias: bP, out, ldc: gates)
+        return true
     }
 
     /// Rows `rows` of step t's projection: in `projected` (projectAll's result) when there is
