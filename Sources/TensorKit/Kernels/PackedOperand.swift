@@ -8,13 +8,15 @@ import TensorKitKernels
 final class PackedOperand {
     /// op(B) is k x n.
     let k: Int, n: Int
-    private let b: UnsafePointer<Float>, ldb: Int, transB: Bool
+    /// B itself, held so that its buffer lives as long as this operand.
+    private let b: Tensor
+    private let ldb: Int, transB: Bool
     private let packed: UnsafeMutablePointer<Float>?
     private let isa: tk_gemm_isa
 
-    /// op(B) = B (k x n, row stride ldb), or B^T when transB; B must outlive this operand and
-    /// not change while it is used.
-    init(transB: Bool = false, k: Int, n: Int, _ b: UnsafePointer<Float>, ldb: Int) {
+    /// op(B) = B (k x n, row stride ldb, from b.data), or B^T when transB; B must not change
+    /// while this operand is used.
+    init(transB: Bool = false, k: Int, n: Int, _ b: Tensor, ldb: Int) {
         self.k = k
         self.n = n
         self.b = b
@@ -29,7 +31,7 @@ final class PackedOperand {
         }
         let floats = tk_gemm_packed_b_floats(isa, k, n)
         packed = UnsafeMutablePointer<Float>.allocate(capacity: floats)
-        tk_gemm_pack_b(isa, k, n, b, transB ? 1 : ldb, transB ? ldb : 1, packed)
+        tk_gemm_pack_b(isa, k, n, b.data, transB ? 1 : ldb, transB ? ldb : 1, packed)
     }
 
     deinit { packed?.deallocate() }
@@ -39,7 +41,7 @@ final class PackedOperand {
         m: Int, _ a: UnsafePointer<Float>, lda: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard let packed else {
-            BLAS.gemm(transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: beta, c, ldc: ldc)
+            BLAS.gemm(transB: transB, m: m, n: n, k: k, a, lda: lda, b.data, ldb: ldb, beta: beta, c, ldc: ldc)
             return
         }
         if m == 0 { return }

@@ -80,8 +80,7 @@ func lstmLayer(
     let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data, giP = gi.data, bhhP = bhh.data
     loadInitialState(h0, ysP, bh)
     loadInitialState(c0, csP, bh)
-    let whhTP = UnsafePointer(whhT.data)
-    let whhTPacked = PackedOperand(k: h, n: g, whhTP, ldb: g)  // every step multiplies it
+    let whhTPacked = PackedOperand(k: h, n: g, whhT, ldb: g)  // every step multiplies it
     let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
     let whole = wholeSequenceProducts(batch: batch)
     let projected = whole ? input.projectAll() : nil  // (T*B, 4H): dense x only
@@ -127,7 +126,7 @@ func lstmLayer(
     if let c0 { inputs.append(c0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            let whhPacked = PackedOperand(k: g, n: h, whh.data, ldb: h)  // every step's dh multiplies it
+            let whhPacked = PackedOperand(k: g, n: h, whh, ldb: h)  // every step's dh multiplies it
             // gOut: (T+1, B, H) = dL/dh_t for each step, then dL/dc_T. Per step, dG (B, 4H) is the
             // gradient of the gate pre-activations, shared by both projections.
             let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data  // kept alive by the closure

@@ -73,8 +73,7 @@ func rnnLayer(
     let hs = Tensor(uninitialized: [steps + 1, batch, h])  // hs[0] = h0, hs[t+1] = h_t
     let hsP = hs.data, bhhP = bhh.data
     loadInitialState(h0, hsP, bh)
-    let whhTP = UnsafePointer(whhT.data)
-    let whhTPacked = PackedOperand(k: h, n: h, whhTP, ldb: h)  // every step multiplies it
+    let whhTPacked = PackedOperand(k: h, n: h, whhT, ldb: h)  // every step multiplies it
     let productPerStep = recurrentProductPerStep(hidden: h, gates: h)
     let work = batch * h * (h + input.inSize + 8)
     let whole = wholeSequenceProducts(batch: batch)
@@ -111,7 +110,7 @@ func rnnLayer(
     if let h0 { inputs.append(h0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            let whhPacked = PackedOperand(k: h, n: h, whh.data, ldb: h)  // every step's dh multiplies it
+            let whhPacked = PackedOperand(k: h, n: h, whh, ldb: h)  // every step's dh multiplies it
             // Per step, dG (B, H) is the gradient of the pre-activation, shared by both projections.
             let hsP = hs.data  // through the tensor, which the closure keeps alive
             // per step (B, H), or all steps (T, B, H) for the whole-sequence products

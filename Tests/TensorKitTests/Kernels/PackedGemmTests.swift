@@ -90,7 +90,7 @@ final class PackedGemmTests: XCTestCase {
                             BLAS.gemm(
                                 transB: transB, m: m, n: n, k: k, a.data, lda: k, b.data, ldb: ldb, beta: beta,
                                 expected.data, ldc: n)
-                            PackedOperand(transB: transB, k: k, n: n, b.data, ldb: ldb)
+                            PackedOperand(transB: transB, k: k, n: n, b, ldb: ldb)
                                 .product(m: m, a.data, lda: k, beta: beta, got.data, ldc: n)
                         }
                         let differing = zip(expected.scalars, got.scalars).filter { $0.bitPattern != $1.bitPattern }
