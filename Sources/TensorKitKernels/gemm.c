@@ -3,7 +3,8 @@
 //     pack op(A)'s rows into MR-row slivers (MR x KC each: the broadcast operand, kept in L1)
 //     for each block of NB columns:
 //       pack op(B) into NR-column slivers (KC x NB: the vector operand, kept in L2), or read B
-//       in place when it is row-major and C has few rows (packing would cost more than it saves)
+//       in place when it is row-major and C has few rows (packing would cost more than it saves),
+//       or read the slivers of a B packed once for many products (tk_gemm_pack_b)
 //       for each MR-row sliver, for each NR-column sliver: the micro-kernel on an MR x NR tile
 // The sum over the KC slices runs in order and each tile is independent, so the result does not
 // depend on how the caller splits C between threads.
@@ -160,6 +161,7 @@ static inline void transpose8(const float *src, long ld, float *dst) {
     _mm256_storeu_ps(dst + 56, _mm256_permute2f128_ps(u3, u7, 0x31));
 }
 
+__attribute__((target("avx2,fma")))
 void tk_transpose_avx2(long rows, long cols, const float *src, float *dst, long c0, long c1) {
     // dst (cols x rows) rows [c0, c1) = src (rows x cols) columns [c0, c1), 8 x 8 blocks at a time
     long c = c0;
@@ -341,6 +343,7 @@ void tk_sgemm_prepacked(tk_gemm_isa isa, long m, long n, long k, const float *A,
                         const float *packed, long j0, long nTotal,
                         float beta, const float *bias, float *C, long ldc) {
     long nr = tk_gemm_nr(isa);
+    if (j0 % nr != 0 || j0 + n > nTotal) abort();  // the packed slivers start at multiples of nr
     b_source src = {NULL, 0, 0, packed, j0, (nTotal + nr - 1) / nr * nr};
     gemm_loop(isa, m, n, k, A, ais, aqs, src, beta, bias, C, ldc);
 }

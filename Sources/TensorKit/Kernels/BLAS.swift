@@ -90,10 +90,10 @@ enum BLAS {
         }
     }()
 
-    /// The matrix-product kernel in use, in words.
     /// The packed kernel's micro-kernels, when the product runs TensorKit's packed kernel.
     static var packedISA: tk_gemm_isa { kernels == .avx512 ? TK_GEMM_AVX512 : TK_GEMM_AVX2 }
 
+    /// The matrix-product kernel in use, in words.
     static var kernelDescription: String {
         switch kernels {
         case .avx512:
@@ -191,8 +191,9 @@ enum BLAS {
     }
 
     /// Splits a packed product's C across the worker pool: along the larger of m and n, in whole
-    /// micro-tiles, one part per thread (each part packs all of the operand it does not split, so
-    /// more parts would only pack it again). body(rows, cols) computes that block of C.
+    /// micro-tiles, one part per thread (a part packs all of the operand it does not split, or A
+    /// at least when B is packed already, so more parts would only pack it again). body(rows,
+    /// cols) computes that block of C.
     static func splitPacked(
         _ isa: tk_gemm_isa, m: Int, n: Int, k: Int, _ body: (Range<Int>, Range<Int>) -> Void
     ) {

@@ -8,8 +8,10 @@ import TensorKitKernels
 final class PackedOperand {
     /// op(B) is k x n.
     let k: Int, n: Int
-    /// B itself, held so that its buffer lives as long as this operand.
-    private let b: Tensor
+    /// B itself, held so that its buffer lives as long as this operand, and its values, read
+    /// here on the calling thread (reading a tensor may compute a pending value), so that worker
+    /// threads may multiply by it.
+    private let b: Tensor, bP: UnsafePointer<Float>
     private let ldb: Int, transB: Bool
     private let packed: UnsafeMutablePointer<Float>?
     private let isa: tk_gemm_isa
@@ -20,6 +22,7 @@ final class PackedOperand {
         self.k = k
         self.n = n
         self.b = b
+        bP = UnsafePointer(b.data)
         self.ldb = ldb
         self.transB = transB
         isa = BLAS.packedISA
@@ -31,7 +34,7 @@ final class PackedOperand {
         }
         let floats = tk_gemm_packed_b_floats(isa, k, n)
         packed = UnsafeMutablePointer<Float>.allocate(capacity: floats)
-        tk_gemm_pack_b(isa, k, n, b.data, transB ? 1 : ldb, transB ? ldb : 1, packed)
+        tk_gemm_pack_b(isa, k, n, bP, transB ? 1 : ldb, transB ? ldb : 1, packed)
     }
 
     deinit { packed?.deallocate() }
@@ -40,8 +43,9 @@ final class PackedOperand {
     func product(
         m: Int, _ a: UnsafePointer<Float>, lda: Int, beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
+        precondition(beta == 0 || beta == 1, "PackedOperand.product: beta must be 0 or 1, got \(beta)")
         guard let packed else {
-            BLAS.gemm(transB: transB, m: m, n: n, k: k, a, lda: lda, b.data, ldb: ldb, beta: beta, c, ldc: ldc)
+            BLAS.gemm(transB: transB, m: m, n: n, k: k, a, lda: lda, bP, ldb: ldb, beta: beta, c, ldc: ldc)
             return
         }
         if m == 0 { return }

@@ -186,7 +186,8 @@ enum Parallel {
             body(0..<count)
             return
         }
-        // two chunks per thread, so a late helper leaves less for the caller to wait on
+        // by default two chunks per thread, so a late helper leaves less for the caller to wait
+        // on; one where each chunk repeats a cost (a product's packing)
         let chunks = min(units, work >= 8 * minimumWork ? chunksPerThread * threads : threads)
         let per = (units + chunks - 1) / chunks
         WorkerPool.shared.run(chunks) { c in

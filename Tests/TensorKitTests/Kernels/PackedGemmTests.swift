@@ -75,27 +75,42 @@ final class PackedGemmTests: XCTestCase {
     }
 
     /// A right-hand operand packed once (a recurrent layer's weights) gives the bits of the same
-    /// product packed on every call, whole or in column pieces at any tile, for every kernel set
-    /// and shape: partial tiles, sums beyond one 256 slice, more columns than one 384 block, a
-    /// transposed B, and a small shape that another kernel runs.
+    /// product packed on every call, with one thread and with all (the pool splits C by columns,
+    /// or by rows when m > n), for every kernel set and shape: partial tiles, sums beyond one 256
+    /// slice, more columns than one 384 block, a transposed B. The two small shapes run the
+    /// small-shape AVX-512 kernel both ways with that set (the operand keeps B unpacked), and the
+    /// packed kernel with AVX2.
     func testPrepackedOperandGivesTheSameBits() throws {
+        defer { WorkerPool.limit = .max }
+        let shapes = [(64, 800, 600), (13, 100, 40), (130, 1024, 256), (200, 160, 300), (32, 96, 32)]
         for set in BLAS.supportedKernels {
-            for (m, n, k) in [(64, 800, 600), (13, 100, 40), (130, 1024, 256), (32, 96, 32)] {
+            for (m, n, k) in shapes {
                 for transB in [false, true] {
                     for beta: Float in [0, 1] {
                         let a = sample([m * k], 51), b = sample([k * n], 52), start = sample([m * n], 53)
                         let ldb = transB ? k : n
-                        let expected = Tensor(start.scalars), got = Tensor(start.scalars)
+                        // the product packed per call, in one piece on one thread
+                        let expected = Tensor(start.scalars)
+                        WorkerPool.limit = 1
                         withKernels(set) {
                             BLAS.gemm(
                                 transB: transB, m: m, n: n, k: k, a.data, lda: k, b.data, ldb: ldb, beta: beta,
                                 expected.data, ldc: n)
-                            PackedOperand(transB: transB, k: k, n: n, b, ldb: ldb)
-                                .product(m: m, a.data, lda: k, beta: beta, got.data, ldc: n)
                         }
-                        let differing = zip(expected.scalars, got.scalars).filter { $0.bitPattern != $1.bitPattern }
-                        XCTAssertEqual(
-                            differing.count, 0, "\(set) m\(m) n\(n) k\(k) transB \(transB) beta \(beta)")
+                        for limit in [1, Int.max] {
+                            WorkerPool.limit = limit
+                            let got = Tensor(start.scalars)
+                            withKernels(set) {
+                                PackedOperand(transB: transB, k: k, n: n, b, ldb: ldb)
+                                    .product(m: m, a.data, lda: k, beta: beta, got.data, ldc: n)
+                            }
+                            let differing = zip(expected.scalars, got.scalars).filter {
+                                $0.bitPattern != $1.bitPattern
+                            }
+                            XCTAssertEqual(
+                                differing.count, 0,
+                                "\(set) threads \(limit == 1 ? "1" : "all") m\(m) n\(n) k\(k) transB \(transB) beta \(beta)")
+                        }
                     }
                 }
             }
