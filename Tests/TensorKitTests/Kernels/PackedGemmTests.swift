@@ -109,7 +109,8 @@ final class PackedGemmTests: XCTestCase {
                             }
                             XCTAssertEqual(
                                 differing.count, 0,
-                                "\(set) threads \(limit == 1 ? "1" : "all") m\(m) n\(n) k\(k) transB \(transB) beta \(beta)")
+                                "\(set) threads \(limit == 1 ? "1" : "all") m\(m) n\(n) k\(k) transB \(transB) beta \(beta)"
+                            )
                         }
                     }
                 }
