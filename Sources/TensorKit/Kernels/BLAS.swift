@@ -113,20 +113,32 @@ enum BLAS {
         _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
         bias: UnsafePointer<Float>, _ c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        if avx512Eligible(transA: transA, transB: transB, n: n, k: k) {
+        switch productKernel(transA: transA, transB: transB, n: n, k: k) {
+        case .small:
             smallGemm(
                 transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
                 beta: 0, bias: bias, c, ldc: ldc)
             return
-        }
-        if kernels != .portable {
+        case .packed:
             packedGemm(
                 transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
                 beta: 0, bias: bias, c, ldc: ldc)
             return
+        case .system: break
         }
         for r in 0..<m { copyFloats(bias, c + r * ldc, n) }
         gemm(transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb, beta: 1, c, ldc: ldc)
+    }
+
+    /// The kernels a product (alpha 1, beta 0 or 1) can run on.
+    enum ProductKernel { case small, packed, system }
+
+    /// Which kernel a product of this shape (alpha 1, beta 0 or 1, k > 0) runs on: the one
+    /// decision gemm and gemmBias follow, and PackedOperand, which packs B only for the packed
+    /// kernel.
+    @inline(__always) static func productKernel(transA: Bool, transB: Bool, n: Int, k: Int) -> ProductKernel {
+        if avx512Eligible(transA: transA, transB: transB, n: n, k: k) { return .small }
+        return kernels == .portable ? .system : .packed
     }
 
     /// Shapes the AVX-512 kernel handles well: narrow outputs, short or transposed reductions.
@@ -147,17 +159,20 @@ enum BLAS {
             if beta == 0 { for r in 0..<m { (c + r * ldc).initialize(repeating: 0, count: n) } }
             return
         }
-        if alpha == 1 && (beta == 0 || beta == 1) && avx512Eligible(transA: transA, transB: transB, n: n, k: k) {
-            smallGemm(
-                transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
-                beta: beta, c, ldc: ldc)
-            return
-        }
-        if kernels != .portable && alpha == 1 && (beta == 0 || beta == 1) {
-            packedGemm(
-                transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
-                beta: beta, bias: nil, c, ldc: ldc)
-            return
+        if alpha == 1 && (beta == 0 || beta == 1) {
+            switch productKernel(transA: transA, transB: transB, n: n, k: k) {
+            case .small:
+                smallGemm(
+                    transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                    beta: beta, c, ldc: ldc)
+                return
+            case .packed:
+                packedGemm(
+                    transA: transA, transB: transB, m: m, n: n, k: k, a, lda: lda, b, ldb: ldb,
+                    beta: beta, bias: nil, c, ldc: ldc)
+                return
+            case .system: break
+            }
         }
         _ = configured
         _ = warnedGenericCore

@@ -26,9 +26,7 @@ final class PackedOperand {
         self.ldb = ldb
         self.transB = transB
         isa = BLAS.packedISA
-        if BLAS.kernels == .portable || k == 0 || n == 0
-            || BLAS.avx512Eligible(transA: false, transB: transB, n: n, k: k)
-        {
+        if k == 0 || n == 0 || BLAS.productKernel(transA: false, transB: transB, n: n, k: k) != .packed {
             packed = nil
             return
         }
@@ -36,6 +34,13 @@ final class PackedOperand {
         packed = UnsafeMutablePointer<Float>.allocate(capacity: floats)
         tk_gemm_pack_b(isa, k, n, bP, transB ? 1 : ldb, transB ? ldb : 1, packed)
     }
+
+    /// The matrix w (k x n) as the right-hand operand.
+    convenience init(_ w: Tensor) { self.init(k: w.shape[0], n: w.shape[1], w, ldb: w.shape[1]) }
+
+    /// The transpose of the matrix w (n x k) as the right-hand operand, copied into a
+    /// contiguous (k x n) buffer first (the kernels' shapes then do not depend on w's layout).
+    static func transpose(of w: Tensor) -> PackedOperand { PackedOperand(permuted(w, [1, 0])) }
 
     deinit { packed?.deallocate() }
 

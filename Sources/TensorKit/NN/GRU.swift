@@ -59,13 +59,12 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], g = 3 * h
     let bh = batch * h, bg = batch * g
     let input = StepInput(x, wih, bih)
-    let whhT = permuted(whh, [1, 0])  // (H, 3H)
     let gi = Tensor(uninitialized: [batch, g])  // W_i x_t + b_i, one step at a time
     let hs = Tensor(uninitialized: [steps + 1, batch, h])  // hs[0] = h0, hs[t+1] = h_t
     let gates = Tensor(uninitialized: [steps, batch, g])  // saved r, z, hn = W_hn h + b_hn
     let ns = Tensor(uninitialized: [steps, batch, h])  // saved n
     let hsP = hs.data, gatesP = gates.data, nsP = ns.data, giP = gi.data, bhhP = bhh.data
-    let whhTPacked = PackedOperand(k: h, n: g, whhT, ldb: g)  // every step multiplies it
+    let whhTPacked = PackedOperand.transpose(of: whh)  // W_hh^T: every step multiplies it
     loadInitialState(h0, hsP, bh)
     let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
     let whole = wholeSequenceProducts(batch: batch)
@@ -111,7 +110,7 @@ func gruLayer(_ x: Tensor, _ h0: Tensor?, _ wih: Tensor, _ whh: Tensor, _ bih: T
     if let h0 { inputs.append(h0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            let whhPacked = PackedOperand(k: g, n: h, whh, ldb: h)  // every step's dh multiplies it
+            let whhPacked = PackedOperand(whh)  // every step's dh multiplies it
             // gOut: (T, B, H). Per step, dGi and dGh (B, 3H) are the gradients of W_i x + b_i and
             // W_h h + b_h; every weight gradient is accumulated step by step from them.
             let hsP = hs.data, gatesP = gates.data, nsP = ns.data  // through the tensors the closure keeps

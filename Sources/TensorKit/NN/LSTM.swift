@@ -71,7 +71,6 @@ func lstmLayer(
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], g = 4 * h
     let bh = batch * h, bg = batch * g
     let input = StepInput(x, wih, bih)
-    let whhT = permuted(whh, [1, 0])  // (H, 4H)
     let gi = Tensor(uninitialized: [batch, g])  // W_i x_t + b_i, one step at a time
     let ys = Tensor(uninitialized: [steps + 2, batch, h])  // h0, h_1...h_T, c_T
     let acts = Tensor(uninitialized: [steps, batch, g])  // saved i, f, g, o
@@ -80,7 +79,7 @@ func lstmLayer(
     let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data, giP = gi.data, bhhP = bhh.data
     loadInitialState(h0, ysP, bh)
     loadInitialState(c0, csP, bh)
-    let whhTPacked = PackedOperand(k: h, n: g, whhT, ldb: g)  // every step multiplies it
+    let whhTPacked = PackedOperand.transpose(of: whh)  // W_hh^T: every step multiplies it
     let productPerStep = recurrentProductPerStep(hidden: h, gates: g)
     let whole = wholeSequenceProducts(batch: batch)
     let projected = whole ? input.projectAll() : nil  // (T*B, 4H): dense x only
@@ -126,7 +125,7 @@ func lstmLayer(
     if let c0 { inputs.append(c0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            let whhPacked = PackedOperand(k: g, n: h, whh, ldb: h)  // every step's dh multiplies it
+            let whhPacked = PackedOperand(whh)  // every step's dh multiplies it
             // gOut: (T+1, B, H) = dL/dh_t for each step, then dL/dc_T. Per step, dG (B, 4H) is the
             // gradient of the gate pre-activations, shared by both projections.
             let ysP = ys.data, actsP = acts.data, csP = cs.data, tcsP = tcs.data  // kept alive by the closure

@@ -69,11 +69,10 @@ func rnnLayer(
 ) -> Tensor {
     let steps = x.shape[0], batch = x.shape[1], h = whh.shape[1], bh = batch * h
     let input = StepInput(x, wih, bih)
-    let whhT = permuted(whh, [1, 0])  // (H, H)
     let hs = Tensor(uninitialized: [steps + 1, batch, h])  // hs[0] = h0, hs[t+1] = h_t
     let hsP = hs.data, bhhP = bhh.data
     loadInitialState(h0, hsP, bh)
-    let whhTPacked = PackedOperand(k: h, n: h, whhT, ldb: h)  // every step multiplies it
+    let whhTPacked = PackedOperand.transpose(of: whh)  // W_hh^T: every step multiplies it
     let productPerStep = recurrentProductPerStep(hidden: h, gates: h)
     let work = batch * h * (h + input.inSize + 8)
     let whole = wholeSequenceProducts(batch: batch)
@@ -110,7 +109,7 @@ func rnnLayer(
     if let h0 { inputs.append(h0) }
     if Tensor.recording(inputs) {
         out.record(inputs) { gOut in
-            let whhPacked = PackedOperand(k: h, n: h, whh, ldb: h)  // every step's dh multiplies it
+            let whhPacked = PackedOperand(whh)  // every step's dh multiplies it
             // Per step, dG (B, H) is the gradient of the pre-activation, shared by both projections.
             let hsP = hs.data  // through the tensor, which the closure keeps alive
             // per step (B, H), or all steps (T, B, H) for the whole-sequence products

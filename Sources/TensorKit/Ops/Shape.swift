@@ -214,20 +214,20 @@ func permuted(_ x: Tensor, _ perm: [Int]) -> Tensor {
 
 /// Writes `x` with its axes reordered (out axis i is x's axis perm[i]) into dst.
 func permute(_ x: Tensor, _ perm: [Int], into dst: UnsafeMutablePointer<Float>) {
-    let outShape = perm.map { x.shape[$0] }
-    var inStrides = [Int](repeating: 1, count: x.rank)
-    for d in stride(from: x.rank - 2, through: 0, by: -1) { inStrides[d] = inStrides[d + 1] * x.shape[d + 1] }
-    let strides = perm.map { inStrides[$0] }
-    let src = x.data
     if x.rank == 2 && perm == [1, 0] && BLAS.kernels != .portable {
         // a matrix's transpose (a weight's, each forward pass) in 8 x 8 blocks, not a gather
         // that jumps a row of x for every float
-        let rows = x.shape[0], cols = x.shape[1]
+        let rows = x.shape[0], cols = x.shape[1], src = UnsafePointer(x.data)
         Parallel.forRanges(cols, align: 8, work: rows * cols) { r in
             tk_transpose_avx2(rows, cols, src, dst, r.lowerBound, r.upperBound)
         }
         return
     }
+    let outShape = perm.map { x.shape[$0] }
+    var inStrides = [Int](repeating: 1, count: x.rank)
+    for d in stride(from: x.rank - 2, through: 0, by: -1) { inStrides[d] = inStrides[d + 1] * x.shape[d + 1] }
+    let strides = perm.map { inStrides[$0] }
+    let src = x.data
     if x.rank == 3 && perm == [1, 0, 2] {
         // (a, b, c) -> (b, a, c): rows of c move as blocks (swapAxes(0, 1) of time-major data)
         // in tiles of 16 rows, so reads run along memory instead of jumping b*c floats each row
